@@ -1,0 +1,377 @@
+"""A region's academic calendar for one school year: terms, vacations, holidays, school days.
+
+Regional orders set the terms and vacations, the production calendar (the
+`holidays` package, RU) sets public holidays and the Saturdays that become
+working days, and a school may close for extra days (quarantine, its own
+break). Everything downstream — deadline occurrences per quarter, the
+solver's days, the feeds — asks this one object which days are school days.
+
+Data: `data/calendars/regions.toml` (region → name, time zone),
+`data/calendars/<region>/<year>.toml` (explicit dates) and
+`data/calendars/federal.toml` (rules that give a sensible calendar for any
+year without a file of its own).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import holidays
+
+from calendars.data_files import data_dir, read_toml
+from calendars.errors import CalendarError
+from calendars.school_year import SchoolYear
+
+THURSDAY = 3
+SUNDAY = 6
+
+
+@dataclass(frozen=True)
+class Period:
+    """A named inclusive date range: a term, a vacation or a closure."""
+
+    name: str
+    start: date
+    end: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    def days(self) -> Iterator[date]:
+        """Every date of the period, in order."""
+        day = self.start
+        while day <= self.end:
+            yield day
+            day += timedelta(days=1)
+
+    def overlaps(self, other: Period) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region profplan knows: its ISO 3166-2 code, Russian name and time zone."""
+
+    code: str
+    name: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class AcademicCalendar:
+    """The calendar one school of a region follows in one school year."""
+
+    region: Region
+    year: SchoolYear
+    week: int
+    source: str
+    federal_default: bool
+    source_file: Path | None
+    terms: tuple[Period, ...]
+    vacations: tuple[Period, ...]
+    exam_grades: frozenset[int]
+    exam_grades_last_day: date | None
+    closures: tuple[Period, ...] = ()
+    holidays: dict[date, str] = field(default_factory=dict)
+    working_weekends: frozenset[date] = frozenset()
+
+    @property
+    def timezone(self) -> str:
+        return self.region.timezone
+
+    @property
+    def first_day(self) -> date:
+        return self.terms[0].start
+
+    @property
+    def last_day(self) -> date:
+        return self.terms[-1].end
+
+    def term_of(self, day: date) -> Period | None:
+        """The term a date lies in, or None in vacations and summer."""
+        return next((term for term in self.terms if day in term), None)
+
+    def is_school_day(self, day: date, grade: int | None = None) -> bool:
+        """Lessons take place: inside a term, not a holiday, vacation or closure, a study weekday."""
+        if self.term_of(day) is None or day in self.holidays:
+            return False
+        if any(day in period for period in (*self.vacations, *self.closures)):
+            return False
+        if grade in self.exam_grades and self.exam_grades_last_day and day > self.exam_grades_last_day:
+            return False
+        if day in self.working_weekends:
+            return True
+        return day.weekday() < self.week and day.weekday() != SUNDAY
+
+    def school_days(
+        self, start: date | None = None, end: date | None = None, grade: int | None = None
+    ) -> list[date]:
+        """School days between start and end inclusive (default: the whole year)."""
+        span = Period("", max(start or self.first_day, self.first_day), min(end or self.last_day, self.last_day))
+        return [day for day in span.days() if self.is_school_day(day, grade)]
+
+    def with_overrides(self, closures: Sequence[Period] = (), week: int | None = None) -> AcademicCalendar:
+        """The same calendar for one school: its extra closures and its own 5- or 6-day week."""
+        if week is not None and week not in (5, 6):
+            raise CalendarError(f"Учебная неделя должна быть 5- или 6-дневной, указано: {week}.")
+        return replace(self, closures=self.closures + tuple(closures), week=week or self.week)
+
+    def term_bounds(self) -> list[tuple[date, date]]:
+        """(start, end) of each term, the shape the deadline grammar asks for."""
+        return [(term.start, term.end) for term in self.terms]
+
+    def to_json(self) -> dict[str, Any]:
+        """Everything `profplan calendar --json` prints, with ISO dates."""
+        days = self.school_days()
+        return {
+            "region": self.region.code,
+            "region_name": self.region.name,
+            "year": str(self.year),
+            "timezone": self.timezone,
+            "week": self.week,
+            "source": self.source,
+            "federal_default": self.federal_default,
+            "source_file": str(self.source_file) if self.source_file else None,
+            "terms": [
+                {**term.to_json(), "school_days": len(self.school_days(term.start, term.end))}
+                for term in self.terms
+            ],
+            "vacations": [period.to_json() for period in self.vacations],
+            "closures": [period.to_json() for period in self.closures],
+            "holidays": [{"date": day.isoformat(), "name": name} for day, name in sorted(self.holidays.items())],
+            "working_weekends": [day.isoformat() for day in sorted(self.working_weekends)],
+            "exam_grades": sorted(self.exam_grades),
+            "exam_grades_last_day": self.exam_grades_last_day.isoformat() if self.exam_grades_last_day else None,
+            "counts": {
+                "school_days": len(days),
+                "school_thursdays": sum(1 for day in days if day.weekday() == THURSDAY),
+            },
+        }
+
+
+def regions() -> dict[str, Region]:
+    """Every region of `data/calendars/regions.toml`, by code."""
+    path = data_dir() / "calendars" / "regions.toml"
+    table = read_toml(path)
+    result = {}
+    for code, entry in table.items():
+        try:
+            result[code] = Region(code, str(entry["name"]), str(entry["timezone"]))
+        except (KeyError, TypeError) as exc:
+            raise CalendarError(f"{path}: у региона {code} не указано поле {exc}.") from None
+    return result
+
+
+def region(code: str) -> Region:
+    """The region with this ISO 3166-2 code, or a Russian error listing the known ones."""
+    known = regions()
+    normalized = (code or "").strip().upper()
+    if normalized not in known:
+        raise CalendarError(
+            f"Неизвестный регион «{code}». Известные регионы: {', '.join(sorted(known))} "
+            f"(добавьте регион в {data_dir() / 'calendars' / 'regions.toml'})."
+        )
+    return known[normalized]
+
+
+def load_calendar(region_code: str, year: SchoolYear | str, week: int | None = None) -> AcademicCalendar:
+    """The academic calendar of a region and school year, with an optional school week override."""
+    school_year = year if isinstance(year, SchoolYear) else SchoolYear.parse(year)
+    calendar = _load(region(region_code), school_year, str(data_dir()))
+    return calendar.with_overrides(week=week) if week else calendar
+
+
+def terms_source(region_code: str) -> Callable[[SchoolYear], list[tuple[date, date]]]:
+    """The deadline grammar's `Terms`: school year → its terms (quarters) in this region."""
+    return lambda school_year: load_calendar(region_code, school_year).term_bounds()
+
+
+@functools.lru_cache(maxsize=64)
+def _load(reg: Region, school_year: SchoolYear, root: str) -> AcademicCalendar:
+    path = Path(root) / "calendars" / reg.code / f"{school_year}.toml"
+    if path.exists():
+        calendar = _from_file(reg, school_year, path)
+    else:
+        calendar = _federal(reg, school_year, Path(root) / "calendars" / "federal.toml")
+    production = holidays.country_holidays(
+        "RU", years=[school_year.first, school_year.second], language="ru"
+    )
+    span = Period("", calendar.first_day, calendar.last_day)
+    return replace(
+        calendar,
+        holidays={day: name for day, name in sorted(production.items()) if day in span},
+        working_weekends=frozenset(day for day in production.weekend_workdays if day in span),
+    )
+
+
+def _from_file(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCalendar:
+    table = read_toml(path)
+    head = table.get("calendar", {})
+    reader = _FieldReader(path)
+    terms = tuple(reader.periods(table, "terms"))
+    vacations = tuple(reader.periods(table, "vacations"))
+    calendar = AcademicCalendar(
+        region=reg,
+        year=school_year,
+        week=reader.week(head.get("week", 5), "calendar.week"),
+        source=str(head.get("source", str(path))),
+        federal_default=bool(head.get("federal_default", False)),
+        source_file=path,
+        terms=terms,
+        vacations=vacations,
+        exam_grades=frozenset(head.get("exam_grades", [])),
+        exam_grades_last_day=reader.optional_date(head, "exam_grades_last_day", "calendar"),
+    )
+    _validate(calendar, path)
+    return calendar
+
+
+def _federal(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCalendar:
+    """Apply the federal rules to a year: eight-week terms around the autumn, winter and spring breaks."""
+    rules = read_toml(path).get("federal")
+    if not isinstance(rules, dict):
+        raise CalendarError(f"{path}: нет раздела [federal].")
+    reader = _FieldReader(path)
+
+    def on(month_day: str, key: str, first_year: bool) -> date:
+        return reader.month_day(month_day, key, school_year.first if first_year else school_year.second)
+
+    first_day = _next_weekday(on(rules.get("first_day", "09-01"), "federal.first_day", True))
+    autumn = _break_ending_on_sunday(rules, "autumn_vacation", school_year.first, reader)
+    spring = _break_ending_on_sunday(rules, "spring_vacation", school_year.second, reader)
+    winter_rule = rules.get("winter_vacation", {})
+    winter = Period(
+        str(winter_rule.get("name", "Зимние каникулы")),
+        on(winter_rule.get("start", "12-30"), "federal.winter_vacation.start", True),
+        on(winter_rule.get("end", "01-08"), "federal.winter_vacation.end", False),
+    )
+    last_day = _last_friday_on_or_before(on(rules.get("last_day_on_or_before", "05-26"), "federal.last_day_on_or_before", False))
+    names = list(rules.get("term_names", ["1 четверть", "2 четверть", "3 четверть", "4 четверть"]))
+    if len(names) != 4:
+        raise CalendarError(f"{path}: federal.term_names: нужно четыре названия четвертей.")
+    bounds = [
+        (first_day, autumn.start - timedelta(days=1)),
+        (autumn.end + timedelta(days=1), winter.start - timedelta(days=1)),
+        (_next_weekday(winter.end + timedelta(days=1)), spring.start - timedelta(days=1)),
+        (spring.end + timedelta(days=1), last_day),
+    ]
+    exam_last = rules.get("exam_grades_last_day_on_or_before")
+    calendar = AcademicCalendar(
+        region=reg,
+        year=school_year,
+        week=reader.week(rules.get("week", 5), "federal.week"),
+        source=str(rules.get("source", "Федеральный календарь по умолчанию")),
+        federal_default=True,
+        source_file=None,
+        terms=tuple(Period(name, start, end) for name, (start, end) in zip(names, bounds)),
+        vacations=(autumn, winter, spring),
+        exam_grades=frozenset(rules.get("exam_grades", [])),
+        exam_grades_last_day=(
+            _last_friday_on_or_before(on(exam_last, "federal.exam_grades_last_day_on_or_before", False))
+            if exam_last
+            else None
+        ),
+    )
+    _validate(calendar, path)
+    return calendar
+
+
+def _break_ending_on_sunday(rules: dict[str, Any], key: str, year: int, reader: _FieldReader) -> Period:
+    rule = rules.get(key)
+    if not isinstance(rule, dict) or "days" not in rule or "ends_first_sunday_on_or_after" not in rule:
+        raise CalendarError(f"{reader.path}: federal.{key}: нужны поля days и ends_first_sunday_on_or_after.")
+    anchor = reader.month_day(rule["ends_first_sunday_on_or_after"], f"federal.{key}.ends_first_sunday_on_or_after", year)
+    end = anchor + timedelta(days=(SUNDAY - anchor.weekday()) % 7)
+    return Period(str(rule.get("name", key)), end - timedelta(days=int(rule["days"]) - 1), end)
+
+
+def _next_weekday(day: date) -> date:
+    """The day itself, or the Monday after it when it falls on a weekend."""
+    return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def _last_friday_on_or_before(day: date) -> date:
+    return day - timedelta(days=(day.weekday() - 4) % 7)
+
+
+def _validate(calendar: AcademicCalendar, path: Path) -> None:
+    """Reject what would silently give a wrong calendar: empty, unordered, overlapping or outside the year."""
+    year = calendar.year
+    if not calendar.terms:
+        raise CalendarError(f"{path}: terms: не указано ни одной четверти (триместра).")
+    for kind, periods in (("terms", calendar.terms), ("vacations", calendar.vacations)):
+        for index, period in enumerate(periods):
+            where = f"{path}: {kind}[{index}] «{period.name}»"
+            if period.end < period.start:
+                raise CalendarError(f"{where}: конец {period.end:%d.%m.%Y} раньше начала {period.start:%d.%m.%Y}.")
+            if period.start < year.start or period.end > year.end:
+                raise CalendarError(
+                    f"{where}: даты {period.start:%d.%m.%Y}–{period.end:%d.%m.%Y} вне учебного года {year} "
+                    f"({year.start:%d.%m.%Y}–{year.end:%d.%m.%Y})."
+                )
+        for index, (earlier, later) in enumerate(zip(periods, periods[1:]), start=1):
+            if later.start <= earlier.end:
+                raise CalendarError(
+                    f"{path}: {kind}[{index}] «{later.name}» пересекается с «{earlier.name}» "
+                    "или идёт не по порядку."
+                )
+    for index, vacation in enumerate(calendar.vacations):
+        term = next((term for term in calendar.terms if term.overlaps(vacation)), None)
+        if term is not None:
+            raise CalendarError(
+                f"{path}: vacations[{index}] «{vacation.name}» пересекается с периодом «{term.name}»."
+            )
+    if calendar.exam_grades_last_day and calendar.exam_grades_last_day not in Period("", year.start, year.end):
+        raise CalendarError(f"{path}: exam_grades_last_day вне учебного года {year}.")
+
+
+@dataclass(frozen=True)
+class _FieldReader:
+    """Reads typed fields of one calendar file, naming the file and field in every error."""
+
+    path: Path
+
+    def date(self, value: Any, where: str) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise CalendarError(f"{self.path}: {where}: «{value}» не дата (ожидается ГГГГ-ММ-ДД).") from None
+
+    def optional_date(self, table: dict[str, Any], key: str, where: str) -> date | None:
+        return self.date(table[key], f"{where}.{key}") if key in table else None
+
+    def month_day(self, value: Any, where: str, year: int) -> date:
+        try:
+            month, day = (int(part) for part in str(value).split("-"))
+            return date(year, month, day)
+        except ValueError:
+            raise CalendarError(f"{self.path}: {where}: «{value}» не месяц-день (ожидается ММ-ДД).") from None
+
+    def week(self, value: Any, where: str) -> int:
+        if value not in (5, 6):
+            raise CalendarError(f"{self.path}: {where}: учебная неделя должна быть 5 или 6 дней, указано «{value}».")
+        return int(value)
+
+    def periods(self, table: dict[str, Any], key: str) -> Iterator[Period]:
+        entries = table.get(key, [])
+        if not isinstance(entries, list):
+            raise CalendarError(f"{self.path}: {key}: ожидается список [[{key}]].")
+        for index, entry in enumerate(entries):
+            where = f"{key}[{index}]"
+            if not isinstance(entry, dict) or "start" not in entry or "end" not in entry:
+                raise CalendarError(f"{self.path}: {where}: нужны поля start и end.")
+            yield Period(
+                str(entry.get("name", f"{index + 1}")),
+                self.date(entry["start"], f"{where}.start"),
+                self.date(entry["end"], f"{where}.end"),
+            )

@@ -1,0 +1,83 @@
+"""The store opens, migrates itself and keeps transactions whole, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import inspect
+from sqlmodel import select
+
+from roadmaps.tables import Roadmap
+from store.db import StoreError, current_revisions, head_revisions, open_store, resolve_url, transaction
+
+
+def _roadmap(key: str) -> Roadmap:
+    return Roadmap(key=key, source_name=f"{key}.txt", content_hash="0" * 64, imported_at=datetime.now(timezone.utc))
+
+
+def test_open_migrates_an_empty_database_to_the_newest_schema(db_url: str) -> None:
+    engine = open_store(db_url)
+    assert current_revisions(engine) == head_revisions()
+    tables = set(inspect(engine).get_table_names())
+    assert {"roadmap", "item", "executor", "itemexecutor", "alembic_version"} <= tables
+
+
+def test_opening_twice_keeps_stored_rows(db_url: str) -> None:
+    with transaction(open_store(db_url)) as session:
+        session.add(_roadmap("a"))
+    with transaction(open_store(db_url)) as session:
+        assert [r.key for r in session.exec(select(Roadmap))] == ["a"]
+
+
+def test_a_failed_transaction_writes_nothing(db_url: str) -> None:
+    engine = open_store(db_url)
+    with pytest.raises(RuntimeError):
+        with transaction(engine) as session:
+            session.add(_roadmap("half"))
+            session.flush()
+            raise RuntimeError("boom")
+    with transaction(engine) as session:
+        assert session.exec(select(Roadmap)).all() == []
+
+
+def test_unique_keys_are_enforced(db_url: str) -> None:
+    engine = open_store(db_url)
+    with transaction(engine) as session:
+        session.add(_roadmap("dup"))
+    with pytest.raises(Exception):
+        with transaction(engine) as session:
+            session.add(_roadmap("dup"))
+    with transaction(engine) as session:
+        assert len(session.exec(select(Roadmap)).all()) == 1
+
+
+def test_unreachable_server_is_a_russian_error_naming_the_address() -> None:
+    with pytest.raises(StoreError, match=r"База данных postgresql\+psycopg://nobody:\*\*\*@127\.0\.0\.1:1/none недоступна"):
+        open_store("postgresql://nobody:secret@127.0.0.1:1/none")
+
+
+def test_password_is_not_shown_in_errors() -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store("postgresql://nobody:secret@127.0.0.1:1/none")
+    assert "secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (None, "sqlite:///profplan.db"),
+        ("my.db", "sqlite:///my.db"),
+        ("postgresql://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_database_url_resolution(given: str | None, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PROFPLAN_DATABASE_URL", raising=False)
+    assert resolve_url(given) == expected
+
+
+def test_environment_variable_selects_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROFPLAN_DATABASE_URL", "postgresql://x@y/z")
+    assert resolve_url(None) == "postgresql+psycopg://x@y/z"
+    assert resolve_url("other.db") == "sqlite:///other.db"
