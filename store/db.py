@@ -27,7 +27,7 @@ from calendars.errors import ProfplanError
 DEFAULT_URL = "sqlite:///profplan.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Every module holding tables; a new concern with tables adds itself here.
-TABLE_MODULES = ("roadmaps.tables",)
+TABLE_MODULES = ("roadmaps.tables", "tracking.tables", "feeds.tables", "scheduler.tables")
 
 
 class StoreError(ProfplanError):

@@ -1,0 +1,52 @@
+"""Benchmark of the deadline grammar: phrases parsed and occurrences expanded per second.
+
+Parses every deadline phrase of DOMAIN.md and every seed roadmap cell (the
+lists in tests/test_deadlines_seeds.py) many times, then expands them with
+and without school terms. Prints the rates; asserts nothing.
+
+    .venv/bin/python bench/bench_deadlines.py [rounds]
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from calendars.deadlines import federal_quarters, parse_deadline  # noqa: E402
+from calendars.school_year import SchoolYear  # noqa: E402
+
+
+def _phrases() -> list[tuple[str, SchoolYear | None]]:
+    """The phrase lists of the seed test module, each with the school year it is read in."""
+    spec = importlib.util.spec_from_file_location("deadline_seeds", ROOT / "tests" / "test_deadlines_seeds.py")
+    assert spec is not None and spec.loader is not None
+    seeds = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(seeds)
+    domain = [(phrase, seeds.SY_2023) for phrase in seeds.DOMAIN_PHRASES]
+    cells = [(cell, seeds.school_year_of(document)) for document, cell, *_ in seeds.SEED_CELLS]
+    return domain + cells
+
+
+def main(rounds: int) -> None:
+    phrases = _phrases()
+    started = time.perf_counter()
+    for _ in range(rounds):
+        specs = [parse_deadline(text, school_year) for text, school_year in phrases]
+    parse_seconds = time.perf_counter() - started
+    parsed = rounds * len(phrases)
+    print(f"{len(phrases)} фраз × {rounds} повторов = {parsed} разборов за {parse_seconds:.2f} с")
+    print(f"разбор: {parsed / parse_seconds:,.0f} фраз/с".replace(",", " "))
+    for label, terms in (("без календаря региона", None), ("с четвертями", federal_quarters)):
+        started = time.perf_counter()
+        expanded = sum(len(spec.occurrences(terms)) for _ in range(rounds) for spec in specs)
+        seconds = time.perf_counter() - started
+        print(f"развёртывание {label}: {expanded} сроков за {seconds:.2f} с — {expanded / seconds:,.0f} сроков/с".replace(",", " "))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)

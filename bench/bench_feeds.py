@@ -1,0 +1,278 @@
+"""Benchmark of the feeds: building every feed of a region, and serving them against plain static files.
+
+Run: `.venv/bin/python bench/bench_feeds.py [--subscriptions 1000] [--duration 5] [--connections 32]`.
+
+1. A region-sized store in a temporary SQLite file: the bundled roadmaps
+   imported and their deadlines tracked; `--schools` schools of 20 classes
+   and 25 staff, each class with a year of placements (the Thursday course
+   on every school Thursday, 30 other sessions serving the school's six
+   roadmap items, as the solver ties activities to a few items); and
+   `--subscriptions` subscriptions: every school, then classes, staff
+   members and executors in turn.
+2. Time to build all feeds (first build: collect, stamp, render, store) and
+   to refresh them unchanged (collect and compare only).
+3. The same feeds exported to a directory; the feed server (`feeds.server`,
+   uvicorn) and a static file server (Starlette StaticFiles on uvicorn, same
+   logging) started on 127.0.0.1, each in its own process; `wrk` (with a Lua
+   script cycling through every feed) measures requests per second for full
+   200 answers and for 304 answers to If-None-Match, for `--duration`
+   seconds each. Prints both and the ratio feed server / static files.
+
+Loopback only; everything runs for a bounded time and is cleaned up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from itertools import cycle, zip_longest
+from pathlib import Path
+from random import Random
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+import uvicorn  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlmodel import col, func, select  # noqa: E402
+
+from calendars.academic import load_calendar  # noqa: E402
+from calendars.data_files import data_dir  # noqa: E402
+from feeds.export import export_feeds, file_name, refresh_all  # noqa: E402
+from feeds.model import FeedOptions  # noqa: E402
+from feeds.server import create_app, log_config  # noqa: E402
+from feeds.subscriptions import create_subscription  # noqa: E402
+from roadmaps.importer import import_documents  # noqa: E402
+from roadmaps.tables import Executor  # noqa: E402
+from scheduler.tables import Placement, School, Timetable  # noqa: E402
+from tracking.tables import DeadlineOccurrence  # noqa: E402
+from store.db import open_store, transaction  # noqa: E402
+from tracking.occurrences import sync_occurrences  # noqa: E402
+
+HOST = "127.0.0.1"
+LUA = """
+local paths, etags = {}, {}
+for line in io.lines(os.getenv("BENCH_PATHS")) do
+  local path, etag = line:match("^([^\\t]+)\\t(.*)$")
+  paths[#paths + 1] = path
+  etags[#etags + 1] = etag
+end
+local conditional = os.getenv("BENCH_CONDITIONAL") == "1"
+local counter = 0
+math.randomseed(os.time())
+counter = math.random(#paths)
+request = function()
+  counter = counter % #paths + 1
+  if conditional then
+    return wrk.format("GET", paths[counter], {["If-None-Match"] = etags[counter]})
+  end
+  return wrk.format("GET", paths[counter])
+end
+"""
+
+
+CLASSES, STAFF, OTHER_SESSIONS = 20, 25, 30
+SLOTS = [("14:20", "15:05"), ("15:15", "16:00"), ("16:10", "16:55")]
+
+
+def add_schools(engine: Engine, count: int) -> list[tuple[str, str]]:
+    """Schools with a current timetable each; returns their subscription targets, interleaved by kind."""
+    calendar = load_calendar("RU-LEN", "2023-2024")
+    days = list(calendar.school_days())
+    thursdays = [day for day in days if day.weekday() == 3]
+    random = Random(7)
+    with transaction(engine) as session:
+        # Items with one to four deadlines in the year, like the profminimum rows activities serve.
+        counts = session.execute(
+            select(DeadlineOccurrence.item_id, func.count()).where(col(DeadlineOccurrence.active))
+            .group_by(DeadlineOccurrence.item_id)
+        ).all()
+        items = sorted(item_id for item_id, count in counts if count <= 4)
+        schools, classes, staff = [], [], []
+        for number in range(1, count + 1):
+            school_id = f"len-{number:03d}"
+            names = [f"{grade}{letter}" for grade in range(6, 11) for letter in "АБВГ"][:CLASSES]
+            people = [f"Учитель{index:02d} И. О." for index in range(STAFF)]
+            session.add(School(id=school_id, name=f"МОУ «СОШ № {number}»", region="RU-LEN", year="2023-2024",
+                               profile={"classes": [{"name": n} for n in names], "staff": [{"name": p} for p in people]},
+                               updated_at=datetime.now(UTC)))
+            session.flush()
+            timetable = Timetable(school_id=school_id, created_at=datetime.now(UTC), status="OPTIMAL", solve_seconds=1,
+                                  seed=0, workers=1, time_limit=1, ortools_version="bench", input_hash="0" * 64,
+                                  span_start=days[0], span_end=days[-1])
+            session.add(timetable)
+            session.flush()
+            served = random.sample(items, 6)
+            rows = []
+            for index, name in enumerate(names):
+                start, end = SLOTS[index % len(SLOTS)]
+                rows += [Placement(timetable_id=timetable.id, uid=f"{name}/horizons/{day}", task=f"{name}/horizons",
+                                   class_name=name, activity="horizons", title="Россия – мои горизонты",
+                                   direction="extracurricular", kind="session", series="horizons", day=day, slot=0,
+                                   start_time=start, end_time=end, hours=1, staff=people[index], venue=None)
+                         for day in thursdays]
+                for other in range(OTHER_SESSIONS):
+                    start, end = random.choice(SLOTS)
+                    rows.append(Placement(
+                        timetable_id=timetable.id, uid=f"{name}/other#{other}", task=f"{name}/other", class_name=name,
+                        activity="other", title="Профориентационное занятие", direction="upbringing", kind="session",
+                        day=random.choice(days), slot=0, start_time=start, end_time=end, hours=1,
+                        staff=random.choice(people), venue="Актовый зал", item_id=random.choice(served)))
+            session.add_all(rows)
+            schools.append(("school", school_id))
+            classes += [("class", f"{school_id}/{name}") for name in names]
+            staff += [("staff", f"{school_id}/{person}") for person in people]
+    return schools + [target for pair in zip_longest(classes, staff) for target in pair if target]
+
+
+def build_store(url: str, subscriptions: int, schools: int) -> list[tuple[str, str]]:
+    """Roadmaps, deadlines, schools and subscriptions; returns (feed path, export file name) per subscription."""
+    engine = open_store(url)
+    import_documents(engine, sorted((data_dir() / "roadmaps").glob("*.txt")))
+    sync_occurrences(engine)
+    targets = add_schools(engine, schools)
+    with transaction(engine) as session:
+        targets += [("executor", executor.name) for executor in session.exec(select(Executor).order_by(Executor.id))]
+    options = cycle([FeedOptions(), FeedOptions(deadlines_as="both"), FeedOptions(deadlines_as="todos")])
+    paths = []
+    for _, (kind, target) in zip(range(subscriptions), cycle(targets), strict=False):
+        created = create_subscription(engine, kind, target, base=f"http://{HOST}", options=next(options))
+        paths.append((created.url.removeprefix(f"http://{HOST}"), f"{kind}-{created.info.id}.ics"))
+    return paths
+
+
+def time_builds(url: str, directory: Path) -> dict[str, float]:
+    engine = open_store(url)
+    started = time.perf_counter()
+    built = list(refresh_all(engine))
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    list(refresh_all(engine))
+    unchanged = time.perf_counter() - started
+    started = time.perf_counter()
+    export_feeds(engine, directory)
+    exported = time.perf_counter() - started
+    total = sum(len(feed.body) for _, feed in built)
+    assert all(file_name(subscription) for subscription, _ in built)
+    return {"feeds": len(built), "first": first, "unchanged": unchanged, "export": exported, "bytes": total}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(mode: str, target: str) -> Iterator[str]:
+    """This script in `--serve` mode as a separate process; yields its base URL once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", mode, "--target", target, "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://{HOST}:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(base + "/", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def run_serve(mode: str, target: str, port: int) -> None:
+    if mode == "feeds":
+        app = create_app(open_store(target))
+    else:
+        from starlette.applications import Starlette
+        from starlette.routing import Mount
+        from starlette.staticfiles import StaticFiles
+
+        app = Starlette(routes=[Mount("/", StaticFiles(directory=target))])
+    uvicorn.run(app, host=HOST, port=port, log_config=log_config(), server_header=False)
+
+
+def wrk(base: str, lines: list[str], conditional: bool, args: argparse.Namespace, work: Path) -> float:
+    """Requests per second over every path, each answered as expected (checked on every path first)."""
+    paths_file, script = work / "paths.tsv", work / "cycle.lua"
+    paths_file.write_text("\n".join(lines) + "\n")
+    script.write_text(LUA)
+    wanted = 304 if conditional else 200
+    with httpx.Client(base_url=base) as client:
+        for line in lines:
+            path, etag = line.split("\t")
+            status = client.get(path, headers={"if-none-match": etag} if conditional else {}).status_code
+            assert status == wanted, (path, status)
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "-s", str(script), base],
+        env={**os.environ, "BENCH_PATHS": str(paths_file), "BENCH_CONDITIONAL": "1" if conditional else "0"},
+        capture_output=True, text=True, check=True, timeout=args.duration + 30,
+    )
+    if "Non-2xx or 3xx" in result.stdout:
+        raise SystemExit(f"wrk saw errors:\n{result.stdout}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))  # type: ignore[union-attr]
+
+
+def etags(base: str, paths: list[str]) -> list[str]:
+    with httpx.Client(base_url=base) as client:
+        return [f"{path}\t{client.get(path).headers['etag']}" for path in paths]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscriptions", type=int, default=1000)
+    parser.add_argument("--schools", type=int, default=25)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of load per measurement")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--serve", choices=["feeds", "static"], help=argparse.SUPPRESS)
+    parser.add_argument("--target", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        run_serve(args.serve, args.target, args.port)
+        return
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed for the load (apt-get install wrk)")
+    work = Path(tempfile.mkdtemp(prefix="bench-feeds-"))
+    try:
+        url = f"sqlite:///{work / 'bench.db'}"
+        started = time.perf_counter()
+        pairs = build_store(url, args.subscriptions, args.schools)
+        print(f"store: {args.schools} schools, {args.schools * CLASSES} classes, {len(pairs)} subscriptions "
+              f"in {time.perf_counter() - started:.1f} s")
+        builds = time_builds(url, work / "static")
+        print(f"build all feeds: first {builds['first']:.2f} s ({builds['first'] / builds['feeds'] * 1000:.1f} ms/feed), "
+              f"unchanged {builds['unchanged']:.2f} s, export {builds['export']:.2f} s, "
+              f"{builds['bytes'] / builds['feeds'] / 1024:.1f} KiB/feed")
+        rates: dict[tuple[str, int], float] = {}
+        with server("feeds", url) as feeds, server("static", str(work / "static")) as static:
+            for name, base, paths in (("feeds", feeds, [p for p, _ in pairs]), ("static", static, [f"/{f}" for _, f in pairs])):
+                lines = etags(base, paths)
+                for conditional in (False, True):
+                    rates[(name, 304 if conditional else 200)] = wrk(base, lines, conditional, args, work)
+        for status in (200, 304):
+            feeds_rate, static_rate = rates[("feeds", status)], rates[("static", status)]
+            print(f"{status}: feed server {feeds_rate:8.0f} req/s, static files {static_rate:8.0f} req/s, "
+                  f"ratio {feeds_rate / static_rate:.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""Occurrences and spans of a spec over real calendars.
+
+Semantics:
+
+* a window is one occurrence from its start to its end; a bare bound with no
+  known start is an occurrence of one day, the due date;
+* a recurrence walks its `within` windows (a study-year window becomes the
+  region's first term start – last term end when terms are given):
+  - weekly: the named weekdays (one-day occurrences) or each Monday–Sunday
+    week; with terms only days inside terms, so vacations are skipped;
+  - monthly, quarterly, half-yearly: calendar periods cut to the window;
+  - school quarters: the region's terms, or the federal approximation;
+  - yearly with anchors: that part of every year lying wholly inside the
+    window; yearly without anchors: consecutive years from the window's
+    start, the last one cut at its end (a study year is one such year);
+  - "N раз в …" splits each period into N equal consecutive parts.
+* phased: the phases' occurrences together; the span is the union of what
+  the phases date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from calendars.deadlines.dates import ONE_DAY, add_years, month_length
+from calendars.deadlines.model import Occurrence, Recurrence, Window
+from calendars.deadlines.terms import Terms, school_quarters, school_start_of, study_period
+from calendars.school_year import SchoolYear
+
+if TYPE_CHECKING:
+    from calendars.deadlines.spec import DeadlineSpec
+
+DATELESS_KINDS = ("continuous", "on_demand", "separate_schedule")
+_MONTHS_IN = {"month": 1, "quarter": 3, "half": 6}
+
+
+def resolve(window: Window, terms: Terms | None) -> tuple[date | None, date | None]:
+    """A window's dates; a study-year window follows the region's terms when they are given."""
+    if window.study_year is not None and terms is not None:
+        return study_period(window.study_year, terms)
+    return window.start, window.end
+
+
+def occurrences(spec: DeadlineSpec, terms: Terms | None) -> list[Occurrence]:
+    found: list[Occurrence] = []
+    if spec.kind == "phased":
+        found = [occurrence for _, phase in spec.phases for occurrence in occurrences(phase, terms)]
+    elif spec.kind not in DATELESS_KINDS:
+        for window in spec.windows:
+            start, end = resolve(window, terms)
+            if end is not None:
+                found.append(Occurrence(start or end, end))
+        if spec.recurrence is not None:
+            school_year = SchoolYear(spec.school_year) if spec.school_year is not None else None
+            found.extend(recurrence_occurrences(spec.recurrence, school_year, terms))
+    return sorted(set(found))
+
+
+def span(spec: DeadlineSpec, terms: Terms | None) -> tuple[date | None, date | None]:
+    """Window and dateless kinds: open (None) where any window is open; recurring and phased: the known extremes."""
+    if spec.kind == "phased":
+        return _extremes(span(phase, terms) for _, phase in spec.phases)
+    bounds = [resolve(window, terms) for window in spec.windows]
+    if spec.kind != "recurring":
+        if not bounds:
+            return None, None
+        starts, ends = [start for start, _ in bounds], [end for _, end in bounds]
+        return (
+            None if None in starts else min(s for s in starts if s),
+            None if None in ends else max(e for e in ends if e),
+        )
+    assert spec.recurrence is not None
+    bounds += [resolve(window, terms) for window in spec.recurrence.within]
+    bounds += [(occurrence.start, occurrence.due) for occurrence in occurrences(spec, terms)]
+    return _extremes(bounds)
+
+
+def _extremes(bounds: Iterable[tuple[date | None, date | None]]) -> tuple[date | None, date | None]:
+    pairs = list(bounds)
+    starts = [start for start, _ in pairs if start is not None]
+    ends = [end for _, end in pairs if end is not None]
+    return (min(starts) if starts else None, max(ends) if ends else None)
+
+
+def recurrence_occurrences(recurrence: Recurrence, school_year: SchoolYear | None, terms: Terms | None) -> list[Occurrence]:
+    found: list[Occurrence] = []
+    for window in recurrence.within:
+        start, end = resolve(window, terms)
+        if start is None or end is None or start > end:
+            continue
+        if recurrence.anchors:
+            found.extend(_anchored(recurrence, start, end, school_year))
+        elif recurrence.unit == "week":
+            found.extend(_weekly(recurrence, start, end, terms))
+        else:
+            for period_start, period_end in _periods(recurrence.unit, start, end, terms):
+                found.extend(split(period_start, period_end, recurrence.times))
+    return found
+
+
+def split(start: date, end: date, parts: int) -> list[Occurrence]:
+    """A period cut into `parts` consecutive parts of (almost) equal length; at most one per day."""
+    length = (end - start).days + 1
+    parts = min(parts, length)
+    return [
+        Occurrence(start + timedelta(days=i * length // parts), start + timedelta(days=(i + 1) * length // parts - 1))
+        for i in range(parts)
+    ]
+
+
+def _anchored(recurrence: Recurrence, start: date, end: date, school_year: SchoolYear | None) -> Iterator[Occurrence]:
+    """Each anchor's cycle in every year that lies wholly inside [start, end]."""
+    for year in range(start.year, end.year + 1):
+        for anchor in recurrence.anchors:
+            first, due = anchor.dates_in(year)
+            first = first or school_start_of(due, school_year) or due
+            if start <= first and due <= end:
+                yield from split(first, due, recurrence.times)
+
+
+def _weekly(recurrence: Recurrence, start: date, end: date, terms: Terms | None) -> Iterator[Occurrence]:
+    pieces = list(_term_pieces(start, end, terms)) if terms is not None else [(start, end)]
+    for piece_start, piece_end in pieces:
+        if recurrence.weekdays:
+            days = [d for weekday in recurrence.weekdays for d in _weekdays_between(piece_start, piece_end, weekday)]
+            yield from (Occurrence(day, day) for day in days)
+            continue
+        week_start = piece_start
+        while week_start <= piece_end:
+            week_end = min(piece_end, week_start + timedelta(days=6 - week_start.weekday()))
+            yield from split(week_start, week_end, recurrence.times)
+            week_start = week_end + ONE_DAY
+
+
+def _weekdays_between(start: date, end: date, weekday: int) -> Iterator[date]:
+    day = start + timedelta(days=(weekday - start.weekday()) % 7)
+    while day <= end:
+        yield day
+        day += timedelta(days=7)
+
+
+def _term_pieces(start: date, end: date, terms: Terms | None) -> Iterator[tuple[date, date]]:
+    """[start, end] cut to the school quarters of every school year it touches."""
+    for first_year in range(SchoolYear.containing(start).first, SchoolYear.containing(end).first + 1):
+        for term_start, term_end in school_quarters(SchoolYear(first_year), terms):
+            piece_start, piece_end = max(term_start, start), min(term_end, end)
+            if piece_start <= piece_end:
+                yield piece_start, piece_end
+
+
+def _periods(unit: str, start: date, end: date, terms: Terms | None) -> Iterator[tuple[date, date]]:
+    """The unit's periods that meet [start, end], cut to it."""
+    if unit == "school_quarter":
+        yield from _term_pieces(start, end, terms)
+    elif unit == "year":
+        period_start = start
+        while period_start <= end:
+            following = add_years(start, period_start.year - start.year + 1)
+            yield period_start, min(end, following - ONE_DAY)
+            period_start = following
+    else:
+        months = _MONTHS_IN[unit]
+        year, month = start.year, (start.month - 1) // months * months + 1
+        while date(year, month, 1) <= end:
+            last_month = month + months - 1
+            period_end = date(year, last_month, month_length(year, last_month))
+            yield max(start, date(year, month, 1)), min(end, period_end)
+            year, month = (year + 1, 1) if last_month == 12 else (year, last_month + 1)

@@ -1,0 +1,143 @@
+"""Russian explanations: how a deadline phrase was understood, for coordinators and committees.
+
+Each line states one reading — the window, the rule and its count, where
+school terms came from, how "до" and a missing year were read — so a person
+can check the machine's understanding against the order's text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from calendars.deadlines.dates import MonthDay, month_length
+from calendars.deadlines.expand import recurrence_occurrences, resolve
+from calendars.deadlines.model import Recurrence, Window, YearlyWindow
+from calendars.deadlines.terms import DEFAULT_STUDY_YEAR_RU, FEDERAL_QUARTERS_RU, Terms
+from calendars.deadlines.words import MONTH_GENITIVE, MONTH_NOMINATIVE, WEEKDAY_PLURAL_DATIVE, format_date, plural
+from calendars.school_year import SchoolYear
+
+if TYPE_CHECKING:
+    from calendars.deadlines.spec import DeadlineSpec
+
+_EVERY: dict[str, str] = {
+    "week": "Еженедельно",
+    "month": "Ежемесячно",
+    "quarter": "Ежеквартально",
+    "half": "Раз в полугодие",
+    "year": "Ежегодно",
+    "school_quarter": "Раз в четверть",
+}
+_UNIT_ACCUSATIVE: dict[str, str] = {
+    "week": "неделю",
+    "month": "месяц",
+    "quarter": "квартал",
+    "half": "полугодие",
+    "year": "год",
+    "school_quarter": "четверть",
+}
+_DATELESS: dict[str, str] = {
+    "continuous": "Постоянно — без фиксированного срока",
+    "on_demand": "По мере необходимости — без фиксированного срока",
+    "separate_schedule": "Сроки задаются отдельным планом или графиком",
+}
+
+
+def explain(spec: DeadlineSpec, terms: Terms | None) -> str:
+    return "\n".join(_lines(spec, terms))
+
+
+def _lines(spec: DeadlineSpec, terms: Terms | None) -> list[str]:
+    if spec.kind == "phased":
+        lines = [f"Этапы ({len(spec.phases)}):"]
+        for label, phase in spec.phases:
+            lines.append(f"«{label or 'без названия'}»:")
+            lines.extend("  " + line for line in _lines(phase, terms))
+        return lines
+    lines = [window_line(window, terms) for window in spec.windows] if spec.kind in ("window", "recurring") else []
+    if spec.kind == "window" and not spec.windows:
+        lines.append("Окно: даты не определены")
+    if spec.recurrence is not None:
+        school_year = SchoolYear(spec.school_year) if spec.school_year is not None else None
+        lines.extend(_recurrence_lines(spec.recurrence, school_year, terms))
+    if spec.kind in _DATELESS:
+        lines.append(_DATELESS[spec.kind])
+        lines.extend(f"В пределах: {_range(window, terms)}" for window in spec.windows)
+    lines.extend(f"Уточнение: {note}" for note in spec.notes)
+    lines.extend(f"Примечание (как в тексте): «{remark}»" for remark in spec.remarks)
+    if spec.needs_review:
+        lines.append(f"Требует проверки: {spec.review_reason}")
+    return lines
+
+
+def window_line(window: Window, terms: Terms | None) -> str:
+    start, end = resolve(window, terms)
+    if window.study_year is not None:
+        source = "по календарю региона" if terms is not None else DEFAULT_STUDY_YEAR_RU
+        return f"Окно: учебный год {SchoolYear(window.study_year)}, {_range(window, terms)} ({source})"
+    if start is None and end is not None:
+        return f"Срок: не позднее {format_date(end)} (начало не указано)"
+    if end is None and start is not None:
+        return f"Начало: {format_date(start)}, окончание не указано"
+    if start == end and end is not None:
+        return f"Срок: {format_date(end)}"
+    return f"Окно: {_range(window, terms)}"
+
+
+def _range(window: Window, terms: Terms | None) -> str:
+    start, end = resolve(window, terms)
+    return f"{format_date(start) if start else '…'} — {format_date(end) if end else '…'}"
+
+
+def rule(recurrence: Recurrence) -> str:
+    """"Еженедельно по четвергам", "Не реже 1 раза в четверть", "Ежегодно (январь)"."""
+    if recurrence.weekdays:
+        text = "Еженедельно по " + " и ".join(WEEKDAY_PLURAL_DATIVE[day] for day in recurrence.weekdays)
+    elif recurrence.times == 1 and not recurrence.at_least:
+        text = _EVERY[recurrence.unit]
+    else:
+        times = recurrence.times
+        counted = plural(times, "раза", "раз", "раз") if recurrence.at_least else plural(times, "раз", "раза", "раз")
+        text = f"{'Не реже ' if recurrence.at_least else ''}{times} {counted} в {_UNIT_ACCUSATIVE[recurrence.unit]}"
+    if recurrence.anchors:
+        text += " (" + "; ".join(_anchor(anchor) for anchor in recurrence.anchors) + ")"
+    return text
+
+
+def _recurrence_lines(recurrence: Recurrence, school_year: SchoolYear | None, terms: Terms | None) -> list[str]:
+    found = sorted(recurrence_occurrences(recurrence, school_year, terms))
+    if found:
+        count = f"{len(found)} {plural(len(found), 'раз', 'раза', 'раз')}"
+        lines = [f"{rule(recurrence)}: {count} с {format_date(found[0].start)} по {format_date(found[-1].due)}"]
+    elif not recurrence.within:
+        lines = [f"{rule(recurrence)}: годы не указаны — даты появятся, когда будет задан учебный год документа"]
+    else:
+        lines = [f"{rule(recurrence)}: в пределах окна повторений нет"]
+    lines.extend(f"В пределах: {_range(window, terms)}" for window in recurrence.within if window.study_year is None)
+    lines.extend(window_line(window, terms) for window in recurrence.within if window.study_year is not None)
+    if recurrence.unit == "school_quarter":
+        lines.append("Четверти — по календарю региона" if terms else f"Четверти {FEDERAL_QUARTERS_RU}")
+    elif recurrence.unit == "week":
+        lines.append(
+            "Только дни учебных четвертей по календарю региона (каникулы исключены)"
+            if terms
+            else "Каникулы не исключены: календарь региона не задан"
+        )
+    return lines
+
+
+def _anchor(anchor: YearlyWindow) -> str:
+    """A part of every year: "январь", "октябрь — декабрь", "не позднее 30 апреля", "15 сентября — 20 октября"."""
+    if anchor.start is None:
+        return f"не позднее {_month_day(anchor.end)}"
+    (first_month, first_day), (last_month, last_day) = anchor.start, anchor.end
+    if first_day == 1 and last_day >= month_length(2001, last_month):
+        first, last = MONTH_NOMINATIVE[first_month - 1], MONTH_NOMINATIVE[last_month - 1]
+        return first if first_month == last_month else f"{first} — {last}"
+    return f"{_month_day(anchor.start)} — {_month_day(anchor.end)}"
+
+
+def _month_day(month_day: MonthDay) -> str:
+    month, day = month_day
+    if month == 2 and day >= 29:
+        return "последний день февраля"  # 28 or 29 February, by the year
+    return f"{min(day, month_length(2001, month))} {MONTH_GENITIVE[month - 1]}"

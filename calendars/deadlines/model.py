@@ -1,0 +1,136 @@
+"""Value types of a parsed deadline: windows, yearly windows, recurrences, occurrences.
+
+They are plain frozen data so that a spec can be stored as JSON and compared
+in tests; what they mean over time (expansion) and in words (explanation)
+lives in `expand` and `explain`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal, cast
+
+from calendars.deadlines.dates import MonthDay, clamped
+
+Kind = Literal["window", "recurring", "phased", "continuous", "on_demand", "separate_schedule"]
+KINDS: tuple[Kind, ...] = ("window", "recurring", "phased", "continuous", "on_demand", "separate_schedule")
+
+Unit = Literal["week", "month", "quarter", "half", "year", "school_quarter"]
+"""What a frequency counts in; "quarter" and "half" are calendar ones, "school_quarter" is a четверть."""
+UNITS: tuple[Unit, ...] = ("week", "month", "quarter", "half", "year", "school_quarter")
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def from_iso(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text is not None else None
+
+
+@dataclass(frozen=True, order=True)
+class Occurrence:
+    """One instance of a deadline: work may start on `start` and must be done by `due` (both inclusive)."""
+
+    start: date
+    due: date
+
+    def to_json(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "due": self.due.isoformat()}
+
+
+@dataclass(frozen=True)
+class Window:
+    """A date range named by the text.
+
+    `start` is None for a bare bound ("до 1 сентября" with no school year to
+    start from), `end` is None for an open start ("с сентября 2023 г.").
+    `study_year` marks the study period of that school year ("в течение
+    учебного года"): the stored dates are the default (1 September – 31 May)
+    and the region's terms replace them when they are known.
+    """
+
+    start: date | None
+    end: date | None
+    study_year: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": iso(self.start), "end": iso(self.end), "study_year": self.study_year}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Window:
+        study_year = data.get("study_year")
+        return cls(from_iso(data["start"]), from_iso(data["end"]), int(study_year) if study_year is not None else None)
+
+
+@dataclass(frozen=True)
+class YearlyWindow:
+    """A window repeated every year, as month/day bounds (both inclusive).
+
+    An `end` before `start` crosses New Year ("декабрь – январь"). `start` is
+    None for a yearly bound ("до мая, далее – ежегодно"): the start of each
+    cycle is then found from the school year, see `expand`.
+    """
+
+    start: MonthDay | None
+    end: MonthDay
+
+    def dates_in(self, year: int) -> tuple[date | None, date]:
+        """This window's cycle that starts in `year` (or, for a bare bound, is due in `year`)."""
+        if self.start is None:
+            return None, clamped(year, *self.end)
+        crosses_new_year = self.end < self.start
+        return clamped(year, *self.start), clamped(year + crosses_new_year, *self.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": list(self.start) if self.start else None, "end": list(self.end)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> YearlyWindow:
+        start = data["start"]
+        month, day = data["end"]
+        return cls((int(start[0]), int(start[1])) if start else None, (int(month), int(day)))
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A repeating deadline: `times` occurrences per `unit` inside each of the `within` windows.
+
+    `anchors` pin a yearly recurrence to part of each year ("январь", "4
+    квартал", "до мая"); without anchors the period itself is split into
+    `times` equal parts. `weekdays` (0 = Monday) pick days of a weekly
+    recurrence ("по четвергам"). `at_least` records "не реже", which sets a
+    minimum, not a different schedule.
+    """
+
+    unit: Unit
+    times: int = 1
+    at_least: bool = False
+    weekdays: tuple[int, ...] = ()
+    anchors: tuple[YearlyWindow, ...] = ()
+    within: tuple[Window, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "times": self.times,
+            "at_least": self.at_least,
+            "weekdays": list(self.weekdays),
+            "anchors": [anchor.to_dict() for anchor in self.anchors],
+            "within": [window.to_dict() for window in self.within],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Recurrence:
+        unit = data["unit"]
+        if unit not in UNITS:
+            raise ValueError(f"unknown unit {unit!r}")
+        return cls(
+            unit=cast(Unit, unit),
+            times=int(data["times"]),
+            at_least=bool(data["at_least"]),
+            weekdays=tuple(int(day) for day in data["weekdays"]),
+            anchors=tuple(YearlyWindow.from_dict(anchor) for anchor in data["anchors"]),
+            within=tuple(Window.from_dict(window) for window in data["within"]),
+        )

@@ -1,0 +1,115 @@
+"""DeadlineSpec: what a deadline phrase was understood to mean, stored as JSON in the database.
+
+The spec keeps the verbatim text and the structure only (windows,
+recurrence, phases); dates that depend on a region's school terms are
+computed when asked, with `terms`, so one stored spec serves every region's
+calendar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
+
+from calendars.deadlines import expand, explain
+from calendars.deadlines.model import KINDS, Kind, Occurrence, Recurrence, Window, iso
+from calendars.deadlines.terms import Terms
+from calendars.errors import ProfplanError
+
+FORMAT_VERSION = 1
+
+
+class DeadlineDataError(ProfplanError):
+    """A stored deadline spec that cannot be read back."""
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    """A parsed deadline phrase.
+
+    `kind` is one of KINDS. `windows` are one-off windows (for "window") or
+    the bounds of a dateless kind ("Постоянно, 2020-2030 г.г."); `recurrence`
+    is set for "recurring"; `phases` for "phased". `notes` say in Russian how
+    parts of the text were read, `remarks` keep parenthesised text that is
+    not a deadline. `school_year` is the first year of the document's school
+    year the phrase was resolved in, if any.
+    """
+
+    text: str
+    kind: Kind
+    windows: tuple[Window, ...] = ()
+    recurrence: Recurrence | None = None
+    phases: list[tuple[str, DeadlineSpec]] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+    remarks: tuple[str, ...] = ()
+    school_year: int | None = None
+    needs_review: bool = False
+    review_reason: str | None = None
+
+    def span(self, terms: Terms | None = None) -> tuple[date | None, date | None]:
+        """The whole span the phrase covers; None where it is open or unknown."""
+        return expand.span(self, terms)
+
+    def occurrences(self, terms: Terms | None = None) -> list[Occurrence]:
+        """Every occurrence, sorted; none for the dateless kinds."""
+        return expand.occurrences(self, terms)
+
+    def explain(self, terms: Terms | None = None) -> str:
+        """How the phrase was understood, in Russian."""
+        return explain.explain(self, terms)
+
+    def to_json(self, terms: Terms | None = None) -> dict[str, Any]:
+        """The resolved view for the API and reports: span, occurrences, explanation."""
+        start, end = self.span(terms)
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "start": iso(start),
+            "end": iso(end),
+            "occurrences": [occurrence.to_json() for occurrence in self.occurrences(terms)],
+            "phases": [{"label": label, **phase.to_json(terms)} for label, phase in self.phases],
+            "explanation": self.explain(terms),
+            "needs_review": self.needs_review,
+            "review_reason": self.review_reason,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form: structure only, JSON-serialisable."""
+        return {
+            "version": FORMAT_VERSION,
+            "text": self.text,
+            "kind": self.kind,
+            "windows": [window.to_dict() for window in self.windows],
+            "recurrence": self.recurrence.to_dict() if self.recurrence else None,
+            "phases": [{"label": label, "spec": phase.to_dict()} for label, phase in self.phases],
+            "notes": list(self.notes),
+            "remarks": list(self.remarks),
+            "school_year": self.school_year,
+            "needs_review": self.needs_review,
+            "review_reason": self.review_reason,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DeadlineSpec:
+        """Read back what `to_dict` stored; DeadlineDataError names a broken record."""
+        try:
+            if data["version"] != FORMAT_VERSION:
+                raise ValueError(f"version {data['version']}")
+            if data["kind"] not in KINDS:
+                raise ValueError(f"kind {data['kind']}")
+            school_year = data["school_year"]
+            return cls(
+                text=str(data["text"]),
+                kind=cast(Kind, data["kind"]),
+                windows=tuple(Window.from_dict(window) for window in data["windows"]),
+                recurrence=Recurrence.from_dict(data["recurrence"]) if data["recurrence"] else None,
+                phases=[(str(phase["label"]), cls.from_dict(phase["spec"])) for phase in data["phases"]],
+                notes=tuple(str(note) for note in data["notes"]),
+                remarks=tuple(str(remark) for remark in data["remarks"]),
+                school_year=int(school_year) if school_year is not None else None,
+                needs_review=bool(data["needs_review"]),
+                review_reason=data["review_reason"],
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise DeadlineDataError(f"Сохранённый срок не читается ({error}): {data!r:.200}") from error

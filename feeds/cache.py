@@ -1,0 +1,167 @@
+"""Rendered feeds kept in the database: rebuilt only when what they show has changed.
+
+A refresh collects the subscription's content, gives every component its
+revision (SEQUENCE and DTSTAMP from `FeedComponent`), and digests content and
+options. Only a new digest renders the feed again; only new bytes get a new
+ETag and Last-Modified. Every write is conditional on the value it replaces,
+so server processes refreshing the same feed at once agree on one result
+instead of raising SEQUENCE twice or moving Last-Modified back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import Row, Table, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from feeds.model import UNSTAMPED, AllDayWindow, Deadline, FeedContent, FeedOptions, TimedEvent, WeeklySeries
+from feeds.render import FORMAT, render_calendar
+from feeds.tables import FeedCache, FeedComponent, Subscription
+
+Component = TimedEvent | WeeklySeries | AllDayWindow | Deadline
+T = TypeVar("T")
+Collector = Callable[[Session, Subscription], FeedContent]
+
+_CHUNK = 500  # bound on IN (...) lists: SQLite allows 32766 parameters, keep queries small anyway
+
+
+@dataclass(frozen=True)
+class RenderedFeed:
+    """A subscription's current feed: its bytes, strong ETag (without quotes) and Last-Modified."""
+
+    subscription_id: int
+    body: bytes
+    etag: str
+    last_modified: datetime
+
+
+def utc_now() -> datetime:
+    """Now in UTC, in whole seconds: what DTSTAMP and HTTP dates can carry."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
+
+
+def fingerprint(component: Component) -> str:
+    """What a component shows, without its revision: equal fingerprints mean nothing changed."""
+    return _digest(replace(component, sequence=0, last_modified=UNSTAMPED))
+
+
+def _components(content: FeedContent) -> list[Component]:
+    return [*content.events, *content.series, *content.windows, *content.deadlines]
+
+
+def _insert_ignoring_conflicts(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: another process may insert first."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for chunk in _chunks(rows):
+        session.execute(insert(table).values(list(chunk)).on_conflict_do_nothing())
+
+
+def _chunks(values: Sequence[T]) -> Iterable[Sequence[T]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start:start + _CHUNK]
+
+
+def _load_components(session: Session, uids: Sequence[str]) -> dict[str, Row[Any]]:
+    """uid → (uid, fingerprint, sequence, changed_at) as stored now (plain rows: no identity map to go stale)."""
+    found: dict[str, Row[Any]] = {}
+    columns = (FeedComponent.uid, FeedComponent.fingerprint, FeedComponent.sequence, FeedComponent.changed_at)
+    for chunk in _chunks(uids):
+        found.update((row.uid, row) for row in session.execute(select(*columns).where(col(FeedComponent.uid).in_(chunk))))
+    return found
+
+
+def stamp_revisions(session: Session, content: FeedContent, now: datetime) -> FeedContent:
+    """The content with each component's SEQUENCE and last change from `FeedComponent`, updated first.
+
+    A UID seen for the first time starts at SEQUENCE 0, changed now; a UID
+    whose fingerprint differs from the stored one gets SEQUENCE + 1, changed
+    now. The update is conditional on the old fingerprint, so when two
+    processes see the same change only one raises the sequence and both then
+    read its result.
+    """
+    components = _components(content)
+    prints = {component.uid: fingerprint(component) for component in components}
+    uids = sorted(prints)
+    stored = _load_components(session, uids)
+    missing = [uid for uid in uids if uid not in stored]
+    _insert_ignoring_conflicts(
+        session, FeedComponent.__table__,  # type: ignore[arg-type]
+        [{"uid": uid, "fingerprint": prints[uid], "sequence": 0, "changed_at": now} for uid in missing],
+    )
+    changed = [uid for uid, row in stored.items() if row.fingerprint != prints[uid]]
+    for uid in changed:
+        session.execute(
+            update(FeedComponent)
+            .where(col(FeedComponent.uid) == uid, col(FeedComponent.fingerprint) == stored[uid].fingerprint)
+            .values(fingerprint=prints[uid], sequence=FeedComponent.sequence + 1, changed_at=now)
+        )
+    if missing or changed:
+        stored.update(_load_components(session, [*missing, *changed]))
+
+    def stamped(component: Component) -> Any:
+        row = stored[component.uid]
+        return replace(component, sequence=row.sequence, last_modified=row.changed_at)
+
+    return replace(
+        content,
+        events=tuple(stamped(event) for event in content.events),
+        series=tuple(stamped(series) for series in content.series),
+        windows=tuple(stamped(window) for window in content.windows),
+        deadlines=tuple(stamped(deadline) for deadline in content.deadlines),
+    )
+
+
+def _current_cache(session: Session, subscription_id: int) -> FeedCache | None:
+    query = select(FeedCache).where(FeedCache.subscription_id == subscription_id).execution_options(populate_existing=True)
+    return session.exec(query).first()
+
+
+def stored_feed(session: Session, subscription_id: int) -> RenderedFeed | None:
+    """The feed as last stored, whoever rendered it, or None if it never was."""
+    cache = _current_cache(session, subscription_id)
+    return None if cache is None else RenderedFeed(cache.subscription_id, cache.body, cache.etag, cache.last_modified)
+
+
+def refresh_feed(session: Session, subscription: Subscription, collector: Collector,
+                 now: datetime | None = None) -> RenderedFeed:
+    """The subscription's feed, rendered again and stored only if its content or options changed.
+
+    Last-Modified only moves forward and by at least one second per change,
+    so a client holding an older copy never hears "not modified" (HTTP dates
+    have whole seconds).
+    """
+    assert subscription.id is not None
+    moment = now or utc_now()
+    options = FeedOptions.from_json(subscription.options)
+    content = stamp_revisions(session, collector(session, subscription), moment)
+    content_hash = _digest((FORMAT, content, options))
+    cache = _current_cache(session, subscription.id)
+    if cache is not None and cache.content_hash == content_hash:
+        return RenderedFeed(cache.subscription_id, cache.body, cache.etag, cache.last_modified)
+    body = render_calendar(content, options)
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    if cache is None:
+        values = {"subscription_id": subscription.id, "body": body, "content_hash": content_hash,
+                  "etag": etag, "last_modified": moment}
+        _insert_ignoring_conflicts(session, FeedCache.__table__, [values])  # type: ignore[arg-type]
+    else:
+        last_modified = cache.last_modified if etag == cache.etag else max(moment, cache.last_modified + timedelta(seconds=1))
+        session.execute(
+            update(FeedCache)
+            .where(col(FeedCache.subscription_id) == subscription.id, col(FeedCache.content_hash) == cache.content_hash)
+            .values(body=body, content_hash=content_hash, etag=etag, last_modified=last_modified)
+        )
+    stored = stored_feed(session, subscription.id)
+    assert stored is not None
+    return stored

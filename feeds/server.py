@@ -1,0 +1,245 @@
+"""The subscription server: `/feeds/<token>.ics` for calendar clients, as an ASGI app on uvicorn.
+
+Answers are built for how calendar clients poll: a strong ETag and
+Last-Modified on every feed, 304 with no body to If-None-Match or to an
+If-Modified-Since that is truly not older than the feed's last change (a
+server that always answers 304 froze Apple subscribers), HEAD like GET
+without the body, and the same bodiless 404 for a malformed, unknown or
+revoked token so nothing tells whether a token ever existed.
+
+A request reads the subscription and its stored feed; the content is
+compared with the database again (and re-rendered only if it changed) when
+this process last checked that feed more than `recheck` ago. All state is in
+the database, so any number of processes can serve one PostgreSQL. Tokens
+never reach the logs in full: uvicorn's log records are filtered down to the
+8-character prefix.
+"""
+
+from __future__ import annotations
+
+import copy
+import hmac
+import logging
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+import uvicorn
+from sqlalchemy import bindparam
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from feeds.cache import Collector, RenderedFeed, refresh_feed, stored_feed, utc_now
+from feeds.collect import collect_feed
+from feeds.subscriptions import PREFIX_LENGTH, hash_token, is_token_shaped
+from feeds.tables import FeedCache, Subscription
+from store.db import open_store, resolve_url, transaction
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+DEFAULT_RECHECK = timedelta(seconds=60)
+_REFRESH_ATTEMPTS = 3
+_TOKEN_IN_PATH = re.compile(rf"(/feeds/[A-Za-z0-9_-]{{{PREFIX_LENGTH}}})[A-Za-z0-9_-]+")
+_NOT_FOUND_HEADERS = {"cache-control": "no-store"}
+
+log = logging.getLogger(__name__)
+
+
+def hide_tokens(text: str) -> str:
+    """A path or log line with every feed token cut to its prefix: "/feeds/AbCdEfGh….ics"."""
+    return _TOKEN_IN_PATH.sub(r"\1…", text)
+
+
+class HideTokens(logging.Filter):
+    """Rewrites log records (uvicorn's access line carries the path in `args`) so no full token is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = hide_tokens(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(hide_tokens(arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration with `HideTokens` on its handlers and its access logger."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["filters"] = {"hide_tokens": {"()": HideTokens}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["hide_tokens"]
+    config["loggers"]["uvicorn.access"]["filters"] = ["hide_tokens"]
+    return config
+
+
+@dataclass(frozen=True)
+class FeedHead:
+    """What a conditional request is answered from: no body needed."""
+
+    subscription_id: int
+    etag: str
+    last_modified: datetime
+
+
+# One indexed lookup per request: the active subscription of a token hash and its stored feed's validators.
+_LOOKUP = (
+    select(col(Subscription.id), col(Subscription.token_hash), col(FeedCache.etag), col(FeedCache.last_modified))
+    .outerjoin(FeedCache, col(FeedCache.subscription_id) == Subscription.id)
+    .where(col(Subscription.token_hash) == bindparam("token_hash"), col(Subscription.revoked_at).is_(None))
+)
+
+
+@dataclass
+class FeedService:
+    """Answers feed requests; `recheck` bounds how long this process serves a feed without comparing it to the store.
+
+    Bodies are kept in memory by ETag (up to `memory` bytes, least recently
+    used dropped first), so a request costs one indexed lookup of the token
+    hash, and a 200 reads the body from the database only after it changed.
+    """
+
+    engine: Engine
+    collector: Collector = collect_feed
+    recheck: timedelta = DEFAULT_RECHECK
+    memory: int = 64 * 1024 * 1024
+    _checked: dict[int, float] = field(default_factory=dict)
+    _bodies: OrderedDict[int, RenderedFeed] = field(default_factory=OrderedDict)
+    _held: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def answer(self, token: str, method: str, request_headers: Headers) -> Response:
+        """The whole answer to GET or HEAD of one token's feed (run in a worker thread: it blocks on the store)."""
+        head = self._head(token)
+        if head is None:
+            return Response(status_code=404, headers=_NOT_FOUND_HEADERS)
+        if _not_modified(request_headers, head, utc_now()):
+            return Response(status_code=304, headers=_validators(head))
+        feed = self._feed(head)
+        headers = _validators(FeedHead(feed.subscription_id, feed.etag, feed.last_modified))
+        if method == "HEAD":
+            return Response(headers={**headers, "content-length": str(len(feed.body))}, media_type=CONTENT_TYPE)
+        return Response(feed.body, headers=headers, media_type=CONTENT_TYPE)
+
+    def _head(self, token: str) -> FeedHead | None:
+        """The validators of an active token's feed, refreshed first if due; None for any other token alike."""
+        if not is_token_shaped(token):
+            return None
+        wanted = hash_token(token)
+        with self.engine.connect() as connection:
+            row = connection.execute(_LOOKUP, {"token_hash": wanted}).first()
+        if row is None or not hmac.compare_digest(row.token_hash, wanted):
+            return None
+        if row.etag is not None and not self._due(row.id):
+            return FeedHead(row.id, row.etag, row.last_modified)
+        feed = self._refresh(row.id)
+        return FeedHead(feed.subscription_id, feed.etag, feed.last_modified)
+
+    def _refresh(self, subscription_id: int) -> RenderedFeed:
+        for attempt in range(_REFRESH_ATTEMPTS):
+            try:
+                with transaction(self.engine) as session:
+                    feed = refresh_feed(session, session.get_one(Subscription, subscription_id), self.collector)
+                break
+            except OperationalError:
+                # Another process held the rows (SQLite lock, PostgreSQL deadlock): its result is as good.
+                if attempt == _REFRESH_ATTEMPTS - 1:
+                    raise
+        with self._lock:
+            self._checked[subscription_id] = time.monotonic()
+        self._keep(feed)
+        return feed
+
+    def _feed(self, head: FeedHead) -> RenderedFeed:
+        """The body for these validators: from memory, else from the store (then possibly a newer one)."""
+        with self._lock:
+            kept = self._bodies.get(head.subscription_id)
+            if kept is not None and kept.etag == head.etag:
+                self._bodies.move_to_end(head.subscription_id)
+                return kept
+        with Session(self.engine) as session:
+            feed = stored_feed(session, head.subscription_id)
+        assert feed is not None
+        self._keep(feed)
+        return feed
+
+    def _keep(self, feed: RenderedFeed) -> None:
+        with self._lock:
+            old = self._bodies.pop(feed.subscription_id, None)
+            self._held -= len(old.body) if old else 0
+            self._bodies[feed.subscription_id] = feed
+            self._held += len(feed.body)
+            while self._held > self.memory and len(self._bodies) > 1:
+                _, dropped = self._bodies.popitem(last=False)
+                self._held -= len(dropped.body)
+
+    def _due(self, subscription_id: int) -> bool:
+        with self._lock:
+            checked = self._checked.get(subscription_id)
+        return checked is None or time.monotonic() - checked >= self.recheck.total_seconds()
+
+
+def _validators(head: FeedHead) -> dict[str, str]:
+    return {
+        "etag": f'"{head.etag}"',
+        "last-modified": format_datetime(head.last_modified, usegmt=True),
+        "cache-control": "private, no-cache",
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+    }
+
+
+def _not_modified(headers: Headers, feed: FeedHead, now: datetime) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match decides when present; else If-Modified-Since, if a valid past date."""
+    if_none_match = headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [tag.strip() for tag in if_none_match.split(",")]
+        return "*" in tags or any(tag.removeprefix("W/") == f'"{feed.etag}"' for tag in tags)
+    if_modified_since = headers.get("if-modified-since")
+    if if_modified_since is None:
+        return False
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False
+    if since.tzinfo is None or since > now:
+        # Not an HTTP-date, or in the future (a wrong client clock): it proves nothing about our feed.
+        return False
+    return feed.last_modified <= since
+
+
+def create_app(engine: Engine, *, collector: Collector = collect_feed,
+               recheck: timedelta = DEFAULT_RECHECK) -> Starlette:
+    """The ASGI app over one store; `collector` is replaceable so tests can serve hand-built content."""
+    service = FeedService(engine, collector, recheck)
+
+    async def feed(request: Request) -> Response:
+        name: str = request.path_params["name"]
+        if not name.endswith(".ics"):
+            return Response(status_code=404, headers=_NOT_FOUND_HEADERS)
+        return await run_in_threadpool(service.answer, name.removesuffix(".ics"), request.method, request.headers)
+
+    return Starlette(routes=[Route("/feeds/{name}", feed, methods=["GET", "HEAD"])])
+
+
+def app_from_environment() -> Starlette:
+    """The app for uvicorn's factory mode (each worker process opens the store named in the environment)."""
+    return create_app(open_store(os.environ.get("PROFPLAN_DATABASE_URL")))
+
+
+def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
+    """Run the feed server until interrupted; `workers` > 1 starts that many processes on one port."""
+    os.environ["PROFPLAN_DATABASE_URL"] = resolve_url(db)
+    open_store(os.environ["PROFPLAN_DATABASE_URL"])  # migrate once, before workers start, and fail early
+    uvicorn.run("feeds.server:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                log_config=log_config(), server_header=False)

@@ -1,0 +1,157 @@
+"""A school's placements → feed components: one recurring event per weekly series, plain events for the rest.
+
+Pure (no database) so the series detection is tested on its own. Clients
+show a weekly course best as one RRULE series, so each series (a class's
+placements sharing a `series` key, like the Thursday course) is folded into
+one `WeeklySeries`: its pattern is the most common (weekday, time, staff,
+venue) among its regular sessions, the weeks between its first and last
+session without a matching session become EXDATEs, and every session off the
+pattern (a make-up, a moved week, a substitute) stays a separate event under
+its own placement UID. Grouping always uses the whole class's placements, so
+a series is the same component in the school, class and staff feeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from feeds.model import UNSTAMPED, TimedEvent, WeeklySeries
+
+_WEEKDAYS_PLURAL = ("понедельникам", "вторникам", "средам", "четвергам", "пятницам", "субботам", "воскресеньям")
+_KIND_NOTES = {"makeup": "Замена пропущенного занятия.", "meeting": "Встреча с родителями."}
+
+
+@dataclass(frozen=True)
+class PlacementView:
+    """One placement as the feeds need it, with names already in Russian (direction title, item text)."""
+
+    school_id: str
+    uid: str
+    class_name: str
+    title: str
+    direction: str
+    day: date
+    start: time
+    end: time
+    hours: int
+    staff: str
+    venue: str | None
+    kind: str
+    series: str | None
+    item_id: int | None
+    item: str | None
+
+    @property
+    def pattern(self) -> tuple[int, time, time, str, str | None]:
+        return (self.day.weekday(), self.start, self.end, self.staff, self.venue)
+
+
+@dataclass(frozen=True)
+class Folded:
+    """The components of some placements, each with the placement it stands for.
+
+    A series stands for its first regular session: the class and the staff
+    member who leads it, which is what decides the feeds that show it.
+    """
+
+    events: tuple[tuple[PlacementView, TimedEvent], ...]
+    series: tuple[tuple[PlacementView, WeeklySeries], ...]
+
+
+def component_uid(kind: str, *parts: str) -> str:
+    """A globally unique, stable, ASCII UID from the identity of what it names (placement uids are per school)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+    return f"{kind}-{digest}@profplan"
+
+
+def fold_placements(placements: Iterable[PlacementView], timezone: str, school_name: str) -> Folded:
+    """Every placement as a timed event, except the regular sessions of series, which fold into one each."""
+    events: list[tuple[PlacementView, TimedEvent]] = []
+    series: list[tuple[PlacementView, WeeklySeries]] = []
+    groups: dict[tuple[str, str], list[PlacementView]] = defaultdict(list)
+    for placement in placements:
+        if placement.series:
+            groups[(placement.class_name, placement.series)].append(placement)
+        else:
+            events.append((placement, _event(placement, timezone, school_name)))
+    for _, members in sorted(groups.items()):
+        folded, first, rest = _fold_series(members, timezone, school_name)
+        if folded is not None and first is not None:
+            series.append((first, folded))
+        events.extend((placement, _event(placement, timezone, school_name)) for placement in rest)
+    return Folded(tuple(events), tuple(series))
+
+
+def _regular_pattern(members: Sequence[PlacementView]) -> tuple[int, time, time, str, str | None]:
+    """The most common pattern of the regular sessions; ties go to the pattern seen first."""
+    regular = sorted((p for p in members if p.kind != "makeup"), key=lambda p: (p.day, p.start))
+    counts = Counter(p.pattern for p in regular)
+    return max(counts, key=lambda pattern: (counts[pattern], -next(i for i, p in enumerate(regular) if p.pattern == pattern)))
+
+
+def _fold_series(members: list[PlacementView], timezone: str,
+                 school_name: str) -> tuple[WeeklySeries | None, PlacementView | None, list[PlacementView]]:
+    """(the series, its first session, the placements left as events); no series unless two sessions fit one pattern."""
+    if not any(p.kind != "makeup" for p in members):
+        return None, None, members
+    pattern = _regular_pattern(members)
+    matching: dict[date, PlacementView] = {}
+    rest: list[PlacementView] = []
+    for placement in sorted(members, key=lambda p: (p.day, p.start, p.uid)):
+        if placement.kind != "makeup" and placement.pattern == pattern and placement.day not in matching:
+            matching[placement.day] = placement
+        else:
+            rest.append(placement)
+    if len(matching) < 2:
+        return None, None, members
+    days = sorted(matching)
+    first = matching[days[0]]
+    weeks = (days[-1] - days[0]).days // 7
+    exdates = tuple(day for day in (days[0] + timedelta(weeks=w) for w in range(weeks + 1)) if day not in matching)
+    start = datetime.combine(first.day, first.start)
+    return WeeklySeries(
+        uid=component_uid("series", first.school_id, first.class_name, first.series or ""),
+        title=_title(first),
+        first_start=start,
+        duration=datetime.combine(first.day, first.end) - start,
+        until=days[-1],
+        timezone=timezone,
+        last_modified=UNSTAMPED,
+        exdates=exdates,
+        location=first.venue or "",
+        description=_description(first, school_name, f"Еженедельно по {_WEEKDAYS_PLURAL[first.day.weekday()]}."),
+    ), first, rest
+
+
+def _title(placement: PlacementView) -> str:
+    return f"{placement.title} — {placement.class_name}" if placement.class_name else placement.title
+
+
+def _event(placement: PlacementView, timezone: str, school_name: str) -> TimedEvent:
+    return TimedEvent(
+        uid=component_uid("placement", placement.school_id, placement.uid),
+        title=_title(placement),
+        start=datetime.combine(placement.day, placement.start),
+        end=datetime.combine(placement.day, placement.end),
+        timezone=timezone,
+        last_modified=UNSTAMPED,
+        location=placement.venue or "",
+        description=_description(placement, school_name, _KIND_NOTES.get(placement.kind, "")),
+    )
+
+
+def _description(placement: PlacementView, school_name: str, note: str) -> str:
+    lines = [
+        f"Школа: {school_name}",
+        *([f"Класс: {placement.class_name}"] if placement.class_name else []),
+        f"Направление: {placement.direction}",
+        f"Часов: {placement.hours}",
+        *([f"Пункт дорожной карты: {placement.item}"] if placement.item else []),
+        f"Ответственный: {placement.staff}",
+        *([note] if note else []),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,86 @@
+"""What reading a roadmap produces: the document, its items and its indicators.
+
+These are plain values: the readers fill them, the importer stores them. Texts
+are kept close to the source (the deadline cell verbatim) so that every later
+interpretation can be explained by pointing at what the document said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from calendars.school_year import SchoolYear
+
+
+class Role(StrEnum):
+    """What a table column holds, recognised from its header."""
+
+    NUMBER = "number"
+    TITLE = "title"
+    DEADLINE = "deadline"
+    EXECUTORS = "executors"
+    RESULT = "result"
+    GOAL = "goal"
+    INDICATOR = "indicator"
+    UNIT = "unit"
+    EXTRA = "extra"
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One row of the roadmap table, before its deadline is interpreted.
+
+    ``ordinal`` is the only identifier guaranteed unique: real documents repeat
+    numbers (000 has rows 31 and 32 twice) and leave sub-rows un-numbered (004).
+    """
+
+    number: str | None
+    ordinal: int
+    section: str | None
+    section_path: tuple[str, ...]
+    title: str
+    deadline_text: str
+    executors_text: str
+    result_text: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    source_line: int = 0
+    parent_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One monitoring indicator (показатель) from a separate indicators table.
+
+    ``number`` and ``goal`` belong to the goal row the indicator is listed under;
+    several indicators may share them.
+    """
+
+    number: str | None
+    goal: str | None
+    name: str
+    unit: str | None
+    extra: dict[str, str] = field(default_factory=dict)
+    source_line: int = 0
+
+
+@dataclass(frozen=True)
+class RoadmapDocument:
+    """A read roadmap: who issued it, for which period, and its rows."""
+
+    source_name: str
+    issuer: str | None = None
+    number: str | None = None
+    date: date | None = None
+    title: str | None = None
+    period_text: str | None = None
+    school_year: SchoolYear | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    controller: str | None = None
+    region: str | None = None
+    items: list[RawItem] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    columns: list[Role] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,62 @@
+"""Reading a roadmap file, whichever format it comes in.
+
+The format only decides how the file is cut into paragraphs and table rows;
+the table logic and the metadata are the same for every format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from roadmaps.docx_reader import read_docx_blocks
+from roadmaps.document import RoadmapDocument
+from roadmaps.errors import RoadmapError
+from roadmaps.metadata import read_metadata
+from roadmaps.table import Block, read_tables
+from roadmaps.text_reader import read_text_blocks
+
+_READERS: dict[str, Callable[[Path], list[Block]]] = {
+    ".txt": read_text_blocks,
+    ".docx": read_docx_blocks,
+}
+
+
+def read_document(path: Path) -> RoadmapDocument:
+    """Read a roadmap (.txt export or .docx) into its metadata, items and indicators.
+
+    Raises RoadmapError, with a Russian message naming the file, when the file
+    cannot be read, has an unsupported format, holds no table of activities,
+    or its table has no title or deadline column. A table cut off mid-row is
+    read as far as it goes and reported in ``warnings``.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        hint = " Сохраните документ Word в формате .docx." if suffix in {".doc", ".rtf", ".odt"} else ""
+        raise RoadmapError(
+            f"Файл «{path.name}»: формат «{suffix or 'без расширения'}» не поддерживается, "
+            f"нужен .txt или .docx.{hint}"
+        )
+    if not path.is_file():
+        raise RoadmapError(f"Не удалось прочитать файл «{path.name}»: файл не найден.")
+    content = read_tables(reader(path), path.name)
+    metadata = read_metadata(content.preamble)
+    return RoadmapDocument(
+        source_name=path.name,
+        issuer=metadata.issuer,
+        number=metadata.number,
+        date=metadata.date,
+        title=metadata.title,
+        period_text=metadata.period_text,
+        school_year=metadata.school_year,
+        period_start=metadata.period_start,
+        period_end=metadata.period_end,
+        controller=metadata.controller,
+        region=metadata.region,
+        items=content.items,
+        indicators=content.indicators,
+        columns=content.columns,
+        warnings=content.warnings,
+    )

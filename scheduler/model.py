@@ -1,0 +1,546 @@
+"""The CP-SAT formulation, in two stages that scale where one Boolean per (day, slot, class, activity) does not.
+
+Stage 1, `WeekModel`: an integer per (task, bucket) — how many sessions of a
+class's activity fall in that part of a week (a bucket is a week, cut where a
+task's window starts or ends, so every window is a whole number of buckets).
+The rules that live at week level are exact here (quotas, windows, order,
+staff weekly limits, class weekly limits); those that live at day level are
+enforced as bucket capacities (the class day limit over its days, free
+slots and free two-slot blocks of a class, a staff member or a venue, free
+evenings). The soft goals are week-level, so the stage-1 objective and bound
+carry almost all of the optimisation; they are all counted class by class
+(see `_objective`), which is what lets scheduler.decompose solve classes
+separately.
+
+Stage 2, `DayModel`: for one week, a Boolean per (task, day, start slot),
+with no-overlap per class, staff member and venue, the class day limit, and
+each task's sessions in the buckets stage 1 chose. Weeks are independent
+given stage 1. A session stage 2 cannot place (bucket capacities are
+necessary, not sufficient) is reported back; `solve` then lowers that
+class's capacity for that week and re-plans it.
+
+Every hard rule of stage 1 goes through `_rule`, which in explanation mode
+makes it conditional on the rule's own assumption literal, so an infeasible
+instance yields the rules that conflict (see explain.py).
+
+Order (diagnostics stage 1, stage 2, review) is by buckets: a successor's
+sessions lie in buckets after every session of its predecessors.
+
+Soft goals (weights in the norms file's [soft] section), per class:
+spread_week / spread_month — hours above the class's even share of a week /
+month; quarter_end, exam — hours in a quarter's last week, in the exam
+grades' preparation weeks; staff_balance — for each staff member serving
+the class, their hours for it above its even share of a week (per class so
+the model stays separable; together it evens out each person's weeks);
+elective — every elective hour; change — on re-plan, each session that
+leaves its bucket (stage 1) or its day and slot (stage 2); stacking (stage 2)
+— sessions beyond one per class and day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.problem import TOTAL, Placed, Problem, Rule, Task
+
+UNPLACED_WEIGHT = 10_000
+
+
+# Deterministic seconds of CP-SAT per wall second, measured for these models on the reference
+# 2-core machine: turns the user's time limit into a budget that gives the same result anywhere.
+DTIME_PER_SECOND = 0.4
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """How the solves run. `time_limit` (seconds) becomes a deterministic-time `budget`, and every
+    CP-SAT call is single-threaded with the seed, so a seed reproduces the timetable exactly on any
+    machine; `workers` is how many independent calls (classes, weeks, polish groups in fixed
+    batches) run in parallel threads, which changes the speed, never the result. A wall-clock cap
+    of ten times the budget only guards against a pathologically slow machine."""
+
+    time_limit: float
+    seed: int
+    workers: int
+
+    @property
+    def budget(self) -> float:
+        return self.time_limit * DTIME_PER_SECOND
+
+    def configure(self, solver: cp_model.CpSolver, budget: float) -> None:
+        params = solver.parameters
+        params.random_seed = self.seed
+        params.num_workers = 1
+        params.max_deterministic_time = max(0.05, budget)
+        params.max_time_in_seconds = max(5.0, 10 * budget / DTIME_PER_SECOND)
+
+
+@dataclass(frozen=True)
+class Load:
+    """What sessions take of (or leave free in) a resource over some days: hours, day-slot hours,
+    sessions of two or more slots, evenings."""
+
+    hours: int = 0
+    day_hours: int = 0
+    long: int = 0
+    evenings: int = 0
+
+    def __add__(self, other: Load) -> Load:
+        return Load(self.hours + other.hours, self.day_hours + other.day_hours,
+                    self.long + other.long, self.evenings + other.evenings)
+
+    def __sub__(self, other: Load) -> Load:
+        return Load(self.hours - other.hours, self.day_hours - other.day_hours,
+                    self.long - other.long, self.evenings - other.evenings)
+
+    def clamped(self) -> Load:
+        return Load(max(0, self.hours), max(0, self.day_hours), max(0, self.long), max(0, self.evenings))
+
+
+def owners(task: Task | Placed) -> list[str]:
+    """The resources a session occupies: its class, its staff member and its venue."""
+    return [f"c:{task.class_name}", f"s:{task.staff}"] + ([f"v:{task.venue}"] if task.venue else [])
+
+
+class Occupancy:
+    """Slots the fixed sessions (weekly course, kept past) take, per resource and day."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.busy: dict[tuple[str, int], set[int]] = defaultdict(set)
+        self.limited: dict[tuple[str, int], int] = defaultdict(int)
+        self.sessions: dict[tuple[str, int], int] = defaultdict(int)
+        self.hours: dict[tuple[str, int], int] = defaultdict(int)
+        # joined[slot]: the slot and the next one follow each other (a two-hour session fits).
+        self.joined = [problem.profile.consecutive(slot, 2) for slot in range(len(problem.slots))]
+        self._free: dict[tuple[str, tuple[int, ...]], Load] = {}
+        for placed in problem.fixed:
+            day = problem.day_index(placed.day)
+            if day is None:
+                continue
+            covered = range(placed.slot, placed.slot + (1 if placed.slot == problem.evening else placed.hours))
+            for owner in owners(placed):
+                self.busy[(owner, day)].update(covered)
+            self.hours[(f"s:{placed.staff}", day)] += placed.hours
+            if problem.is_limited(placed):
+                self.limited[(placed.class_name, day)] += placed.hours
+                self.sessions[(placed.class_name, day)] += 1
+
+    def free(self, owner: str, days: Iterable[int]) -> Load:
+        """Capacity left in these days: hours under a staff member's weekly limit (else unlimited),
+        free day slots, disjoint two-slot blocks, free evenings. Cached: models ask it again and again."""
+        key = (owner, tuple(days))
+        if key not in self._free:
+            free = Load()
+            for day in key[1]:
+                free += self._free_day(owner, day)
+            kind, name = owner.split(":", 1)
+            hours = self.problem.profile.staff_member(name).max_hours_per_week - free.hours if kind == "s" \
+                else free.day_hours + free.evenings
+            self._free[key] = Load(hours, free.day_hours, free.long, free.evenings)
+        return self._free[key]
+
+    def _free_day(self, owner: str, day: int) -> Load:
+        """One day: fixed hours (in `hours`), free slots, free two-slot blocks, free evening."""
+        busy = self.busy.get((owner, day), set())
+        blocks = run = 0
+        for slot in range(len(self.joined) + 1):
+            free = slot < len(self.joined) and slot not in busy
+            if free and (run == 0 or self.joined[slot - 1]):
+                run += 1
+                continue
+            blocks += run // 2
+            run = 1 if free else 0
+        free_slots = sum(1 for slot in range(len(self.joined)) if slot not in busy)
+        return Load(self.hours[(owner, day)], free_slots, blocks, int(self.problem.evening not in busy))
+
+
+class WeekModel:
+    """Stage 1 over a scope of classes: sessions per (task, bucket).
+
+    `reserved` is what classes outside the scope already take of each shared
+    resource per bucket, so a scope can be solved alone and still respect the
+    staff and venue limits. `explain=True` guards every hard rule by an
+    assumption literal.
+    """
+
+    def __init__(
+        self, problem: Problem, occupancy: Occupancy, scope: Iterable[str] | None = None, explain: bool = False,
+        reserved: dict[tuple[str, int], Load] | None = None, class_caps: dict[tuple[str, int], int] | None = None,
+    ):
+        self.problem = problem
+        self.occupancy = occupancy
+        self.scope = frozenset(problem.classes if scope is None else scope)
+        self.explain = explain
+        self.reserved = reserved or {}
+        self.class_caps = class_caps or {}
+        self.model = cp_model.CpModel()
+        self.literals: dict[Rule, cp_model.IntVar] = {}
+        self.counts: dict[int, dict[int, cp_model.IntVar]] = {}
+        self.objective_terms: list[tuple[int, cp_model.LinearExprT]] = []
+        self.measures: dict[Rule, list[tuple[cp_model.LinearExprT, int]]] = {}
+        self.tasks = [index for index, task in enumerate(problem.tasks) if task.class_name in self.scope]
+        self.bucket_week = problem.bucket_week
+        self.bucket_days: dict[int, list[int]] = defaultdict(list)
+        for day, bucket in enumerate(problem.bucket_of):
+            self.bucket_days[bucket].append(day)
+        self.week_buckets: dict[int, list[int]] = defaultdict(list)
+        for bucket, week in enumerate(self.bucket_week):
+            self.week_buckets[week].append(bucket)
+        self._build()
+
+    # -- rules -------------------------------------------------------------------------------
+    def literal(self, rule: Rule) -> cp_model.IntVar:
+        if rule not in self.literals:
+            self.literals[rule] = self.model.NewBoolVar(f"{rule.kind}:{rule.subject}:{rule.detail}")
+        return self.literals[rule]
+
+    def _rule(self, constraint: cp_model.Constraint, rule: Rule) -> None:
+        if self.explain:
+            constraint.OnlyEnforceIf(self.literal(rule))
+
+    # -- build -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        for index in self.tasks:
+            self._task_counts(index, self.problem.tasks[index])
+        self._requirements()
+        self._order()
+        by_owner: dict[str, list[int]] = defaultdict(list)
+        for index in self.tasks:
+            for owner in owners(self.problem.tasks[index]):
+                by_owner[owner].append(index)
+        for owner, tasks in sorted(by_owner.items()):
+            self._capacity(owner, tasks)
+        if not self.explain:
+            self._objective(by_owner)
+
+    def _days_of(self, owner: str, days: list[int]) -> list[int]:
+        kind, name = owner.split(":", 1)
+        return [day for day in days if day in self.problem.classes[name].days] if kind == "c" else days
+
+    def _capacity(self, owner: str, tasks: list[int]) -> None:
+        """Limits of one resource: slots, blocks and evenings per bucket; hours per week."""
+        kind, name = owner.split(":", 1)
+        rule = Rule({"c": "slots", "s": "staff", "v": "venue"}[kind], name)
+        occupancy = self.occupancy
+        for bucket, all_days in self.bucket_days.items():
+            days = self._days_of(owner, all_days)
+            if not days:
+                continue
+            load = self._bucket_load(tasks, bucket)
+            free = (occupancy.free(owner, days) - self.reserved.get((owner, bucket), Load())).clamped()
+            self._rule(self.model.Add(load.day_hours <= free.day_hours), rule)
+            self._rule(self.model.Add(load.long <= free.long), rule)
+            self._rule(self.model.Add(load.evenings <= free.evenings), rule)
+            if kind == "c":
+                cls = self.problem.classes[name].school_class
+                day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
+                self._rule(self.model.Add(self._load(tasks, [bucket], self.problem.is_limited) <= day_cap),
+                           Rule("class_day", name))
+        for week, buckets in self.week_buckets.items():
+            days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
+            if not days:
+                continue
+            if kind == "s":
+                reserved = sum(self.reserved.get((owner, bucket), Load()).hours for bucket in buckets)
+                free = occupancy.free(owner, days).hours - reserved
+                self._rule(self.model.Add(self._load(tasks, buckets, lambda t: True) <= max(0, free)), rule)
+            elif kind == "c":
+                cls = self.problem.classes[name].school_class
+                fixed = sum(occupancy.limited[(name, day)] for day in days)
+                cap = self.class_caps.get((name, week), cls.max_hours_per_week)
+                self._rule(self.model.Add(self._load(tasks, buckets, self.problem.is_limited) + fixed <= cap),
+                           Rule("class_week", name))
+
+    def _bucket_load(self, tasks: list[int], bucket: int) -> Load:
+        problem = self.problem
+
+        def sessions(keep: Callable[[Task], bool]) -> cp_model.LinearExprT:
+            return sum(self.counts[i][bucket] for i in tasks if bucket in self.counts[i] and keep(problem.tasks[i]))
+
+        return Load(
+            self._load(tasks, [bucket], lambda t: True),
+            self._load(tasks, [bucket], lambda t: not t.evening),
+            sessions(lambda t: not t.evening and t.hours > 1),
+            sessions(lambda t: t.evening),
+        )
+
+    def _load(self, tasks: Iterable[int], buckets: Iterable[int], keep: Callable[[Task], bool]) -> cp_model.LinearExprT:
+        return sum(
+            self.problem.tasks[index].hours * self.counts[index][bucket]
+            for bucket in buckets
+            for index in tasks
+            if bucket in self.counts[index] and keep(self.problem.tasks[index])
+        )
+
+    def _task_counts(self, index: int, task: Task) -> None:
+        problem = self.problem
+        allowed: dict[int, int] = defaultdict(int)
+        for day in task.days:
+            allowed[problem.bucket_of[day]] += 1
+        domain: dict[int, int] = defaultdict(int)
+        for day in task.open_days if self.explain else task.days:
+            domain[problem.bucket_of[day]] += 1
+        counts = {
+            bucket: self.model.NewIntVar(0, min(cap, task.count), f"n[{task.key}][{bucket}]")
+            for bucket, cap in sorted(domain.items())
+        }
+        self.counts[index] = counts
+        if self.explain:
+            for bucket, var in counts.items():
+                if allowed.get(bucket, 0) < domain[bucket]:
+                    self._rule(self.model.Add(var <= allowed.get(bucket, 0)), Rule("window", task.activity, task.window))
+        total = sum(counts.values())
+        if task.elective:
+            return
+        if self.explain:
+            self.model.Add(total <= task.count)
+        self._rule(self.model.Add(total == task.count), task.rule)
+
+    def _requirements(self) -> None:
+        """Direction minima and level totals, counting the fixed sessions (course, kept past).
+
+        `measures` records, per requirement, what an explanation maximises to tell how
+        much is short: the named (non-elective) sessions it demands, then its minimum."""
+        problem = self.problem
+        fixed: dict[tuple[str, str], int] = defaultdict(int)
+        for placed in problem.fixed:
+            fixed[(placed.class_name, placed.direction)] += placed.hours
+            fixed[(placed.class_name, TOTAL)] += placed.hours
+        planned: dict[tuple[str, str], list] = defaultdict(list)
+        named: dict[Rule, list[tuple[cp_model.LinearExprT, int]]] = defaultdict(list)
+        for index in self.tasks:
+            task = problem.tasks[index]
+            sessions = sum(self.counts[index].values())
+            planned[(task.class_name, task.direction)].append(task.hours * sessions)
+            planned[(task.class_name, TOTAL)].append(task.hours * sessions)
+            if not task.elective:
+                unit = 1 if task.rule.kind in ("term", "course") else task.hours
+                named[task.rule].append((unit * sessions, unit * task.count))
+        for rule, parts in named.items():
+            self.measures[rule] = [(sum(expr for expr, _ in parts), sum(need for _, need in parts))]
+        for (name, direction), required in sorted(problem.required.items()):
+            if name not in self.scope:
+                continue
+            rule = Rule("total", name) if direction == TOTAL else Rule("direction", name, direction)
+            achieved = sum(planned[(name, direction)]) + fixed[(name, direction)]
+            self.measures.setdefault(rule, []).append((achieved, required))
+            if required > 0:
+                self._rule(self.model.Add(achieved >= required), rule)
+
+    def _order(self) -> None:
+        """A successor's sessions come in buckets after every session of its predecessors."""
+        problem = self.problem
+        by_key = {problem.tasks[index].key: index for index in self.tasks}
+        fixed_buckets: dict[str, int] = defaultdict(lambda: -1)
+        for placed in problem.fixed:
+            day = problem.day_index(placed.day)
+            bucket = problem.bucket_of[day] if day is not None else -1
+            fixed_buckets[placed.task] = max(fixed_buckets[placed.task], bucket)
+        for index in self.tasks:
+            task = problem.tasks[index]
+            for key in task.after:
+                rule = Rule("order", task.activity, key.split("/", 1)[1])
+                earlier = by_key.get(key)
+                for bucket, var in self.counts[index].items():
+                    if fixed_buckets[key] >= bucket:
+                        self._rule(self.model.Add(var == 0), rule)
+                    if earlier is None:
+                        continue
+                    later = [v for b, v in self.counts[earlier].items() if b >= bucket]
+                    if later:
+                        used = self.model.NewBoolVar("")
+                        self.model.Add(var == 0).OnlyEnforceIf(used.Not())
+                        constraint = self.model.Add(sum(later) == 0)
+                        constraint.OnlyEnforceIf(used)
+                        self._rule(constraint, rule)
+
+    def _objective(self, by_owner: dict[str, list[int]]) -> None:
+        """Soft goals (see the module docstring), all counted class by class."""
+        problem = self.problem
+        soft = problem.norms.soft
+        week_month = {week: problem.month_of[self.bucket_days[buckets[0]][0]] for week, buckets in self.week_buckets.items()}
+        for name in sorted(self.scope):
+            tasks = by_owner.get(f"c:{name}", [])
+            if not tasks:
+                continue
+            own_days: dict[int, int] = defaultdict(int)
+            for day in problem.classes[name].days:
+                own_days[problem.week_of[day]] += 1
+            weekly = {week: self._load(tasks, self.week_buckets[week], problem.is_limited) for week in own_days}
+            month_days: dict[int, int] = defaultdict(int)
+            month_weeks: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
+            for week, days in own_days.items():
+                month_days[week_month[week]] += days
+                month_weeks[week_month[week]].append(weekly[week])
+            monthly = {month: cp_model.LinearExpr.Sum(loads) for month, loads in month_weeks.items()}
+            limited = [i for i in tasks if problem.is_limited(problem.tasks[i])]
+            self._spread(limited, weekly, own_days, soft.spread_week)
+            self._spread(limited, monthly, month_days, soft.spread_month)
+            for week, weight in problem.penalty_weeks.get(name, {}).items():
+                if week in weekly:
+                    self.objective_terms.append((weight, weekly[week]))
+            by_staff: dict[str, list[int]] = defaultdict(list)
+            for index in tasks:
+                by_staff[problem.tasks[index].staff].append(index)
+            for staff_tasks in by_staff.values():
+                loads = {week: self._load(staff_tasks, self.week_buckets[week], lambda t: True) for week in own_days}
+                self._spread(staff_tasks, loads, own_days, soft.staff_balance)
+        for index in self.tasks:
+            task = problem.tasks[index]
+            if task.elective:
+                self.objective_terms.append((soft.elective * task.hours, sum(self.counts[index].values())))
+            before: dict[int, int] = defaultdict(int)
+            for _, day, _ in problem.previous.get(task.key, []):
+                position = problem.day_index(day)
+                if position is not None:
+                    before[problem.bucket_of[position]] += 1
+            for bucket, count in before.items():
+                left = self.model.NewIntVar(0, count, f"left[{task.key}][{bucket}]")
+                self.model.Add(left >= count - self.counts[index].get(bucket, 0))
+                self.objective_terms.append((soft.change, left))
+        self.model.Minimize(sum(weight * term for weight, term in self.objective_terms))
+
+    def _spread(self, tasks: list[int], loads: dict[int, cp_model.LinearExprT], days: dict[int, int], weight: int) -> None:
+        """Penalise each period's hours above its even share of the (non-elective) demand; the share is
+        never less than one session, so a single long session is not a fault."""
+        tasks_of = self.problem.tasks
+        demand = sum(tasks_of[i].hours * tasks_of[i].count for i in tasks if not tasks_of[i].elective)
+        ceiling = sum(tasks_of[i].hours * tasks_of[i].count for i in tasks)
+        longest = max((tasks_of[i].hours for i in tasks), default=1)
+        total = sum(days.values())
+        if not total or not weight or not ceiling:
+            return
+        for period, load in loads.items():
+            excess = self.model.NewIntVar(0, ceiling, "")
+            self.model.Add(excess >= load - max(longest, -(-demand * days[period] // total)))
+            self.objective_terms.append((weight, excess))
+
+    # -- results -----------------------------------------------------------------------------
+    def hint(self, values: dict[int, dict[int, int]]) -> None:
+        for index, buckets in self.counts.items():
+            for bucket, var in buckets.items():
+                self.model.AddHint(var, values.get(index, {}).get(bucket, 0))
+
+    def values(self, solver: cp_model.CpSolver) -> dict[int, dict[int, int]]:
+        """Sessions per task and bucket (zeros left out)."""
+        return {
+            index: {bucket: solver.Value(var) for bucket, var in buckets.items() if solver.Value(var)}
+            for index, buckets in self.counts.items()
+        }
+
+
+def bucket_loads(
+    problem: Problem, values: dict[int, dict[int, int]], skip: frozenset[str] = frozenset()
+) -> dict[tuple[str, int], Load]:
+    """What a stage-1 plan takes of every resource per bucket (classes in `skip` left out)."""
+    loads: dict[tuple[str, int], Load] = defaultdict(Load)
+    for index, buckets in values.items():
+        task = problem.tasks[index]
+        if task.class_name in skip:
+            continue
+        for bucket, count in buckets.items():
+            load = Load(
+                task.hours * count,
+                0 if task.evening else task.hours * count,
+                count if not task.evening and task.hours > 1 else 0,
+                count if task.evening else 0,
+            )
+            for owner in owners(task):
+                loads[(owner, bucket)] += load
+    return dict(loads)
+
+
+class DayModel:
+    """Stage 2 for one week: which day and start slot each session takes, inside its stage-1 bucket."""
+
+    def __init__(self, problem: Problem, week: int, counts: dict[int, dict[int, int]], occupancy: Occupancy):
+        self.problem = problem
+        self.week = week
+        self.fixed = occupancy
+        self.model = cp_model.CpModel()
+        self.starts: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
+        self.unplaced: dict[int, cp_model.LinearExprT] = {}
+        self._build(counts)
+
+    def _build(self, counts: dict[int, dict[int, int]]) -> None:
+        problem = self.problem
+        model = self.model
+        fixed = self.fixed
+        occupancy: dict[tuple[str, int, int], list] = defaultdict(list)
+        day_load: dict[tuple[str, int], list] = defaultdict(list)
+        day_sessions: dict[tuple[str, int], list] = defaultdict(list)
+        soft = problem.norms.soft
+        objective = []
+        for index, buckets in sorted(counts.items()):
+            task = problem.tasks[index]
+            resources = owners(task)
+            options: dict[tuple[int, int], cp_model.IntVar] = {}
+            in_bucket: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            for day in task.days:
+                if problem.bucket_of[day] not in buckets:
+                    continue
+                for start in self._starts(task):
+                    covered = self._covered(start, task.hours)
+                    if any(slot in fixed.busy.get((owner, day), ()) for owner in resources for slot in covered):
+                        continue
+                    var = model.NewBoolVar(f"y[{task.key}][{day}][{start}]")
+                    options[(day, start)] = var
+                    in_bucket[problem.bucket_of[day]].append(var)
+                    for owner in resources:
+                        for slot in covered:
+                            occupancy[(owner, day, slot)].append(var)
+                    if problem.is_limited(task):
+                        day_load[(task.class_name, day)].append(task.hours * var)
+                        day_sessions[(task.class_name, day)].append(var)
+            self.starts[index] = options
+            missing = []
+            for bucket, count in sorted(buckets.items()):
+                short = model.NewIntVar(0, count, f"unplaced[{task.key}][{bucket}]")
+                model.Add(sum(in_bucket[bucket]) + short == count)
+                missing.append(short)
+            self.unplaced[index] = sum(missing)
+            per_day: dict[int, list] = defaultdict(list)
+            for (day, _), var in options.items():
+                per_day[day].append(var)
+            for vars_of_day in per_day.values():
+                model.AddAtMostOne(vars_of_day)
+            objective.append(UNPLACED_WEIGHT * task.hours * self.unplaced[index])
+            for _, day, slot in problem.previous.get(task.key, []):
+                position = problem.day_index(day)
+                kept = options.get((position, slot)) if position is not None else None
+                if kept is not None:
+                    objective.append(soft.change * (1 - kept))
+        for vars_at in occupancy.values():
+            if len(vars_at) > 1:
+                model.AddAtMostOne(vars_at)
+        for (name, day), loads in day_load.items():
+            cap = problem.classes[name].school_class.max_hours_per_day - fixed.limited[(name, day)]
+            model.Add(sum(loads) <= cap)
+            stacked = model.NewIntVar(0, len(problem.slots), "")
+            model.Add(stacked >= sum(day_sessions[(name, day)]) + fixed.sessions[(name, day)] - 1)
+            objective.append(soft.stacking * stacked)
+        model.Minimize(sum(objective))
+
+    def _starts(self, task: Task) -> list[int]:
+        if task.evening:
+            return [self.problem.evening]
+        return [start for start in range(len(self.problem.slots)) if self.problem.profile.consecutive(start, task.hours)]
+
+    def _covered(self, start: int, hours: int) -> range:
+        return range(start, start + (1 if start == self.problem.evening else hours))
+
+    def placements(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, int]]]:
+        """Per task, the (day, start slot) of each placed session, in order."""
+        return {
+            index: sorted(position for position, var in options.items() if solver.Value(var))
+            for index, options in self.starts.items()
+        }
+
+    def missing(self, solver: cp_model.CpSolver) -> dict[int, int]:
+        return {index: solver.Value(expr) for index, expr in self.unplaced.items() if solver.Value(expr)}
+

@@ -1,0 +1,541 @@
+"""What the solver sees: days, slots, fixed sessions, and the tasks still to place.
+
+Everything that is already decided is settled here, before any solver runs,
+because a smaller model is a faster one: the weekly course takes its
+Thursday slot (the class teacher's k-th class takes the k-th slot from the
+profile's course slot), lost Thursdays become make-up tasks, sessions before
+a re-plan's as-of date are kept, and each (class, activity) gets its staff
+member and venue by a load-balancing rule (a pinned `leads` entry first, then
+the class teacher for class-teacher activities, then the person already
+serving the class in that role while they have room, else the least loaded
+relative to their weekly limit — a class keeps one navigator, which keeps
+classes loosely coupled). The solver only decides *when*.
+
+A span shorter than the year pro-rates: an activity keeps the share of its
+sessions that its window's school days inside the span make up, and a
+direction's minimum the share of the class's school days (rounded half up).
+Shares are counted without closures: a quarantine does not lower the norms,
+the sessions move instead.
+
+Rules carry a `Rule` naming the requirement or limit they express, so an
+infeasible model can be explained in the coordinator's terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, time, timedelta
+from functools import cached_property
+
+from calendars.academic import AcademicCalendar, Period, load_calendar
+from scheduler.errors import SchedulingError
+from scheduler.norms import Activity, Norms
+from scheduler.profile import Profile, SchoolClass, Slot
+
+TOTAL = "total"
+
+
+@dataclass(frozen=True, order=True)
+class Rule:
+    """A named hard rule: a requirement (class gets its hours) or a limit (staff, venue, window…).
+
+    kind: "direction", "total", "term", "course" (requirements); "staff", "venue",
+    "class_week", "class_day", "window", "order", "evening" (limits).
+    """
+
+    kind: str
+    subject: str
+    detail: str = ""
+
+    @property
+    def is_requirement(self) -> bool:
+        return self.kind in ("direction", "total", "term", "course")
+
+
+@dataclass(frozen=True)
+class ItemWindow:
+    """A roadmap item an activity serves: its number and id, and the windows its deadline gives."""
+
+    item_id: int | None
+    number: str | None
+    title: str
+    windows: tuple[Period, ...]
+    span: Period | None
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A session at a date and slot: a fixed input (weekly course, kept past) or a solver output.
+
+    `slot` indexes the profile's day slots; `len(slots)` is the evening slot.
+    """
+
+    uid: str
+    task: str
+    class_name: str
+    activity: str
+    title: str
+    direction: str
+    kind: str
+    series: str | None
+    day: date
+    slot: int
+    hours: int
+    staff: str
+    venue: str | None
+    item_ref: str | None
+    item_id: int | None
+
+
+@dataclass(frozen=True)
+class Task:
+    """Sessions of one (class, activity[, term or window]) still to place; the solver picks the days."""
+
+    key: str
+    class_name: str
+    activity: str
+    title: str
+    direction: str
+    kind: str
+    series: str | None
+    hours: int
+    count: int
+    elective: bool
+    days: tuple[int, ...]
+    open_days: tuple[int, ...]
+    window: str
+    evening: bool
+    staff: str
+    venue: str | None
+    after: tuple[str, ...]
+    rule: Rule
+    item: ItemWindow | None
+
+    def placed(self, uid: str, day: date, slot: int, title: str | None = None) -> Placed:
+        return Placed(
+            uid, self.key, self.class_name, self.activity, title or self.title, self.direction, self.kind,
+            self.series, day, slot, self.hours, self.staff, self.venue,
+            self.item.number if self.item else None, self.item.item_id if self.item else None,
+        )
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    school_class: SchoolClass
+    days: frozenset[int]
+
+
+@dataclass
+class Problem:
+    """The instance: built once by `build_problem`, read by the model, the greedy baseline and explain."""
+
+    profile: Profile
+    norms: Norms
+    calendar: AcademicCalendar
+    span: Period
+    as_of: date | None
+    days: tuple[date, ...]
+    week_of: tuple[int, ...]
+    month_of: tuple[int, ...]
+    bucket_of: tuple[int, ...]
+    classes: dict[str, ClassInfo]
+    tasks: tuple[Task, ...]
+    fixed: tuple[Placed, ...]
+    previous: dict[str, list[tuple[str, date, int]]]
+    required: dict[tuple[str, str], int]
+    penalty_weeks: dict[str, dict[int, int]]
+    issues: list[tuple[Rule, str]] = field(default_factory=list)
+
+    @property
+    def slots(self) -> tuple[Slot, ...]:
+        return self.profile.slots
+
+    @property
+    def evening(self) -> int:
+        return len(self.profile.slots)
+
+    @cached_property
+    def bucket_week(self) -> tuple[int, ...]:
+        """The week of each bucket (part of a week between window edges)."""
+        weeks: dict[int, int] = {}
+        for day, bucket in enumerate(self.bucket_of):
+            weeks.setdefault(bucket, self.week_of[day])
+        return tuple(weeks[bucket] for bucket in range(len(weeks)))
+
+    def day_index(self, day: date) -> int | None:
+        return self._index.get(day)
+
+    def __post_init__(self) -> None:
+        self._index = {day: index for index, day in enumerate(self.days)}
+
+    def slot_times(self, slot: int, hours: int) -> tuple[time, time]:
+        """Local start and end of a session of `hours` slots starting at `slot` (or the evening)."""
+        if slot == self.evening:
+            return self.profile.evening.start, self.profile.evening.end
+        return self.slots[slot].start, self.slots[slot + hours - 1].end
+
+    def is_limited(self, placed: Placed | Task) -> bool:
+        """Whether a session counts toward the class day and week limits (not the weekly course, not evenings)."""
+        evening = placed.evening if isinstance(placed, Task) else placed.slot == self.evening
+        return not evening and placed.series is None
+
+    def fingerprint(self) -> str:
+        """A hash of everything the solver sees: same fingerprint and seed → same timetable."""
+        payload = {
+            "profile": self.profile.to_json(),
+            "norms": self.norms.path.read_text(encoding="utf-8"),
+            "span": [self.span.start.isoformat(), self.span.end.isoformat()],
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "closures": [[p.start.isoformat(), p.end.isoformat()] for p in self.calendar.closures],
+            "tasks": [(t.key, t.count, t.days, t.staff, t.venue, t.window) for t in self.tasks],
+            "fixed": sorted((p.uid, p.day.isoformat(), p.slot) for p in self.fixed),
+            "previous": {key: sorted((uid, day.isoformat(), slot) for uid, day, slot in value)
+                         for key, value in sorted(self.previous.items())},
+        }
+        return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def prorate(value: int, share: float) -> int:
+    """`value` scaled by `share`, rounded half up (exact for a whole window or year)."""
+    return int(value * share + 0.5 + 1e-9)
+
+
+def normalise(text: str) -> str:
+    """Lower case, one kind of dash and quote, single spaces: for matching roadmap item titles."""
+    text = re.sub(r"[–—−]", "-", text.lower())
+    text = re.sub(r"[«»\"„“]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def build_problem(
+    profile: Profile,
+    norms: Norms,
+    items: dict[str, ItemWindow] | None = None,
+    span: tuple[date | None, date | None] = (None, None),
+    closures: Sequence[Period] = (),
+    as_of: date | None = None,
+    previous: Iterable[Placed] = (),
+) -> Problem:
+    """The instance for a school over a span; with `previous` and `as_of`, a re-plan's instance."""
+    calendar = load_calendar(profile.region, profile.year, profile.week).with_overrides(
+        closures=(*profile.closed, *closures)
+    )
+    start = max(span[0] or calendar.first_day, calendar.first_day)
+    end = min(span[1] or calendar.last_day, calendar.last_day)
+    if end < start:
+        raise SchedulingError(
+            f"Период {start:%d.%m.%Y}–{end:%d.%m.%Y} пуст или вне учебного года {profile.year} "
+            f"({calendar.first_day:%d.%m.%Y}–{calendar.last_day:%d.%m.%Y})."
+        )
+    builder = _Builder(profile, norms, calendar, Period("", start, end), as_of, items or {})
+    return builder.build(list(previous))
+
+
+class _Builder:
+    """Builds a Problem step by step; holds the running staff and venue loads of the balancing rule."""
+
+    def __init__(
+        self, profile: Profile, norms: Norms, calendar: AcademicCalendar, span: Period,
+        as_of: date | None, items: dict[str, ItemWindow],
+    ) -> None:
+        self.profile, self.norms, self.calendar, self.span, self.as_of, self.items = profile, norms, calendar, span, as_of, items
+        self.classes = [cls for cls in profile.classes if cls.grade in norms.grades]
+        class_days = {cls.name: calendar.school_days(span.start, span.end, cls.grade) for cls in self.classes}
+        self.days = tuple(sorted({day for days in class_days.values() for day in days}))
+        self.index = {day: index for index, day in enumerate(self.days)}
+        monday = span.start - timedelta(days=span.start.weekday())
+        self.week_of = tuple((day - monday).days // 7 for day in self.days)
+        self.month_of = tuple((day.year - span.start.year) * 12 + day.month - span.start.month for day in self.days)
+        # Norms are yearly minima whatever the closures: shares are counted on the calendar without them.
+        self.planned = replace(calendar, closures=())
+        self.class_days = {name: frozenset(self.index[day] for day in days) for name, days in class_days.items()}
+        self.load: dict[str, int] = defaultdict(int)
+        self.serves: dict[tuple[str, str], str] = {}
+        self.issues: list[tuple[Rule, str]] = []
+        self.fixed: list[Placed] = []
+        self.tasks: list[Task] = []
+
+    def build(self, previous: list[Placed]) -> Problem:
+        kept, moving = self._split_previous(previous)
+        done = defaultdict(int)
+        for placed in kept:
+            done[placed.task] += 1
+        for cls in self.classes:
+            for activity in self.norms.activities:
+                if activity.runs_for(cls.level, cls.grade):
+                    self._add_activity(cls, activity)
+        self.fixed.extend(kept)
+        tasks = []
+        for task in self.tasks:
+            remaining = task.count - done.get(task.key, 0)
+            if remaining > 0 or task.elective:
+                tasks.append(_with_count(task, max(remaining, 0)))
+        moving_by_task: dict[str, list[tuple[str, date, int]]] = defaultdict(list)
+        for placed in moving:
+            moving_by_task[placed.task].append((placed.uid, placed.day, placed.slot))
+        return Problem(
+            profile=self.profile,
+            norms=self.norms,
+            calendar=self.calendar,
+            span=self.span,
+            as_of=self.as_of,
+            days=self.days,
+            week_of=self.week_of,
+            month_of=self.month_of,
+            bucket_of=self._buckets(tasks),
+            classes={
+                cls.name: ClassInfo(cls, self.class_days[cls.name]) for cls in self.classes
+            },
+            tasks=tuple(tasks),
+            fixed=tuple(self.fixed),
+            previous=dict(moving_by_task),
+            required=self._required(),
+            penalty_weeks=self._penalty_weeks(),
+            issues=self.issues,
+        )
+
+    def _buckets(self, tasks: list[Task]) -> tuple[int, ...]:
+        """Weeks cut where any task's allowed days start or end: every task's days are whole buckets,
+        so stage 1 counts per bucket and a partial week (a window's edge, the as-of day) is exact."""
+        cuts: set[int] = set()
+        for days in {task.days for task in tasks}:
+            members = set(days)
+            cuts.update(day for day in days if day - 1 not in members)
+            cuts.update(day + 1 for day in days if day + 1 not in members)
+        buckets, bucket = [], -1
+        for day in range(len(self.days)):
+            if day == 0 or self.week_of[day] != self.week_of[day - 1] or day in cuts:
+                bucket += 1
+            buckets.append(bucket)
+        return tuple(buckets)
+
+    def _split_previous(self, previous: list[Placed]) -> tuple[list[Placed], list[Placed]]:
+        """Sessions before as-of on days still open are kept; the weekly course is rebuilt; the rest may move."""
+        grades = {cls.name: cls.grade for cls in self.classes}
+        kept, moving = [], []
+        for placed in previous:
+            if placed.class_name not in grades or (placed.series and placed.kind == "session"):
+                continue
+            open_day = self.calendar.is_school_day(placed.day, grades[placed.class_name])
+            if self.as_of and placed.day < self.as_of and open_day:
+                kept.append(placed)
+            else:
+                moving.append(placed)
+        return kept, moving
+
+    def _movable(self, days: Iterable[int]) -> tuple[int, ...]:
+        return tuple(sorted(day for day in days if not self.as_of or self.days[day] >= self.as_of))
+
+    def _days_in(self, cls: SchoolClass, periods: Sequence[Period]) -> tuple[int, ...]:
+        return tuple(sorted(
+            day for day in self.class_days[cls.name] if any(self.days[day] in period for period in periods)
+        ))
+
+    def _share(self, cls: SchoolClass, periods: Sequence[Period]) -> float:
+        """The part of the periods' school days (closures aside) that lies inside the span."""
+        year = [day for day in self.planned.school_days(grade=cls.grade) if any(day in p for p in periods)]
+        return sum(1 for day in year if day in self.span) / len(year) if year else 0.0
+
+    def _windows(self, activity: Activity) -> tuple[list[Period], ItemWindow | None]:
+        """The activity's windows: the roadmap item's own windows, or the norms' ones inside its deadline."""
+        periods = activity.window_periods(self.profile.year)
+        item = self.items.get(activity.key)
+        if item is None:
+            return periods, None
+        if item.windows:
+            return list(item.windows), item
+        if item.span is None:
+            return periods, item
+        clipped = [
+            Period(p.name, max(p.start, item.span.start), min(p.end, item.span.end))
+            for p in periods if p.overlaps(item.span)
+        ]
+        return clipped, item
+
+    def _add_activity(self, cls: SchoolClass, activity: Activity) -> None:
+        windows, item = self._windows(activity)
+        staff = self._staff(cls, activity)
+        venue = self._venue(cls, activity)
+        if staff is None or (activity.venue and venue is None):
+            return
+        hours = activity.hours[cls.level]
+        if activity.repeat == "weekly":
+            self._weekly_course(cls, activity, windows, item, staff)
+            return
+        if activity.repeat == "term":
+            terms = self.calendar.terms
+            for number, term in enumerate(terms, start=1):
+                inside = [Period(term.name, max(term.start, w.start), min(term.end, w.end)) for w in windows if w.overlaps(term)]
+                title = (activity.first_title if number == 1 else activity.last_title if number == len(terms) else {}).get(cls.level)
+                self._task(cls, activity, f"/{number}", inside, 1, staff, venue, item, Rule("term", cls.name, term.name),
+                           title=title, window=term.name)
+            return
+        if activity.repeat == "window":
+            for number, window in enumerate(windows, start=1):
+                self._task(cls, activity, f"/{number}", [window], 1, staff, venue, item,
+                           Rule("direction", cls.name, activity.direction), window=_describe([window]))
+            return
+        self._task(cls, activity, "", windows, hours // activity.session_hours, staff, venue, item,
+                   Rule("direction", cls.name, activity.direction), window=_describe(windows))
+
+    def _task(
+        self, cls: SchoolClass, activity: Activity, suffix: str, windows: Sequence[Period], sessions: int,
+        staff: str, venue: str | None, item: ItemWindow | None, rule: Rule,
+        title: str | None = None, window: str = "", kind: str | None = None, series: str | None = None,
+    ) -> None:
+        count = prorate(sessions, self._share(cls, windows))
+        if count == 0:
+            return
+        self.load[staff] += count * activity.session_hours
+        if venue:
+            self.load[venue] += count * activity.session_hours
+        self.tasks.append(Task(
+            key=f"{cls.name}/{activity.key}{suffix}",
+            class_name=cls.name,
+            activity=activity.key,
+            title=title or activity.title,
+            direction=activity.direction,
+            kind=kind or ("meeting" if activity.evening else "event" if activity.repeat == "window" else "session"),
+            series=series,
+            hours=activity.session_hours,
+            count=count,
+            elective=activity.elective,
+            days=self._movable(self._days_in(cls, windows)),
+            open_days=self._movable(self.class_days[cls.name]),
+            window=window,
+            evening=activity.evening,
+            staff=staff,
+            venue=venue,
+            after=tuple(
+                f"{cls.name}/{key}" for key in activity.after if self.norms.activity(key).runs_for(cls.level, cls.grade)
+            ),
+            rule=rule,
+            item=item,
+        ))
+
+    def _weekly_course(
+        self, cls: SchoolClass, activity: Activity, windows: Sequence[Period], item: ItemWindow | None, staff: str
+    ) -> None:
+        """Fix the course on its weekday; each lost course day becomes a make-up task in the rest of its term."""
+        slot = self._course_slot(cls)
+        last = self.calendar.exam_grades_last_day if cls.grade in self.calendar.exam_grades else None
+        for term in self.calendar.terms:
+            for day in term.days():
+                if (
+                    day.weekday() != activity.weekday or day not in self.span
+                    or not any(day in window for window in windows) or (last and day > last)
+                    or any(day in vacation for vacation in self.calendar.vacations)
+                ):
+                    continue
+                if self.calendar.is_school_day(day, cls.grade):
+                    self.load[staff] += 1
+                    self.fixed.append(Placed(
+                        f"{cls.name}/{activity.key}/{day.isoformat()}", f"{cls.name}/{activity.key}", cls.name,
+                        activity.key, activity.title, activity.direction, "session", activity.key, day, slot, 1,
+                        staff, None, item.number if item else None, item.item_id if item else None,
+                    ))
+                    continue
+                rest = Period(term.name, day + timedelta(days=1), term.end)
+                if not self._days_in(cls, [rest]):
+                    rest = Period(term.name, day + timedelta(days=1), self.span.end)
+                self._task(
+                    cls, activity, f"-makeup/{day.isoformat()}", [rest], 1, staff, None, item,
+                    Rule("course", cls.name, activity.key),
+                    title=f"{activity.title}: замена занятия {day:%d.%m.%Y}",
+                    window=f"{rest.start:%d.%m}–{rest.end:%d.%m}", kind="makeup", series=activity.key,
+                )
+
+    def _course_slot(self, cls: SchoolClass) -> int:
+        """The class teacher's k-th class takes the k-th slot from the profile's course slot."""
+        mine = [other.name for other in self.classes if other.teacher == cls.teacher]
+        slot = self.profile.course_slot + mine.index(cls.name)
+        if slot >= len(self.profile.slots):
+            raise SchedulingError(
+                f"{self.profile.source}: у классного руководителя «{cls.teacher}» {len(mine)} класса(ов), "
+                f"а после course_slot только {len(self.profile.slots) - self.profile.course_slot} слот(ов) "
+                "для курса «Россия – мои горизонты»: добавьте слоты или смените course_slot."
+            )
+        return slot
+
+    def _staff(self, cls: SchoolClass, activity: Activity) -> str | None:
+        if activity.key in cls.leads:
+            return cls.leads[activity.key]
+        if activity.role == "class_teacher":
+            return cls.teacher
+        candidates = [(p.name, p.max_hours_per_week) for p in self.profile.staff if activity.role in p.roles and p.max_hours_per_week > 0]
+        if not candidates:
+            self.issues.append((
+                Rule("staff_role", activity.role, activity.key),
+                f"нет сотрудника с ролью «{activity.role}», который мог бы вести «{activity.title}» ({cls.name})",
+            ))
+            return None
+        return self._balanced(cls, activity.role, candidates, activity.hours[cls.level])
+
+    def _venue(self, cls: SchoolClass, activity: Activity) -> str | None:
+        if not activity.venue:
+            return None
+        candidates = [(v.name, 2 * len(self.profile.slots)) for v in self.profile.venues
+                      if v.kind in activity.venue and v.capacity >= cls.students]
+        if not candidates:
+            self.issues.append((
+                Rule("venue_kind", "/".join(activity.venue), activity.key),
+                f"нет площадки вида {', '.join(activity.venue)} не меньше чем на {cls.students} мест "
+                f"для «{activity.title}» ({cls.name})",
+            ))
+            return None
+        return self._balanced(cls, "venue:" + "/".join(activity.venue), candidates, activity.hours[cls.level])
+
+    def _balanced(self, cls: SchoolClass, role: str, candidates: list[tuple[str, int]], hours: int) -> str:
+        """The same person (venue) as for the class's other activities of this role while they have
+        room (three quarters of their weekly limit over the span's weeks); else the least loaded
+        relative to their limit. Keeping a class with one navigator keeps classes loosely coupled."""
+        weeks = max(1, self.week_of[-1] + 1) if self.week_of else 1
+        current = self.serves.get((cls.name, role))
+        limits = dict(candidates)
+        if current in limits and self.load[current] + hours <= 0.75 * limits[current] * weeks:
+            return current
+        chosen = min(candidates, key=lambda c: ((self.load[c[0]] + hours) / c[1], c[0]))[0]
+        self.serves[(cls.name, role)] = chosen
+        return chosen
+
+    def _required(self) -> dict[tuple[str, str], int]:
+        required = {}
+        for cls in self.classes:
+            share = self._share(cls, [Period("", self.profile.year.start, self.profile.year.end)])
+            for key, direction in self.norms.directions.items():
+                required[(cls.name, key)] = prorate(direction.minimum[cls.level], share)
+            required[(cls.name, TOTAL)] = prorate(self.norms.total[cls.level], share)
+        return required
+
+    def _penalty_weeks(self) -> dict[str, dict[int, int]]:
+        """Per class, the weeks to avoid and the weight per hour: a quarter's last week, exam preparation."""
+        soft = self.norms.soft
+        result: dict[str, dict[int, int]] = {}
+        for cls in self.classes:
+            weights: dict[int, int] = defaultdict(int)
+            for term in self.calendar.terms:
+                term_days = [day for day in sorted(self.class_days[cls.name]) if self.days[day] in term]
+                if term_days:
+                    weights[self.week_of[term_days[-1]]] += soft.quarter_end
+            last = self.calendar.exam_grades_last_day
+            if cls.grade in self.calendar.exam_grades and last:
+                first = last - timedelta(weeks=soft.exam_weeks)
+                exam_weeks = {self.week_of[day] for day in self.class_days[cls.name] if first < self.days[day] <= last}
+                for week in exam_weeks:
+                    weights[week] += soft.exam
+            result[cls.name] = dict(weights)
+        return result
+
+
+def _with_count(task: Task, count: int) -> Task:
+    return Task(**{**task.__dict__, "count": count})
+
+
+def _describe(windows: Sequence[Period]) -> str:
+    return ", ".join(f"{p.start:%d.%m}–{p.end:%d.%m}" for p in windows) or "нет дат"
+

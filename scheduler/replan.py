@@ -1,0 +1,62 @@
+"""What a re-plan changed: placements moved, added or removed, matched by their stable uid.
+
+The solver keeps the uid of every session that keeps its place and hands
+the old uids of a task to its moved sessions (scheduler.solve), so comparing
+two timetables is a comparison of uid sets and of each common uid's slot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from scheduler.problem import Placed
+
+
+class Slotted(Protocol):
+    """What a change list needs of a placement."""
+
+    uid: str
+
+    def to_json(self) -> dict[str, Any]: ...
+
+    @property
+    def where(self) -> tuple[Any, ...]: ...
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between the previous and the new timetable."""
+
+    kind: str  # moved | added | removed
+    uid: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "uid": self.uid, "before": self.before, "after": self.after}
+
+
+def changes(before: Iterable[Slotted], after: Iterable[Slotted]) -> list[Change]:
+    """Moved (same uid, other date, time, staff or venue), added and removed placements, sorted by uid."""
+    old = {placement.uid: placement for placement in before}
+    new = {placement.uid: placement for placement in after}
+    result = []
+    for uid in sorted(old.keys() | new.keys()):
+        if uid not in new:
+            result.append(Change("removed", uid, old[uid].to_json(), None))
+        elif uid not in old:
+            result.append(Change("added", uid, None, new[uid].to_json()))
+        elif old[uid].where != new[uid].where:
+            result.append(Change("moved", uid, old[uid].to_json(), new[uid].to_json()))
+    return result
+
+
+def as_placed(rows: Iterable[Any]) -> list[Placed]:
+    """Stored placement rows as the solver's `Placed`, for a re-plan's previous timetable."""
+    return [
+        Placed(row.uid, row.task, row.class_name, row.activity, row.title, row.direction, row.kind, row.series,
+               row.day, row.slot, row.hours, row.staff, row.venue, row.item_ref, row.item_id)
+        for row in rows
+    ]

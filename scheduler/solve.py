@@ -1,0 +1,226 @@
+"""Solving a Problem: stage 1 (weeks), stage 2 (days, week by week), identities, and the record of how.
+
+Determinism: every CP-SAT call is single-threaded with the seed and a
+deterministic-time budget (see `SolverSettings`); `workers` threads run
+independent calls (classes in stage 1, weeks in stage 2) side by side and the
+results are merged in a fixed order, so the timetable depends on the input
+and the seed only. The result records the seed, workers, OR-Tools version and
+the input fingerprint, so a stored timetable can be reproduced exactly.
+
+Identity: a placement's uid is `<class>/<activity>[/<part>]#<n>` (the weekly
+course: `<class>/<activity>/<date>`). On a re-plan a session that keeps its
+date and slot keeps its uid; the others of the same task take the remaining
+old uids in date order (they *moved*); anything beyond is *added*, old uids
+left over are *removed*.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import ortools
+from ortools.sat.python import cp_model
+
+from scheduler.decompose import MIN_BUDGET, Planner
+from scheduler.explain import Explanation, explain
+from scheduler.model import UNPLACED_WEIGHT, DayModel, Occupancy, SolverSettings
+from scheduler.problem import Placed, Problem, Task
+
+MAX_REPAIRS = 6
+
+
+@dataclass
+class Solution:
+    """What one solve produced: status, objective and bound, placements and how they were obtained."""
+
+    status: str
+    objective: int | None
+    bound: int | None
+    seconds: float
+    placements: tuple[Placed, ...]
+    settings: SolverSettings
+    fingerprint: str
+    explanation: Explanation | None = None
+    message: str | None = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    ortools_version: str = ortools.__version__
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+    @property
+    def gap(self) -> float | None:
+        """Relative distance of the objective from the proven bound (0 = proven optimal)."""
+        if self.objective is None or self.bound is None:
+            return None
+        return 0.0 if self.objective == self.bound else (self.objective - self.bound) / max(1, abs(self.objective))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "solve_seconds": round(self.seconds, 3),
+            "seed": self.settings.seed,
+            "workers": self.settings.workers,
+            "time_limit": self.settings.time_limit,
+            "ortools_version": self.ortools_version,
+            "input_hash": self.fingerprint,
+            "explanation": self.explanation.to_json() if self.explanation else None,
+            "message": self.message,
+            "stats": self.stats,
+        }
+
+
+def solve(problem: Problem, settings: SolverSettings) -> Solution:
+    """Solve the instance; an infeasible one comes back with its explanation and no placements."""
+    started = clock.perf_counter()
+    fingerprint = problem.fingerprint()
+
+    def finish(status: str, **fields: Any) -> Solution:
+        return Solution(status, fields.pop("objective", None), fields.pop("bound", None),
+                        clock.perf_counter() - started, fields.pop("placements", ()), settings, fingerprint, **fields)
+
+    if problem.issues:
+        return finish("infeasible", explanation=explain(problem, problem.classes, settings))
+    occupancy = Occupancy(problem)
+    planner = Planner(problem, occupancy, settings)
+    plan = planner.plan()
+    caps: dict[tuple[str, int], int] = {}
+    solved_weeks: dict[tuple[int, str], WeekResult] = {}
+    stats: dict[str, Any] = {"tasks": len(problem.tasks), "fixed": len(problem.fixed)}
+    for repair in range(MAX_REPAIRS):
+        stats.update(stage1=plan.status, stage1_seconds=round(clock.perf_counter() - started, 3),
+                     repairs=repair, repaired_classes=len(set(plan.repaired)))
+        if plan.status == "infeasible" and not caps:
+            return finish("infeasible", stats=stats,
+                          explanation=explain(problem, plan.infeasible_scope or problem.classes, settings))
+        if plan.status not in ("optimal", "feasible"):
+            return finish("unknown", stats=stats, message=(
+                f"Решатель не нашёл расписание за отведённое время ({settings.time_limit:g} с): "
+                "увеличьте --time-limit или сократите период."
+            ))
+        weeks = _place_days(problem, occupancy, plan.values, settings, solved_weeks)
+        if not any(week.missing for week in weeks):
+            break
+        for week in weeks:
+            _tighten(problem, caps, week)
+        plan = planner.repair(plan, caps)
+    else:
+        return finish("unknown", stats=stats, message=(
+            "Не удалось разложить занятия по дням недели: проверьте лимиты сотрудников, площадок и слоты."
+        ))
+    optimal = plan.status == "optimal" and all(week.optimal for week in weeks)
+    objective = plan.total + sum(week.objective for week in weeks)
+    bound = plan.lower_bound + sum(week.bound for week in weeks)
+    stats["weeks"] = len(weeks)
+    return finish("optimal" if optimal else "feasible", objective=objective, bound=min(bound, objective),
+                  placements=_identities(problem, weeks), stats=stats)
+
+
+@dataclass(frozen=True)
+class WeekResult:
+    """Stage 2 of one week: where each task's sessions went and which could not be placed."""
+
+    week: int
+    optimal: bool
+    objective: int
+    bound: int
+    positions: dict[int, list[tuple[int, int]]]
+    missing: dict[int, int]
+
+
+def _place_days(
+    problem: Problem, occupancy: Occupancy, counts: dict[int, dict[int, int]], settings: SolverSettings,
+    solved: dict[tuple[int, str], WeekResult],
+) -> list[WeekResult]:
+    """Stage 2 for every week, in parallel threads; a week whose counts did not change is not re-solved."""
+    by_week: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    bucket_week = problem.bucket_week
+    for index, buckets in counts.items():
+        for bucket, count in buckets.items():
+            by_week[bucket_week[bucket]][index][bucket] = count
+    budget = max(MIN_BUDGET, 2 * settings.budget / max(1, len(by_week)))
+
+    def run(week: int) -> WeekResult:
+        key = (week, repr(sorted((index, sorted(buckets.items())) for index, buckets in by_week[week].items())))
+        if key not in solved:
+            solved[key] = _place_week(problem, occupancy, week, by_week[week], settings, budget)
+        return solved[key]
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        return list(pool.map(run, sorted(by_week)))
+
+
+def _place_week(
+    problem: Problem, occupancy: Occupancy, week: int, counts: dict[int, dict[int, int]],
+    settings: SolverSettings, budget: float,
+) -> WeekResult:
+    model = DayModel(problem, week, counts, occupancy)
+    solver = cp_model.CpSolver()
+    settings.configure(solver, budget)
+    status = solver.Solve(model.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"stage 2 of week {week}: {solver.StatusName(status)}")
+    missing = model.missing(solver)
+    penalty = UNPLACED_WEIGHT * sum(problem.tasks[i].hours * n for i, n in missing.items())
+    return WeekResult(week, status == cp_model.OPTIMAL, round(solver.ObjectiveValue()) - penalty,
+                      max(0, round(solver.BestObjectiveBound()) - penalty), model.placements(solver), missing)
+
+
+def _tighten(problem: Problem, caps: dict[tuple[str, int], int], week: WeekResult) -> None:
+    """Lower the weekly capacity of each class stage 2 could not fit to what it did fit."""
+    for index in week.missing:
+        name = problem.tasks[index].class_name
+        fitted = sum(
+            problem.tasks[i].hours * len(positions)
+            for i, positions in week.positions.items()
+            if problem.tasks[i].class_name == name and problem.is_limited(problem.tasks[i])
+        )
+        fixed = sum(
+            p.hours for p in problem.fixed
+            if p.class_name == name and problem.is_limited(p)
+            and (day := problem.day_index(p.day)) is not None and problem.week_of[day] == week.week
+        )
+        cap = problem.classes[name].school_class.max_hours_per_week
+        caps[(name, week.week)] = min(caps.get((name, week.week), cap), fitted + fixed)
+
+
+def _identities(problem: Problem, weeks: list[WeekResult]) -> tuple[Placed, ...]:
+    positions: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for week in weeks:
+        for index, found in week.positions.items():
+            positions[index].extend(found)
+    placements = list(problem.fixed)
+    for index, task in enumerate(problem.tasks):
+        placements.extend(_assign_uids(problem, task, sorted(positions.get(index, []))))
+    return tuple(sorted(placements, key=lambda p: (p.day, p.slot, p.class_name, p.uid)))
+
+
+def _assign_uids(problem: Problem, task: Task, positions: list[tuple[int, int]]) -> list[Placed]:
+    """Keep the uid of an unmoved session, hand the old uids to moved ones, number the rest after them."""
+    previous = sorted(problem.previous.get(task.key, []), key=lambda entry: (entry[1], entry[2], entry[0]))
+    at: dict[tuple[date, int], str] = {(day, slot): uid for uid, day, slot in previous}
+    used = {uid for uid, _, _ in previous} | {p.uid for p in problem.fixed if p.task == task.key}
+    taken = {(problem.days[day], slot) for day, slot in positions}
+    free = [uid for uid, day, slot in previous if (day, slot) not in taken]
+    counter = max((int(uid.rsplit("#", 1)[1]) for uid in used if "#" in uid), default=0)
+    result = []
+    for day_index, slot in positions:
+        day = problem.days[day_index]
+        uid = at.get((day, slot))
+        if uid is None:
+            if free:
+                uid = free.pop(0)
+            else:
+                counter += 1
+                uid = f"{task.key}#{counter}"
+        result.append(task.placed(uid, day, slot))
+    return result

@@ -1,0 +1,85 @@
+"""Stored schools, their timetables and placements.
+
+A school keeps its checked profile as JSON (read whole, never queried
+inside). Every solve that succeeds stores a new `Timetable` with the
+solver's record (status, objective, bound, seed, workers, OR-Tools version,
+input hash) and its `Placement` rows, and becomes the school's current one;
+earlier timetables stay, so a re-plan can be compared with what it replaced.
+A placement's `uid` is stable across re-plans (see scheduler.solve), which is
+what calendar feeds and change lists rely on.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class School(SQLModel, table=True):
+    """A school as loaded by `profplan school load`."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    region: str = Field(max_length=10)
+    year: str = Field(max_length=9)
+    profile: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime
+
+
+class Timetable(SQLModel, table=True):
+    """One solved timetable of a school over a span, with how it was obtained."""
+
+    __table_args__ = (Index("ix_timetable_school_current", "school_id", "current"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True, ondelete="CASCADE", max_length=64)
+    parent_id: int | None = Field(default=None, foreign_key="timetable.id", ondelete="SET NULL")
+    created_at: datetime
+    status: str = Field(max_length=12)
+    objective: int | None = None
+    bound: int | None = None
+    solve_seconds: float
+    seed: int
+    workers: int
+    time_limit: float
+    ortools_version: str = Field(max_length=20)
+    input_hash: str = Field(max_length=64)
+    span_start: date
+    span_end: date
+    as_of: date | None = None
+    current: bool = True
+    closures: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    required: dict[str, dict[str, int]] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Placement(SQLModel, table=True):
+    """One session of a timetable: who, what, when (local times), where, and the item it serves."""
+
+    __table_args__ = (
+        UniqueConstraint("timetable_id", "uid"),
+        Index("ix_placement_timetable_class", "timetable_id", "class_name"),
+        Index("ix_placement_timetable_staff", "timetable_id", "staff"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    timetable_id: int = Field(foreign_key="timetable.id", index=True, ondelete="CASCADE")
+    uid: str = Field(max_length=200)
+    task: str = Field(max_length=200)
+    class_name: str = Field(max_length=20)
+    activity: str = Field(max_length=50)
+    title: str
+    direction: str = Field(max_length=30)
+    kind: str = Field(max_length=10)
+    series: str | None = Field(default=None, max_length=50)
+    day: date
+    slot: int
+    start_time: str = Field(max_length=5)
+    end_time: str = Field(max_length=5)
+    hours: int
+    staff: str
+    venue: str | None = None
+    item_ref: str | None = Field(default=None, max_length=50)
+    item_id: int | None = Field(default=None, foreign_key="item.id", ondelete="SET NULL")
