@@ -92,8 +92,14 @@ def import_documents(
     region: str | None = None,
     year: str | None = None,
     progress: Callable[[Path], None] | None = None,
+    on_stored: Callable[[Session, Roadmap], Any] | None = None,
 ) -> list[DocumentReport]:
-    """Read every document first (so a bad file fails before anything is written), then store them all."""
+    """Read every document first (so a bad file fails before anything is written), then store them all.
+
+    `on_stored` runs inside the same transaction for every new or changed
+    roadmap, so what is derived from the items downstream (deadline
+    occurrences) is updated with them or not at all.
+    """
     region = find_region(region).code if region else None  # an unknown code fails before any reading
     school_year = SchoolYear.parse(year) if year else None
     documents = []
@@ -103,9 +109,21 @@ def import_documents(
             progress(Path(path))
     with transaction(engine) as session:
         return [
-            _store(session, document, Path(path), region or document.region, school_year or document.school_year)
+            _store(session, document, Path(path), region or document.region, school_year or context_year(document), on_stored)
             for document, path in zip(documents, paths)
         ]
+
+
+def context_year(document: RoadmapDocument) -> SchoolYear | None:
+    """The school year a document's yearless phrases ("в течение учебного года", "Октябрь") refer to.
+
+    Its own school year when it names one; otherwise the school year its order
+    was signed for: orders signed from May on are for the coming year.
+    """
+    if document.school_year or document.date is None:
+        return document.school_year
+    signed = document.date
+    return SchoolYear(signed.year) if signed.month >= 5 else SchoolYear.containing(signed)
 
 
 def roadmap_key(document: RoadmapDocument, path: Path) -> str:
@@ -117,7 +135,12 @@ def roadmap_key(document: RoadmapDocument, path: Path) -> str:
 
 
 def _store(
-    session: Session, document: RoadmapDocument, path: Path, region: str | None, school_year: SchoolYear | None
+    session: Session,
+    document: RoadmapDocument,
+    path: Path,
+    region: str | None,
+    school_year: SchoolYear | None,
+    on_stored: Callable[[Session, Roadmap], Any] | None,
 ) -> DocumentReport:
     content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
     key = roadmap_key(document, path)
@@ -149,6 +172,8 @@ def _store(
     session.flush()
     assert roadmap.id is not None
     _sync_items(session, roadmap.id, document.items, rows, report)
+    if on_stored:
+        on_stored(session, roadmap)
     return report
 
 
