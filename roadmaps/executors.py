@@ -61,13 +61,26 @@ def split_executors(text: str) -> list[str]:
     return names
 
 
+_FORM_AND_NAME_RE = re.compile(r"^\s*((?:[А-ЯЁA-Z]{2,5}\s+)+)([А-ЯЁа-яёA-Za-z]{2,}(?:\s+[А-ЯЁа-яёA-Za-z]+){2,})[\s.,;:]*$")
+
+
+def _acronym(match: re.Match[str]) -> str:
+    words = match.group(2).split()
+    return match.group(1) + "".join(word[0] for word in words).upper()
+
+
 def executor_key(name: str) -> str:
     """Canonical key: the same organisation written two ways gives the same key.
 
     Case, quotes (balanced or not), spacing, dash variants, bullets and trailing
-    punctuation do not matter; words and the unit in parentheses do.
+    punctuation do not matter; words and the unit in parentheses do. After a
+    legal form in capitals (ГАОУ ДПО, ГБПОУ ЛО…) a name of three or more words
+    is keyed by its acronym, the way orders abbreviate it: ГАОУ ДПО
+    «Ленинградский областной институт развития образования» and ГАОУ ДПО
+    «ЛОИРО» are one executor.
     """
     text = _ALL_QUOTES_RE.sub("", strip_markup(name))
+    text = _FORM_AND_NAME_RE.sub(_acronym, text)
     text = text.lower().replace("ё", "е")
     text = re.sub(r"[‐‑‒–—−]", "-", text)
     text = _tidy_spacing(text)

@@ -34,9 +34,9 @@ class StoreError(ProfplanError):
     """The database cannot be reached or used."""
 
 
-def resolve_url(db: str | None = None) -> str:
+def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     """`--db` (a URL or an SQLite file path), else `$PROFPLAN_DATABASE_URL`, else ./profplan.db."""
-    value = db or os.environ.get("PROFPLAN_DATABASE_URL") or DEFAULT_URL
+    value = str(db) if db else os.environ.get("PROFPLAN_DATABASE_URL") or DEFAULT_URL
     if "://" not in value:
         value = f"sqlite:///{value}"
     if value.startswith("postgresql://") or value.startswith("postgres://"):
@@ -97,7 +97,7 @@ def upgrade(engine: Engine) -> tuple[frozenset[str], frozenset[str]]:
     return before, head_revisions()
 
 
-def open_store(db: str | None = None) -> Engine:
+def open_store(db: str | os.PathLike[str] | None = None) -> Engine:
     """Connect, check the server answers, and migrate the schema if it is behind."""
     url = resolve_url(db)
     engine = create_store_engine(url)
