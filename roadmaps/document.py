@@ -66,10 +66,9 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class RoadmapDocument:
-    """A read roadmap: who issued it, for which period, and its rows."""
+class Metadata:
+    """The document-level facts of a roadmap; any of them may be absent."""
 
-    source_name: str
     issuer: str | None = None
     number: str | None = None
     date: date | None = None
@@ -80,6 +79,13 @@ class RoadmapDocument:
     period_end: date | None = None
     controller: str | None = None
     region: str | None = None
+
+
+@dataclass(frozen=True)
+class RoadmapDocument(Metadata):
+    """A read roadmap: who issued it, for which period (its metadata), and its rows."""
+
+    source_name: str = ""
     items: list[RawItem] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     columns: list[Role] = field(default_factory=list)

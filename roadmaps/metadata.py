@@ -17,6 +17,7 @@ from datetime import date
 
 from calendars.errors import CalendarError
 from calendars.school_year import SchoolYear
+from roadmaps.document import Metadata
 
 _DOCUMENT_KIND_RE = re.compile(r"^(?:РАСПОРЯЖЕНИЕ|ПРИКАЗ|ПОСТАНОВЛЕНИЕ|РЕШЕНИЕ)$")
 _AUTHORITY_RE = re.compile(r"^(?:комитет|управление|министерство|департамент|отдел)\b", re.IGNORECASE)
@@ -73,22 +74,6 @@ _REGIONS = (
     ("RU-LIP", re.compile(r"липецк", re.IGNORECASE)),
     ("RU-CHE", re.compile(r"челябинск", re.IGNORECASE)),
 )
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """The document-level facts of a roadmap; any of them may be absent."""
-
-    issuer: str | None = None
-    number: str | None = None
-    date: date | None = None
-    title: str | None = None
-    period_text: str | None = None
-    school_year: SchoolYear | None = None
-    period_start: date | None = None
-    period_end: date | None = None
-    controller: str | None = None
-    region: str | None = None
 
 
 @dataclass(frozen=True)

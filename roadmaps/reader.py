@@ -44,17 +44,8 @@ def read_document(path: Path) -> RoadmapDocument:
     content = read_tables(reader(path), path.name)
     metadata = read_metadata(content.preamble)
     return RoadmapDocument(
+        **vars(metadata),
         source_name=path.name,
-        issuer=metadata.issuer,
-        number=metadata.number,
-        date=metadata.date,
-        title=metadata.title,
-        period_text=metadata.period_text,
-        school_year=metadata.school_year,
-        period_start=metadata.period_start,
-        period_end=metadata.period_end,
-        controller=metadata.controller,
-        region=metadata.region,
         items=content.items,
         indicators=content.indicators,
         columns=content.columns,
