@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -213,11 +214,8 @@ def progress_callback(total: int, label: str) -> Any:
 def import_command(context: Context, paths: tuple[Path, ...], region: str | None, year: str | None, as_json: bool) -> None:
     """Загрузить дорожные карты (.txt, .docx): пункты, сроки, исполнители."""
     bar, advance = progress_callback(len(paths), "Чтение документов")
-    if bar:
-        with bar:
-            reports = import_documents(context.engine, paths, region=region, year=year, progress=advance, on_stored=sync_roadmap)
-    else:
-        reports = import_documents(context.engine, paths, region=region, year=year, on_stored=sync_roadmap)
+    with bar or nullcontext():
+        reports = import_documents(context.engine, paths, region=region, year=year, progress=advance, on_stored=sync_roadmap)
     if as_json:
         print_json([report.to_json() for report in reports])
         return
@@ -767,8 +765,7 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
 def list_executors_of(engine: Any, roadmap: str) -> list[Any]:
     """Executors of one roadmap's items, busiest first (the demo subscribes to the busiest)."""
     with transaction(engine) as session:
-        keys = {row.roadmap for row in list_items(session, roadmap=roadmap)}
-        return [row for row in list_executors(session) if keys & set(row.roadmaps)]
+        return [row for row in list_executors(session) if roadmap in row.roadmaps]
 
 
 def use_russian_click_messages() -> None:

@@ -25,6 +25,7 @@ import holidays
 
 from calendars.data_files import data_dir, read_toml
 from calendars.errors import CalendarError
+from calendars.fields import FieldReader
 from calendars.school_year import SchoolYear
 
 THURSDAY = 3
@@ -215,20 +216,24 @@ def _load(reg: Region, school_year: SchoolYear, root: str) -> AcademicCalendar:
 def _from_file(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCalendar:
     table = read_toml(path)
     head = table.get("calendar", {})
-    reader = _FieldReader(path)
-    terms = tuple(reader.periods(table, "terms"))
-    vacations = tuple(reader.periods(table, "vacations"))
+    reader = FieldReader(path, CalendarError)
+    terms = tuple(_periods(reader, table, "terms"))
+    vacations = tuple(_periods(reader, table, "vacations"))
     calendar = AcademicCalendar(
         region=reg,
         year=school_year,
-        week=reader.week(head.get("week", 5), "calendar.week"),
+        week=_week(reader, head, "calendar"),
         source=str(head.get("source", str(path))),
         federal_default=bool(head.get("federal_default", False)),
         source_file=path,
         terms=terms,
         vacations=vacations,
         exam_grades=frozenset(head.get("exam_grades", [])),
-        exam_grades_last_day=reader.optional_date(head, "exam_grades_last_day", "calendar"),
+        exam_grades_last_day=(
+            reader.day(head["exam_grades_last_day"], "calendar.exam_grades_last_day")
+            if "exam_grades_last_day" in head
+            else None
+        ),
     )
     _validate(calendar, path)
     return calendar
@@ -239,10 +244,10 @@ def _federal(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCalend
     rules = read_toml(path).get("federal")
     if not isinstance(rules, dict):
         raise CalendarError(f"{path}: нет раздела [federal].")
-    reader = _FieldReader(path)
+    reader = FieldReader(path, CalendarError)
 
     def on(month_day: str, key: str, first_year: bool) -> date:
-        return reader.month_day(month_day, key, school_year.first if first_year else school_year.second)
+        return date(school_year.first if first_year else school_year.second, *reader.month_day(month_day, key))
 
     first_day = _next_weekday(on(rules.get("first_day", "09-01"), "federal.first_day", True))
     autumn = _break_ending_on_sunday(rules, "autumn_vacation", school_year.first, reader)
@@ -267,7 +272,7 @@ def _federal(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCalend
     calendar = AcademicCalendar(
         region=reg,
         year=school_year,
-        week=reader.week(rules.get("week", 5), "federal.week"),
+        week=_week(reader, rules, "federal"),
         source=str(rules.get("source", "Федеральный календарь по умолчанию")),
         federal_default=True,
         source_file=None,
@@ -284,11 +289,11 @@ def _federal(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCalend
     return calendar
 
 
-def _break_ending_on_sunday(rules: dict[str, Any], key: str, year: int, reader: _FieldReader) -> Period:
+def _break_ending_on_sunday(rules: dict[str, Any], key: str, year: int, reader: FieldReader) -> Period:
     rule = rules.get(key)
     if not isinstance(rule, dict) or "days" not in rule or "ends_first_sunday_on_or_after" not in rule:
         raise CalendarError(f"{reader.path}: federal.{key}: нужны поля days и ends_first_sunday_on_or_after.")
-    anchor = reader.month_day(rule["ends_first_sunday_on_or_after"], f"federal.{key}.ends_first_sunday_on_or_after", year)
+    anchor = date(year, *reader.month_day(rule["ends_first_sunday_on_or_after"], f"federal.{key}.ends_first_sunday_on_or_after"))
     end = anchor + timedelta(days=(SUNDAY - anchor.weekday()) % 7)
     return Period(str(rule.get("name", key)), end - timedelta(days=int(rule["days"]) - 1), end)
 
@@ -333,45 +338,19 @@ def _validate(calendar: AcademicCalendar, path: Path) -> None:
         raise CalendarError(f"{path}: exam_grades_last_day вне учебного года {year}.")
 
 
-@dataclass(frozen=True)
-class _FieldReader:
-    """Reads typed fields of one calendar file, naming the file and field in every error."""
+def _week(reader: FieldReader, table: dict[str, Any], where: str) -> int:
+    week = reader.integer(table, "week", where, default=5)
+    if week not in (5, 6):
+        reader.fail(f"{where}.week", f"учебная неделя должна быть 5 или 6 дней, указано «{week}».")
+    return week
 
-    path: Path
 
-    def date(self, value: Any, where: str) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise CalendarError(f"{self.path}: {where}: «{value}» не дата (ожидается ГГГГ-ММ-ДД).") from None
-
-    def optional_date(self, table: dict[str, Any], key: str, where: str) -> date | None:
-        return self.date(table[key], f"{where}.{key}") if key in table else None
-
-    def month_day(self, value: Any, where: str, year: int) -> date:
-        try:
-            month, day = (int(part) for part in str(value).split("-"))
-            return date(year, month, day)
-        except ValueError:
-            raise CalendarError(f"{self.path}: {where}: «{value}» не месяц-день (ожидается ММ-ДД).") from None
-
-    def week(self, value: Any, where: str) -> int:
-        if value not in (5, 6):
-            raise CalendarError(f"{self.path}: {where}: учебная неделя должна быть 5 или 6 дней, указано «{value}».")
-        return int(value)
-
-    def periods(self, table: dict[str, Any], key: str) -> Iterator[Period]:
-        entries = table.get(key, [])
-        if not isinstance(entries, list):
-            raise CalendarError(f"{self.path}: {key}: ожидается список [[{key}]].")
-        for index, entry in enumerate(entries):
-            where = f"{key}[{index}]"
-            if not isinstance(entry, dict) or "start" not in entry or "end" not in entry:
-                raise CalendarError(f"{self.path}: {where}: нужны поля start и end.")
-            yield Period(
-                str(entry.get("name", f"{index + 1}")),
-                self.date(entry["start"], f"{where}.start"),
-                self.date(entry["end"], f"{where}.end"),
-            )
+def _periods(reader: FieldReader, table: dict[str, Any], key: str) -> Iterator[Period]:
+    """The [[terms]] or [[vacations]] of a calendar file, each with a start and an end date."""
+    for index, entry in enumerate(reader.tables(table, key, default=[])):
+        where = f"{key}[{index}]"
+        yield Period(
+            str(entry.get("name", f"{index + 1}")),
+            reader.day(reader.value(entry, "start", where), f"{where}.start"),
+            reader.day(reader.value(entry, "end", where), f"{where}.end"),
+        )

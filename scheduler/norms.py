@@ -19,7 +19,7 @@ from calendars.academic import Period
 from calendars.data_files import data_dir, read_toml
 from calendars.school_year import SchoolYear
 from scheduler.errors import NormsError
-from scheduler.fields import FieldReader
+from calendars.fields import FieldReader
 
 LEVELS = ("basic", "main", "advanced")
 REPEATS = ("total", "weekly", "term", "window")

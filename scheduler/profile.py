@@ -68,7 +68,7 @@ from calendars.data_files import read_toml
 from calendars.errors import CalendarError
 from calendars.school_year import SchoolYear
 from scheduler.errors import ProfileError
-from scheduler.fields import FieldReader
+from calendars.fields import FieldReader
 from scheduler.norms import LEVELS
 
 DAY_OPENS = time(7, 0)

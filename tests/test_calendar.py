@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from calendars.academic import Period, load_calendar
-from calendars.errors import CalendarError, ProfplanError
+from calendars.errors import ProfplanError
 from calendars.school_year import SchoolYear
 from cli import cli
 

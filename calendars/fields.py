@@ -2,7 +2,7 @@
 
 The school profile and the norms file are written by hand; a typo must come
 back as one Russian line saying where it is ("demo.toml: classes[2].grade: …"),
-never as a traceback. Both readers share this one helper.
+never as a traceback. The calendar, profile and norms readers share this one helper.
 """
 
 from __future__ import annotations
