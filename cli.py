@@ -750,7 +750,7 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
         created = create_subscription(engine, kind, target)
         out.print(f"  {created.info.to_json()['kind_name']} «{target}»: {created.url}")
     written = export_feeds(engine, feeds_dir)
-    out.print(f"  Календари записаны в {feeds_dir}/ ({len(written)} файлов); сервер: profplan serve")
+    out.print(f"  Календари записаны в {feeds_dir}/ (файлов: {len(written)}); сервер: profplan serve")
 
     out.print(f"[bold]4. Контроль сроков на {ru_date(DEMO_AS_OF)}[/bold]")
     for ordinal in DEMO_DONE:
