@@ -6,10 +6,12 @@ a real school of that size would have them) and prints, for each: the
 solver's status, time, objective, bound and gap, and the greedy baseline's
 time and whether it met every quota.
 
-    .venv/bin/python bench/bench_solver.py [--sizes 10,30,60,120] [--time-limit S] [--seed 0] [--workers 2]
+    .venv/bin/python bench/bench_solver.py [--sizes 10,30,60,120] [--time-limit S] [--seeds 0] [--workers 2]
 
 Without --time-limit each size gets the budget of its target: 30 s up to 60
-classes, 60 s for larger schools.
+classes, 60 s for larger schools. With several --seeds (e.g. 0,1,2,3) each
+size is solved once per seed, a row each: the search is deterministic for a
+seed, so only several seeds show how much the result depends on it.
 """
 
 from __future__ import annotations
@@ -60,23 +62,26 @@ def generate_profile(classes: int) -> Profile:
     return parse_profile(table, f"bench-{classes}")
 
 
-def run(sizes: list[int], time_limit: float | None, seed: int, workers: int) -> None:
-    print(f"{'classes':>7} {'tasks':>6} | {'status':>9} {'time,s':>7} {'objective':>9} {'bound':>9} {'gap,%':>6} "
-          f"{'quotas':>6} | {'greedy,s':>8} {'unplaced':>8} {'quotas':>6}")
+def run(sizes: list[int], time_limit: float | None, seeds: list[int], workers: int) -> None:
+    print(f"{'classes':>7} {'tasks':>6} {'seed':>4} | {'status':>9} {'time,s':>7} {'objective':>9} {'bound':>9} "
+          f"{'gap,%':>6} {'quotas':>6} | {'greedy,s':>8} {'unplaced':>8} {'quotas':>6}")
     for size in sizes:
         profile = generate_profile(size)
         problem = build_problem(profile, load_norms(profile.year))
-        solution = solve(problem, SolverSettings(time_limit or (30.0 if size <= 60 else 60.0), seed, workers))
-        gap = f"{100 * solution.gap:.2f}" if solution.gap is not None else "—"
-        solved_met = solution.ok and all(row.met for row in compliance(problem.required, solution.placements, problem.norms))
         baseline = greedy(problem)
         greedy_met = baseline.unplaced == 0 and all(
             row.met for row in compliance(problem.required, baseline.placements, problem.norms)
         )
-        print(f"{size:>7} {len(problem.tasks):>6} | {solution.status:>9} {solution.seconds:>7.1f} "
-              f"{solution.objective if solution.objective is not None else '—':>9} "
-              f"{solution.bound if solution.bound is not None else '—':>9} {gap:>6} {_yes(solved_met):>6} | "
-              f"{baseline.seconds:>8.2f} {baseline.unplaced:>8} {_yes(greedy_met):>6}", flush=True)
+        for seed in seeds:
+            solution = solve(problem, SolverSettings(time_limit or (30.0 if size <= 60 else 60.0), seed, workers))
+            gap = f"{100 * solution.gap:.2f}" if solution.gap is not None else "—"
+            solved_met = solution.ok and all(
+                row.met for row in compliance(problem.required, solution.placements, problem.norms)
+            )
+            print(f"{size:>7} {len(problem.tasks):>6} {seed:>4} | {solution.status:>9} {solution.seconds:>7.1f} "
+                  f"{solution.objective if solution.objective is not None else '—':>9} "
+                  f"{solution.bound if solution.bound is not None else '—':>9} {gap:>6} {_yes(solved_met):>6} | "
+                  f"{baseline.seconds:>8.2f} {baseline.unplaced:>8} {_yes(greedy_met):>6}", flush=True)
 
 
 def _yes(flag: bool) -> str:
@@ -87,10 +92,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,30,60,120")
     parser.add_argument("--time-limit", type=float, default=None)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", default="0", help="comma-separated seeds, one solve per size and seed")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    run([int(size) for size in args.sizes.split(",")], args.time_limit, args.seed, args.workers)
+    run([int(size) for size in args.sizes.split(",")], args.time_limit, [int(seed) for seed in args.seeds.split(",")],
+        args.workers)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Stage 1 by decomposition: every class alone, then repairs where shared staff or venues clash.
+"""Stage 1 by decomposition: every class alone for the bound, then one after the other for the plan.
 
 The stage-1 objective is a sum of per-class terms (see model.py), and the
 only rules between classes are the limits of shared staff and venues. So:
@@ -6,27 +6,42 @@ only rules between classes are the limits of shared staff and venues. So:
 1. each class is solved alone (its own rules, and the shared limits as if it
    were the only user). Classes whose models are identical (same grade,
    level and kind of staff) are solved once, the rest in parallel threads.
-   This is a relaxation of the school's problem: the sum of the per-class
-   *bounds* is a valid lower bound for the whole school, and when the union
-   of the per-class plans respects every shared limit it is optimal;
-2. while some staff member or venue is over its capacity, the class taking
-   most of the over-full resources is re-solved alone with what every other
-   class takes reserved, so it fits around them; a class that cannot fit
-   sends the whole school to one joint solve (hinted by the current plan);
-3. polish: each class left above its own bound is re-solved once more, now
-   that the others have settled, then each small group of classes sharing a
-   staff member with such a class is re-solved together (so they can trade
-   weeks); a re-solve is kept only when it is better.
+   This is a relaxation of the school's problem: each class's bound is a
+   floor its objective can never go below, and the sum of the floors is a
+   valid lower bound for the whole school;
+2. the plan is built class by class, most constrained (highest floor)
+   first, each solved around what the classes before it already take of
+   shared staff and venues (alone, identical classes would all pick the
+   same weeks of the navigator they share). While classes wait, contention
+   prices break ties towards weeks where shared staff and venues are in
+   less demand, counting what the waiting classes are expected to need.
+   Classes sharing no staff member or venue cannot change each other's
+   models and are solved side by side. A class that cannot fit sends the
+   whole school to one joint solve;
+3. polish: each class left above its floor is re-solved once more, now that
+   the others have settled; then, in rounds, each such class is re-solved
+   together with a few others drawn with the seed, so they can trade weeks:
+   in alternate rounds from the classes in its way (holding shared staff and
+   venues in the weeks its own optimal plan needs them) and from all that
+   share its staff or venues; until two rounds in a row improve nothing. A
+   re-solve is kept only when it is better.
+
+Every scoped model carries its classes' floors as constraints (valid, since
+no plan beats a class's own optimum): CP-SAT then stops as soon as a scope
+reaches its floors instead of searching for a proof it already has. The same
+`_repair` loop re-plans the classes whose weekly capacity stage 2 lowered.
 
 Every CP-SAT call runs on one worker with a deterministic-time budget that
 does not depend on the number of threads, so the plan depends on the seed
-only, never on `workers`. The reported bound is always the per-class sum of
-step 1, valid whatever the repairs did.
+only, never on `workers`. The reported bound is always the sum of the
+floors of step 1, valid whatever the later steps did: when the plan reaches
+it, the plan is proven optimal.
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -34,27 +49,28 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import Load, Occupancy, SolverSettings, WeekModel, bucket_loads
+from scheduler.model import Load, Occupancy, SolverSettings, WeekModel, bucket_loads, owners
 from scheduler.problem import Problem
 
 MIN_BUDGET = 0.2
 MAX_PASSES = 3
-MAX_GROUP = 6
+MAX_GROUP = 4
 GROUP_BUDGET = 1.0
 POLISH_SHARE = 0.8
 POLISH_BATCH = 2
+PRICE_MAX = 4
+MAX_STALLED = 2
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 @dataclass
 class WeekPlan:
-    """The school's stage-1 plan: sessions per (task, bucket), per-class objective and bound."""
+    """The school's stage-1 plan: sessions per (task, bucket), and each class's objective and floor."""
 
     status: str
     values: dict[int, dict[int, int]] = field(default_factory=dict)
     objective: dict[str, int] = field(default_factory=dict)
     bound: dict[str, int] = field(default_factory=dict)
-    optimal: dict[str, bool] = field(default_factory=dict)
     infeasible_scope: frozenset[str] | None = None
     repaired: list[str] = field(default_factory=list)
 
@@ -65,6 +81,22 @@ class WeekPlan:
     @property
     def lower_bound(self) -> int:
         return min(sum(self.bound.values()), self.total)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One CP-SAT call: its status, objective and bound, each class's share of the objective, and
+    the sessions per task and bucket it chose."""
+
+    status: int
+    objective: int = 0
+    bound: int = 0
+    objectives: dict[str, int] = field(default_factory=dict)
+    values: dict[int, dict[int, int]] = field(default_factory=dict)
+
+    @property
+    def solved(self) -> bool:
+        return self.status in _SOLVED
 
 
 class Planner:
@@ -91,29 +123,48 @@ class Planner:
         self.tasks_of: dict[str, list[int]] = defaultdict(list)
         for index, task in enumerate(problem.tasks):
             self.tasks_of[task.class_name].append(index)
+        # Classes not placed yet, who uses each shared resource, and what each class is expected to take
+        # of it per bucket (its sessions spread evenly over their allowed days): see `_prices`.
+        self.waiting = frozenset(self.classes)
+        self.users: dict[str, set[str]] = defaultdict(set)
+        self.expected: dict[str, dict[tuple[str, int], float]] = defaultdict(lambda: defaultdict(float))
+        self.shared: dict[str, set[str]] = defaultdict(set)
+        for task in problem.tasks:
+            share = task.hours * task.count / max(1, len(task.days))
+            for owner in owners(task)[1:]:
+                self.users[owner].add(task.class_name)
+                self.shared[task.class_name].add(owner)
+                for day in task.days:
+                    self.expected[task.class_name][(owner, problem.bucket_of[day])] += share
+        # Each class's plan when alone: the hint for a class not yet placed.
+        self.alone: dict[int, dict[int, int]] = {}
+        # Each class's bound when alone: a constraint of every scoped model after step 1.
+        self.floors: dict[str, int] = {}
 
     def plan(self) -> WeekPlan:
         models = {name: self._model(frozenset([name]), {}) for name in self.classes}
         # Classes whose models are identical (same grade and level, same kind of staff) are solved once.
+        signature = {name: _signature(model) for name, model in models.items()}
         first: dict[str, str] = {}
-        for name, model in models.items():
-            first.setdefault(_signature(model), name)
+        for name in self.classes:
+            first.setdefault(signature[name], name)
         unique = sorted(set(first.values()))
         with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
             solved = dict(zip(unique, pool.map(lambda name: self._run(models[name], None), unique)))
         plan = WeekPlan("optimal")
-        for name, model in models.items():
-            source = first[_signature(model)]
-            status, objective, bound, values = solved[source]
-            if status == cp_model.INFEASIBLE:
+        for name in self.classes:
+            source = first[signature[name]]
+            run = solved[source]
+            if run.status == cp_model.INFEASIBLE:
                 return WeekPlan("infeasible", infeasible_scope=frozenset([name]))
-            if status not in _SOLVED:
+            if not run.solved:
                 return WeekPlan("unknown")
             for index, twin in zip(self.tasks_of[name], self.tasks_of[source]):
-                plan.values[index] = values.get(twin, {})
-            plan.objective[name], plan.bound[name] = objective, bound
-            plan.optimal[name] = status == cp_model.OPTIMAL
-        return self._repair(plan, set())
+                self.alone[index] = run.values.get(twin, {})
+            plan.bound[name] = run.bound
+        self.floors = dict(plan.bound)
+        # Nothing placed yet: every class is pending, so each is solved around those placed before it.
+        return self._repair(plan, set(self.classes))
 
     def repair(self, plan: WeekPlan, caps: dict[tuple[str, int], int]) -> WeekPlan:
         """Re-plan the classes whose weekly capacity stage 2 lowered, keeping the others."""
@@ -122,34 +173,66 @@ class Planner:
         return self._repair(plan, changed)
 
     def _repair(self, plan: WeekPlan, pending: set[str]) -> WeekPlan:
-        """Re-solve the pending classes, then, while a shared limit is exceeded, the class taking the
-        most of the exceeded resources (each fits around all the others); then polish."""
+        """Solve the pending classes in turn, each around all the others; then, while a shared limit is
+        exceeded, re-solve the class taking the most of the exceeded resources; then polish."""
         loads = bucket_loads(self.problem, plan.values)
-        queue = sorted(pending)
+        # Most constrained first: the classes whose own optimum costs most have the fewest good choices.
+        queue = sorted(pending, key=lambda name: (-self.floors.get(name, 0), name))
+        with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
+            while queue:
+                batch = self._independent(queue)
+                runs = list(pool.map(lambda name: self._solve_around(plan, loads, frozenset([name])), batch))
+                for name, run in zip(batch, runs):
+                    if not run.solved:
+                        return self._joint(plan)
+                    self._accept(plan, loads, frozenset([name]), run, check=False)
         for _ in range(MAX_PASSES * len(self.classes)):
-            if not queue:
-                worst = self._worst(plan, loads)
-                if worst is None:
-                    break
-                queue = [worst]
-            if not self._resolve(plan, loads, frozenset([queue.pop(0)]), better_only=False):
+            worst = self._worst(plan, loads)
+            if worst is None:
+                break
+            if not self._resolve(plan, loads, frozenset([worst]), better_only=False):
                 return self._joint(plan)
         else:
             return self._joint(plan)
         self._polish(plan, loads)
         return self._status(plan)
 
+    def _independent(self, queue: list[str]) -> list[str]:
+        """Take from the queue its first class and up to POLISH_BATCH - 1 later ones sharing no staff
+        member or venue with any taken: they cannot change each other's models, so solving them side
+        by side gives what solving them in turn would."""
+        batch = [queue.pop(0)]
+        taken = set(self.shared[batch[0]])
+        for name in list(queue):
+            if len(batch) == POLISH_BATCH:
+                break
+            if not self.shared[name] & taken:
+                queue.remove(name)
+                batch.append(name)
+                taken |= self.shared[name]
+        return batch
+
     def _polish(self, plan: WeekPlan, loads: dict[tuple[str, int], Load]) -> None:
-        """Re-solve each class above its own bound alone, then small groups sharing a staff member with
-        one (so they can trade weeks), keeping only improvements. Groups go in batches of
+        """Re-solve each class above its floor alone; then rounds of neighbourhoods (each such class with
+        the classes in its way), keeping only improvements, until every class is at its floor, two
+        rounds in a row improve nothing, or the time budget is mostly spent. Groups go in batches of
         POLISH_BATCH disjoint groups solved side by side; a later result of a batch is kept only if
         it still fits after the earlier ones (the batch size is fixed, so threads never change the
-        outcome). Groups stop when the time budget is mostly spent."""
+        outcome)."""
         for name in self.classes:
             if plan.objective[name] > plan.bound[name]:
                 self._resolve(plan, loads, frozenset([name]), better_only=True)
-        groups = self._polish_groups(plan)
-        while groups and self.spent_ms + 1000 * GROUP_BUDGET * POLISH_BATCH <= 1000 * POLISH_SHARE * self.settings.budget:
+        rng = random.Random(self.settings.seed)
+        groups: list[frozenset[str]] = []
+        # Rounds of neighbourhoods in a row that improved nothing.
+        stalled, improved, rounds = 0, True, 0
+        while self.spent_ms + 1000 * GROUP_BUDGET * POLISH_BATCH <= 1000 * POLISH_SHARE * self.settings.budget:
+            if not groups:
+                stalled = 0 if improved else stalled + 1
+                groups = self._neighbourhoods(plan, rng, directed=rounds % 2 == 0) if stalled < MAX_STALLED else []
+                improved, rounds = False, rounds + 1
+                if not groups:
+                    break
             batch: list[frozenset[str]] = []
             for group in list(groups):
                 if len(batch) < POLISH_BATCH and not any(group & other for other in batch):
@@ -157,59 +240,106 @@ class Planner:
                     groups.remove(group)
             with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
                 found = list(pool.map(lambda group: self._solve_around(plan, loads, group), batch))
-            for group, (status, objective, values) in zip(batch, found):
-                if status in _SOLVED and objective < sum(plan.objective[name] for name in group):
-                    self._accept(plan, loads, group, status, objective, values, check=True)
+            for group, run in zip(batch, found):
+                if run.solved and run.objective < sum(plan.objective[name] for name in group):
+                    improved |= self._accept(plan, loads, group, run, check=True)
 
-    def _polish_groups(self, plan: WeekPlan) -> list[frozenset[str]]:
-        above = {name for name in self.classes if plan.objective[name] > plan.bound[name]}
-        served: dict[str, set[str]] = defaultdict(set)
-        for task in self.problem.tasks:
-            served[task.staff].add(task.class_name)
-        return sorted(
-            {frozenset(names) for names in served.values() if 1 < len(names) <= MAX_GROUP and names & above},
-            key=lambda group: (-sum(plan.objective[n] - plan.bound[n] for n in group), sorted(group)),
-        )
+    def _neighbourhoods(self, plan: WeekPlan, rng: random.Random, directed: bool) -> list[frozenset[str]]:
+        """For each class above its floor, itself and up to MAX_GROUP - 1 others drawn by the seeded
+        generator: `directed`, from the twice as many classes most in its way (holding shared staff
+        and venues in the weeks where its own optimal plan, alone, needs them); else from all the
+        classes sharing a staff member or venue with it, which finds what the first kind misses."""
+        held: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for index, buckets in plan.values.items():
+            task = self.problem.tasks[index]
+            for bucket, count in buckets.items():
+                for owner in owners(task)[1:]:
+                    held[(owner, self.bucket_week[bucket])][task.class_name] += task.hours * count
+        result = []
+        for name in self.classes:
+            if plan.objective[name] <= plan.bound[name]:
+                continue
+            weight: dict[str, int] = defaultdict(int)
+            for index in self.tasks_of[name]:
+                task = self.problem.tasks[index]
+                for bucket, count in self.alone.get(index, {}).items():
+                    for owner in owners(task)[1:]:
+                        for other, hours in held[(owner, self.bucket_week[bucket])].items():
+                            if other != name:
+                                weight[other] += hours * task.hours * count
+            if directed:
+                others = sorted(weight, key=lambda other: (-weight[other], other))[: 2 * (MAX_GROUP - 1)]
+            else:
+                others = sorted(set().union(*(self.users[owner] for owner in self.shared[name])) - {name})
+            result.append(frozenset([name, *rng.sample(others, min(len(others), MAX_GROUP - 1))]))
+        return result
 
     def _resolve(
         self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str], better_only: bool
     ) -> bool:
         """Re-solve a scope around everything else; False when it cannot fit at all."""
-        status, objective, values = self._solve_around(plan, loads, scope)
-        if status not in _SOLVED:
+        run = self._solve_around(plan, loads, scope)
+        if not run.solved:
             return False
-        if not better_only or objective < sum(plan.objective[name] for name in scope):
-            self._accept(plan, loads, scope, status, objective, values, check=False)
+        if not better_only or run.objective < sum(plan.objective[name] for name in scope):
+            self._accept(plan, loads, scope, run, check=False)
         return True
 
-    def _solve_around(
-        self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str]
-    ) -> tuple[int, int, dict[int, dict[int, int]]]:
+    def _solve_around(self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str]) -> Run:
         own = bucket_loads(self.problem, self._values_of(plan.values, scope))
-        reserved = {key: loads.get(key, Load()) - own.get(key, Load()) for key in loads}
+        used = {owner for name in scope for index in self.tasks_of[name] for owner in owners(self.problem.tasks[index])}
+        reserved = {key: load - own.get(key, Load()) for key, load in loads.items() if key[0] in used}
         budget = self.class_budget if len(scope) == 1 else GROUP_BUDGET
-        status, objective, _, values = self._solve(scope, reserved, plan.values, budget)
-        return status, objective, values
+        model = self._model(scope, reserved, self._prices(scope, used, reserved))
+        # A class still waiting is hinted with its plan alone, which rarely fits around the others:
+        # completing that hint would cost a solve for nothing.
+        return self._run(model, {**self.alone, **plan.values}, budget, complete=not scope & self.waiting)
+
+    def _prices(
+        self, scope: frozenset[str], used: set[str], reserved: dict[tuple[str, int], Load]
+    ) -> dict[tuple[str, int], int]:
+        """While classes wait to be placed: per hour of a shared staff member or venue in a bucket, a
+        tie-break price of 0..PRICE_MAX by the share of its capacity already taken there or expected
+        by the waiting classes. A class then leaves the weeks others will need (the navigator's
+        December, when every class has its reflection lesson) to those that cannot go elsewhere."""
+        coming = self.waiting - scope
+        if not coming:
+            return {}
+        prices = {}
+        for owner in sorted(used):
+            if owner.startswith("c:"):
+                continue
+            others = sorted(coming & self.users[owner])
+            for bucket, days in self.bucket_days.items():
+                hours = reserved.get((owner, bucket), Load()).hours + sum(
+                    self.expected[name].get((owner, bucket), 0.0) for name in others
+                )
+                if hours <= 0:
+                    continue
+                free = self._free(owner, bucket, days)
+                # A staff member's weekly hour limit is usually far below their free slots.
+                capacity = min(free.day_hours + free.evenings, free.hours)
+                prices[(owner, bucket)] = min(PRICE_MAX, round(PRICE_MAX * hours / capacity)) if capacity > 0 else PRICE_MAX
+        return prices
 
     def _accept(
-        self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str], status: int,
-        objective: int, values: dict[int, dict[int, int]], check: bool,
-    ) -> None:
+        self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str], run: Run, check: bool,
+    ) -> bool:
         """Put a scope's new plan in place (with `check`, only if it still fits beside the others)."""
         own = bucket_loads(self.problem, self._values_of(plan.values, scope))
-        new_own = bucket_loads(self.problem, values)
+        new_own = bucket_loads(self.problem, run.values)
         trial = dict(loads)
         for key in set(own) | set(new_own):
             trial[key] = trial.get(key, Load()) - own.get(key, Load()) + new_own.get(key, Load())
         if check and self._over({key: trial[key] for key in new_own}, trial):
-            return
+            return False
         loads.update(trial)
         for index in self._values_of(plan.values, scope):
-            plan.values[index] = values.get(index, {})
-        for name in scope:
-            plan.objective[name] = objective if len(scope) == 1 else self._evaluate(name, values)
-            plan.optimal[name] = plan.optimal[name] and status == cp_model.OPTIMAL
+            plan.values[index] = run.values.get(index, {})
+        plan.objective.update(run.objectives)
         plan.repaired.extend(sorted(scope))
+        self.waiting -= scope
+        return True
 
     def _values_of(self, values: dict[int, dict[int, int]], scope: frozenset[str]) -> dict[int, dict[int, int]]:
         return {index: values.get(index, {}) for name in sorted(scope) for index in self.tasks_of[name]}
@@ -217,55 +347,47 @@ class Planner:
     def _joint(self, plan: WeekPlan) -> WeekPlan:
         """The whole school in one model, hinted by the current plan: the fallback of the repair."""
         everyone = frozenset(self.classes)
-        status, _, _, values = self._solve(everyone, {}, plan.values, self.settings.budget)
-        if status == cp_model.INFEASIBLE:
+        run = self._run(self._model(everyone, {}), {**self.alone, **plan.values}, self.settings.budget)
+        if run.status == cp_model.INFEASIBLE:
             return WeekPlan("infeasible", infeasible_scope=everyone)
-        if status not in _SOLVED:
+        if not run.solved:
             return WeekPlan("unknown")
-        plan.values = values
-        for name in self.classes:
-            plan.objective[name] = self._evaluate(name, values)
-            plan.optimal[name] = plan.optimal[name] and status == cp_model.OPTIMAL
+        plan.values = run.values
+        plan.objective = dict(run.objectives)
         plan.repaired = list(self.classes)
+        self.waiting = frozenset()
         return self._status(plan)
-
-    def _evaluate(self, name: str, values: dict[int, dict[int, int]]) -> int:
-        """A class's share of the objective under given counts (its model with the counts fixed)."""
-        model = self._model(frozenset([name]), {})
-        for index, buckets in model.counts.items():
-            for bucket, var in buckets.items():
-                model.model.Add(var == values.get(index, {}).get(bucket, 0))
-        status, objective, _, _ = self._run(model, None)
-        return objective if status in _SOLVED else 0
 
     @staticmethod
     def _status(plan: WeekPlan) -> WeekPlan:
-        proven = all(plan.optimal.values()) and plan.total == sum(plan.bound.values())
-        plan.status = "optimal" if proven else "feasible"
+        """Optimal exactly when the plan reaches the sum of the floors (a valid lower bound)."""
+        plan.status = "optimal" if plan.total == sum(plan.bound.values()) else "feasible"
         return plan
 
-    def _solve(
+    def _model(
         self, scope: frozenset[str], reserved: dict[tuple[str, int], Load],
-        hint: dict[int, dict[int, int]] | None, budget: float | None = None,
-    ) -> tuple[int, int, int, dict[int, dict[int, int]]]:
-        return self._run(self._model(scope, reserved), hint, budget)
-
-    def _model(self, scope: frozenset[str], reserved: dict[tuple[str, int], Load]) -> WeekModel:
-        return WeekModel(self.problem, self.occupancy, scope, reserved=reserved, class_caps=self.caps)
+        prices: dict[tuple[str, int], int] | None = None,
+    ) -> WeekModel:
+        return WeekModel(self.problem, self.occupancy, scope, reserved=reserved, class_caps=self.caps,
+                         floors=self.floors, prices=prices)
 
     def _run(
-        self, model: WeekModel, hint: dict[int, dict[int, int]] | None, budget: float | None = None
-    ) -> tuple[int, int, int, dict[int, dict[int, int]]]:
+        self, model: WeekModel, hint: dict[int, dict[int, int]] | None, budget: float | None = None,
+        complete: bool = True,
+    ) -> Run:
         if hint:
-            model.hint(hint)
+            model.hint(hint, self.settings, complete)
         solver = cp_model.CpSolver()
         self.settings.configure(solver, budget or self.class_budget)
+        solver.parameters.absolute_gap_limit = model.scale - 0.5
         status = solver.Solve(model.model)
         with self.lock:
             self.spent_ms += round(1000 * solver.deterministic_time)
         if status not in _SOLVED:
-            return status, 0, 0, {}
-        return status, round(solver.ObjectiveValue()), round(solver.BestObjectiveBound()), model.values(solver)
+            return Run(status)
+        objectives = {name: round(solver.Value(model.class_objective(name))) for name in model.scope}
+        return Run(status, sum(objectives.values()), round(solver.BestObjectiveBound()) // model.scale, objectives,
+                   model.values(solver))
 
     def _worst(self, plan: WeekPlan, loads: dict[tuple[str, int], Load]) -> str | None:
         """The class with the most sessions where a shared staff member or venue is over capacity."""

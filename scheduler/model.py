@@ -19,6 +19,12 @@ given stage 1. A session stage 2 cannot place (bucket capacities are
 necessary, not sufficient) is reported back; `solve` then lowers that
 class's capacity for that week and re-plans it.
 
+A stage-1 model over a scope of classes may also carry each class's floor
+(its objective when solved alone: a valid lower bound, so CP-SAT stops as
+soon as a scope reaches its floors) and contention prices per shared staff
+member or venue and bucket (tie-breaks, scaled below one unit of the true
+objective, see scheduler.decompose).
+
 Every hard rule of stage 1 goes through `_rule`, which in explanation mode
 makes it conditional on the rule's own assumption literal, so an infeasible
 instance yields the rules that conflict (see explain.py).
@@ -48,11 +54,13 @@ from ortools.sat.python import cp_model
 from scheduler.problem import TOTAL, Placed, Problem, Rule, Task
 
 UNPLACED_WEIGHT = 10_000
+# Deterministic seconds allowed to complete a hint (see `WeekModel.hint`).
+HINT_BUDGET = 0.05
 
 
 # Deterministic seconds of CP-SAT per wall second, measured for these models on the reference
 # 2-core machine: turns the user's time limit into a budget that gives the same result anywhere.
-DTIME_PER_SECOND = 0.4
+DTIME_PER_SECOND = 0.3
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,7 @@ class WeekModel:
     def __init__(
         self, problem: Problem, occupancy: Occupancy, scope: Iterable[str] | None = None, explain: bool = False,
         reserved: dict[tuple[str, int], Load] | None = None, class_caps: dict[tuple[str, int], int] | None = None,
+        floors: dict[str, int] | None = None, prices: dict[tuple[str, int], int] | None = None,
     ):
         self.problem = problem
         self.occupancy = occupancy
@@ -178,10 +187,13 @@ class WeekModel:
         self.explain = explain
         self.reserved = reserved or {}
         self.class_caps = class_caps or {}
+        self.floors = floors or {}
+        self.prices = prices or {}
+        self.scale = 1
         self.model = cp_model.CpModel()
         self.literals: dict[Rule, cp_model.IntVar] = {}
         self.counts: dict[int, dict[int, cp_model.IntVar]] = {}
-        self.objective_terms: list[tuple[int, cp_model.LinearExprT]] = []
+        self.objective_terms: dict[str, list[tuple[int, cp_model.LinearExprT]]] = defaultdict(list)
         self.measures: dict[Rule, list[tuple[cp_model.LinearExprT, int]]] = {}
         self.tasks = [index for index, task in enumerate(problem.tasks) if task.class_name in self.scope]
         self.bucket_week = problem.bucket_week
@@ -379,21 +391,21 @@ class WeekModel:
                 month_weeks[week_month[week]].append(weekly[week])
             monthly = {month: cp_model.LinearExpr.Sum(loads) for month, loads in month_weeks.items()}
             limited = [i for i in tasks if problem.is_limited(problem.tasks[i])]
-            self._spread(limited, weekly, own_days, soft.spread_week)
-            self._spread(limited, monthly, month_days, soft.spread_month)
+            self._spread(name, limited, weekly, own_days, soft.spread_week)
+            self._spread(name, limited, monthly, month_days, soft.spread_month)
             for week, weight in problem.penalty_weeks.get(name, {}).items():
                 if week in weekly:
-                    self.objective_terms.append((weight, weekly[week]))
+                    self.objective_terms[name].append((weight, weekly[week]))
             by_staff: dict[str, list[int]] = defaultdict(list)
             for index in tasks:
                 by_staff[problem.tasks[index].staff].append(index)
             for staff_tasks in by_staff.values():
                 loads = {week: self._load(staff_tasks, self.week_buckets[week], lambda t: True) for week in own_days}
-                self._spread(staff_tasks, loads, own_days, soft.staff_balance)
+                self._spread(name, staff_tasks, loads, own_days, soft.staff_balance)
         for index in self.tasks:
             task = problem.tasks[index]
             if task.elective:
-                self.objective_terms.append((soft.elective * task.hours, sum(self.counts[index].values())))
+                self.objective_terms[task.class_name].append((soft.elective * task.hours, sum(self.counts[index].values())))
             before: dict[int, int] = defaultdict(int)
             for _, day, _ in problem.previous.get(task.key, []):
                 position = problem.day_index(day)
@@ -402,10 +414,34 @@ class WeekModel:
             for bucket, count in before.items():
                 left = self.model.NewIntVar(0, count, f"left[{task.key}][{bucket}]")
                 self.model.Add(left >= count - self.counts[index].get(bucket, 0))
-                self.objective_terms.append((soft.change, left))
-        self.model.Minimize(sum(weight * term for weight, term in self.objective_terms))
+                self.objective_terms[task.class_name].append((soft.change, left))
+        for name, floor in sorted(self.floors.items()):
+            if name in self.scope and floor > 0:
+                self.model.Add(self.class_objective(name) >= floor)
+        true = sum(self.class_objective(name) for name in sorted(self.objective_terms))
+        ties = [
+            (price, problem.tasks[index].hours * var)
+            for index in self.tasks for bucket, var in self.counts[index].items()
+            for owner in owners(problem.tasks[index]) if (price := self.prices.get((owner, bucket), 0))
+        ]
+        if not ties:
+            self.model.Minimize(true)
+            return
+        # Contention prices only break ties: the true objective is scaled above their largest possible
+        # sum (every session of every task at the highest price for each resource it occupies).
+        top = max(price for price, _ in ties)
+        self.scale = 1 + top * sum(
+            len(owners(task)) * task.hours * task.count for task in (problem.tasks[index] for index in self.tasks)
+        )
+        self.model.Minimize(self.scale * true + sum(price * expr for price, expr in ties))
 
-    def _spread(self, tasks: list[int], loads: dict[int, cp_model.LinearExprT], days: dict[int, int], weight: int) -> None:
+    def class_objective(self, name: str) -> cp_model.LinearExprT:
+        """One class's part of the objective: the model is a sum of these (see `_objective`)."""
+        return sum(weight * term for weight, term in self.objective_terms.get(name, []))
+
+    def _spread(
+        self, name: str, tasks: list[int], loads: dict[int, cp_model.LinearExprT], days: dict[int, int], weight: int
+    ) -> None:
         """Penalise each period's hours above its even share of the (non-elective) demand; the share is
         never less than one session, so a single long session is not a fault."""
         tasks_of = self.problem.tasks
@@ -418,10 +454,30 @@ class WeekModel:
         for period, load in loads.items():
             excess = self.model.NewIntVar(0, ceiling, "")
             self.model.Add(excess >= load - max(longest, -(-demand * days[period] // total)))
-            self.objective_terms.append((weight, excess))
+            self.objective_terms[name].append((weight, excess))
 
     # -- results -----------------------------------------------------------------------------
-    def hint(self, values: dict[int, dict[int, int]]) -> None:
+    def hint(self, values: dict[int, dict[int, int]], settings: SolverSettings, complete: bool = True) -> None:
+        """Hint these sessions per task and bucket. From counts alone CP-SAT completes the auxiliary
+        variables (excesses, order) poorly and may start far above the hinted plan, so with `complete`,
+        where the counts fit the model, a solve with them fixed (propagation) completes the hint."""
+        if not complete:
+            self._hint_counts(values)
+            return
+        fixed = self.model.Clone()
+        for index, buckets in self.counts.items():
+            for bucket, var in buckets.items():
+                fixed.Add(fixed.GetIntVarFromProtoIndex(var.Index()) == values.get(index, {}).get(bucket, 0))
+        solver = cp_model.CpSolver()
+        settings.configure(solver, HINT_BUDGET)
+        if solver.Solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for position in range(len(self.model.Proto().variables)):
+                self.model.AddHint(self.model.GetIntVarFromProtoIndex(position),
+                                   solver.Value(fixed.GetIntVarFromProtoIndex(position)))
+            return
+        self._hint_counts(values)
+
+    def _hint_counts(self, values: dict[int, dict[int, int]]) -> None:
         for index, buckets in self.counts.items():
             for bucket, var in buckets.items():
                 self.model.AddHint(var, values.get(index, {}).get(bucket, 0))

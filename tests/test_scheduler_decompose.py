@@ -1,0 +1,102 @@
+"""Stage 1 of the solver on schools whose classes compete for the same staff.
+
+Identical classes (same grade and level) have identical optimal plans when
+each is solved alone, so they all want the same weeks of the navigator they
+share: the planner must place them around each other and still reach the
+sum of their own optima, the bound that proves the timetable optimal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+from sqlalchemy.engine import Engine
+
+from scheduler import service
+from scheduler.decompose import Planner
+from scheduler.model import Occupancy, SolverSettings, WeekModel, bucket_loads
+from scheduler.norms import load_norms
+from scheduler.problem import build_problem
+from scheduler.profile import load_profile
+from store.db import open_store
+from tests.scheduler_helpers import check_timetable, read_current
+
+GRADES = (9, 10, 11)
+PER_GRADE = 5
+
+
+def shared_staff_profile(directory: Path, grades: tuple[int, ...] = GRADES, per_grade: int = PER_GRADE) -> Path:
+    """`per_grade` advanced classes in each of `grades`; per grade one navigator and one teacher serve
+    all of them, one tutor and one master serve everybody, two external venues and a hall."""
+    classes, staff = [], []
+    for grade in grades:
+        for number in range(1, per_grade + 1):
+            name, teacher = f"{grade}-{number}", f"Классный руководитель {grade}-{number}"
+            classes.append(f'[[classes]]\nname = "{name}"\ngrade = {grade}\nstudents = 25\nteacher = "{teacher}"\n')
+            staff.append((teacher, "class_teacher", 4))
+        staff += [(f"Навигатор {grade}", "navigator", 8), (f"Учитель {grade}", "teacher", 6)]
+    staff += [("Педагог ДО", "tutor", 4), ("Мастер", "master", 6)]
+    text = ['[school]\nid = "shared"\nname = "Школа с общими педагогами"\nregion = "RU-LEN"\n'
+            'year = "2023-2024"\nlevel = "advanced"\nweek = 5\n']
+    text += [f'[[slots]]\nstart = "{start}"\nminutes = 45\n' for start in ("14:20", "15:15", "16:10")]
+    text.append('[evening]\nstart = "18:30"\nminutes = 60\n')
+    text += classes
+    text += [
+        f'[[staff]]\nname = "{name}"\nroles = ["{role}"]\nmax_hours_per_week = {limit}\n'
+        f'email = "s{index}@shared.example"\n'
+        for index, (name, role, limit) in enumerate(staff)
+    ]
+    text += [f'[[venues]]\nname = "Площадка {n}"\ncapacity = 60\nkind = "external"\n' for n in (1, 2)]
+    text.append('[[venues]]\nname = "Зал"\ncapacity = 120\nkind = "hall"\n')
+    path = directory / "shared.toml"
+    path.write_text("\n".join(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return open_store(f"sqlite:///{tmp_path / 'profplan.db'}")
+
+
+def test_classes_sharing_a_navigator_reach_the_sum_of_their_own_optima(engine: Engine, tmp_path: Path) -> None:
+    service.load_school(engine, shared_staff_profile(tmp_path))
+    result = service.schedule(engine, "shared", time_limit=20, seed=0, workers=2)
+    assert result.ok, result.to_json()
+    solution = result.solution
+    # The bound is the sum of each class's optimum alone: reaching it proves the timetable optimal.
+    assert solution.status == "optimal", solution.to_json()
+    assert solution.objective == solution.bound
+    stored = read_current(engine, "shared")
+    assert check_timetable(stored) == []
+    assert all(row.met for row in result.compliance)
+    # The five classes of a grade did not all get the same weeks: each navigator's reflection
+    # lessons (December, two per class) are spread over several weeks.
+    for grade in GRADES:
+        weeks = {p.day.isocalendar()[1] for p in stored.placements
+                 if p.activity == "reflection" and p.class_name.startswith(f"{grade}-")}
+        assert len(weeks) >= 3, (grade, sorted(weeks))
+
+
+def test_a_feasible_hint_is_where_the_search_starts(tmp_path: Path) -> None:
+    """A group re-solve hinted with a plan that fits starts from that plan: with almost no time it
+    returns that plan's objective, never a worse one (hinting the counts alone, CP-SAT finds no
+    solution at all in this time)."""
+    profile = load_profile(shared_staff_profile(tmp_path))
+    problem = build_problem(profile, load_norms(profile.year))
+    occupancy = Occupancy(problem)
+    settings = SolverSettings(20.0, 0, 1)
+    planner = Planner(problem, occupancy, settings)
+    plan = planner.plan()
+    group = frozenset(f"9-{number}" for number in range(1, PER_GRADE + 1))
+    loads = bucket_loads(problem, plan.values)
+    own = bucket_loads(problem, {i: v for i, v in plan.values.items() if problem.tasks[i].class_name in group})
+    reserved = {key: load - own[key] if key in own else load for key, load in loads.items()}
+    model = WeekModel(problem, occupancy, group, reserved=reserved)
+    model.hint(plan.values, settings)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 0.05
+    assert solver.Solve(model.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert round(solver.ObjectiveValue()) <= sum(plan.objective[name] for name in group)
