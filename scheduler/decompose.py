@@ -214,8 +214,9 @@ class Planner:
 
     def _polish(self, plan: WeekPlan, loads: dict[tuple[str, int], Load]) -> None:
         """Re-solve each class above its floor alone; then rounds of neighbourhoods (each such class with
-        the classes in its way), keeping only improvements, until every class is at its floor, two
-        rounds in a row improve nothing, or the time budget is mostly spent. Groups go in batches of
+        a few of the classes in its way, or in alternate rounds of those sharing its staff or venues),
+        keeping only improvements, until every class is at its floor, two rounds in a row improve
+        nothing, or the time budget is mostly spent. Groups go in batches of
         POLISH_BATCH disjoint groups solved side by side; a later result of a batch is kept only if
         it still fits after the earlier ones (the batch size is fixed, so threads never change the
         outcome)."""
@@ -246,19 +247,31 @@ class Planner:
 
     def _neighbourhoods(self, plan: WeekPlan, rng: random.Random, directed: bool) -> list[frozenset[str]]:
         """For each class above its floor, itself and up to MAX_GROUP - 1 others drawn by the seeded
-        generator: `directed`, from the twice as many classes most in its way (holding shared staff
-        and venues in the weeks where its own optimal plan, alone, needs them); else from all the
-        classes sharing a staff member or venue with it, which finds what the first kind misses."""
+        generator: `directed`, from the twice as many classes most in its way (see `_in_the_way`);
+        else from all the classes sharing a staff member or venue with it, which finds what the
+        first kind misses."""
+        above = [name for name in self.classes if plan.objective[name] > plan.bound[name]]
+        in_the_way = self._in_the_way(plan, above) if directed else {}
+        result = []
+        for name in above:
+            if directed:
+                others = in_the_way[name][: 2 * (MAX_GROUP - 1)]
+            else:
+                others = sorted(set().union(*(self.users[owner] for owner in self.shared[name])) - {name})
+            result.append(frozenset([name, *rng.sample(others, min(len(others), MAX_GROUP - 1))]))
+        return result
+
+    def _in_the_way(self, plan: WeekPlan, names: list[str]) -> dict[str, list[str]]:
+        """Per class, the other classes ranked by how much they hold of shared staff and venues in the
+        weeks where the class's own optimal plan (alone) needs them."""
         held: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for index, buckets in plan.values.items():
             task = self.problem.tasks[index]
             for bucket, count in buckets.items():
                 for owner in owners(task)[1:]:
                     held[(owner, self.bucket_week[bucket])][task.class_name] += task.hours * count
-        result = []
-        for name in self.classes:
-            if plan.objective[name] <= plan.bound[name]:
-                continue
+        ranked = {}
+        for name in names:
             weight: dict[str, int] = defaultdict(int)
             for index in self.tasks_of[name]:
                 task = self.problem.tasks[index]
@@ -267,12 +280,8 @@ class Planner:
                         for other, hours in held[(owner, self.bucket_week[bucket])].items():
                             if other != name:
                                 weight[other] += hours * task.hours * count
-            if directed:
-                others = sorted(weight, key=lambda other: (-weight[other], other))[: 2 * (MAX_GROUP - 1)]
-            else:
-                others = sorted(set().union(*(self.users[owner] for owner in self.shared[name])) - {name})
-            result.append(frozenset([name, *rng.sample(others, min(len(others), MAX_GROUP - 1))]))
-        return result
+            ranked[name] = sorted(weight, key=lambda other: (-weight[other], other))
+        return ranked
 
     def _resolve(
         self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str], better_only: bool
