@@ -49,17 +49,17 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import Load, Occupancy, SolverSettings, WeekModel, bucket_loads, owners
+from scheduler.model import Load, Occupancy, SolverSettings, WeekModel, bucket_loads, shared_owners
 from scheduler.problem import Problem
 
-MIN_BUDGET = 0.2
-MAX_PASSES = 3
-MAX_GROUP = 4
-GROUP_BUDGET = 1.0
-POLISH_SHARE = 0.8
-POLISH_BATCH = 2
-PRICE_MAX = 4
-MAX_STALLED = 2
+MIN_BUDGET = 0.2  # deterministic seconds: the least any one class solve gets
+MAX_PASSES = 3  # over-capacity re-solves allowed per class before the joint fallback
+MAX_GROUP = 4  # classes in a polish neighbourhood: larger ones solve too slowly to pay off
+GROUP_BUDGET = 1.0  # deterministic seconds per neighbourhood solve
+POLISH_SHARE = 0.8  # part of the budget stage 1 may spend in all; stage 2 runs after it
+BATCH = 2  # calls solved side by side (fixed, so the thread count never changes the result)
+PRICE_MAX = 4  # highest contention price per hour (tie-breaks only)
+MAX_STALLED = 2  # polish stops after this many rounds in a row without improvement
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
@@ -131,7 +131,7 @@ class Planner:
         self.shared: dict[str, set[str]] = defaultdict(set)
         for task in problem.tasks:
             share = task.hours * task.count / max(1, len(task.days))
-            for owner in owners(task)[1:]:
+            for owner in shared_owners(task):
                 self.users[owner].add(task.class_name)
                 self.shared[task.class_name].add(owner)
                 for day in task.days:
@@ -198,13 +198,13 @@ class Planner:
         return self._status(plan)
 
     def _independent(self, queue: list[str]) -> list[str]:
-        """Take from the queue its first class and up to POLISH_BATCH - 1 later ones sharing no staff
+        """Take from the queue its first class and up to BATCH - 1 later ones sharing no staff
         member or venue with any taken: they cannot change each other's models, so solving them side
         by side gives what solving them in turn would."""
         batch = [queue.pop(0)]
         taken = set(self.shared[batch[0]])
         for name in list(queue):
-            if len(batch) == POLISH_BATCH:
+            if len(batch) == BATCH:
                 break
             if not self.shared[name] & taken:
                 queue.remove(name)
@@ -217,7 +217,7 @@ class Planner:
         a few of the classes in its way, or in alternate rounds of those sharing its staff or venues),
         keeping only improvements, until every class is at its floor, two rounds in a row improve
         nothing, or the time budget is mostly spent. Groups go in batches of
-        POLISH_BATCH disjoint groups solved side by side; a later result of a batch is kept only if
+        BATCH disjoint groups solved side by side; a later result of a batch is kept only if
         it still fits after the earlier ones (the batch size is fixed, so threads never change the
         outcome)."""
         for name in self.classes:
@@ -227,7 +227,7 @@ class Planner:
         groups: list[frozenset[str]] = []
         # Rounds of neighbourhoods in a row that improved nothing.
         stalled, improved, rounds = 0, True, 0
-        while self.spent_ms + 1000 * GROUP_BUDGET * POLISH_BATCH <= 1000 * POLISH_SHARE * self.settings.budget:
+        while self.spent_ms + 1000 * GROUP_BUDGET * BATCH <= 1000 * POLISH_SHARE * self.settings.budget:
             if not groups:
                 stalled = 0 if improved else stalled + 1
                 groups = self._neighbourhoods(plan, rng, directed=rounds % 2 == 0) if stalled < MAX_STALLED else []
@@ -236,7 +236,7 @@ class Planner:
                     break
             batch: list[frozenset[str]] = []
             for group in list(groups):
-                if len(batch) < POLISH_BATCH and not any(group & other for other in batch):
+                if len(batch) < BATCH and not any(group & other for other in batch):
                     batch.append(group)
                     groups.remove(group)
             with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
@@ -268,7 +268,7 @@ class Planner:
         for index, buckets in plan.values.items():
             task = self.problem.tasks[index]
             for bucket, count in buckets.items():
-                for owner in owners(task)[1:]:
+                for owner in shared_owners(task):
                     held[(owner, self.bucket_week[bucket])][task.class_name] += task.hours * count
         ranked = {}
         for name in names:
@@ -276,7 +276,7 @@ class Planner:
             for index in self.tasks_of[name]:
                 task = self.problem.tasks[index]
                 for bucket, count in self.alone.get(index, {}).items():
-                    for owner in owners(task)[1:]:
+                    for owner in shared_owners(task):
                         for other, hours in held[(owner, self.bucket_week[bucket])].items():
                             if other != name:
                                 weight[other] += hours * task.hours * count
@@ -296,7 +296,7 @@ class Planner:
 
     def _solve_around(self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str]) -> Run:
         own = bucket_loads(self.problem, self._values_of(plan.values, scope))
-        used = {owner for name in scope for index in self.tasks_of[name] for owner in owners(self.problem.tasks[index])}
+        used = set().union(*(self.shared[name] for name in scope))
         reserved = {key: load - own.get(key, Load()) for key, load in loads.items() if key[0] in used}
         budget = self.class_budget if len(scope) == 1 else GROUP_BUDGET
         model = self._model(scope, reserved, self._prices(scope, used, reserved))
@@ -316,8 +316,6 @@ class Planner:
             return {}
         prices = {}
         for owner in sorted(used):
-            if owner.startswith("c:"):
-                continue
             others = sorted(coming & self.users[owner])
             for bucket, days in self.bucket_days.items():
                 hours = reserved.get((owner, bucket), Load()).hours + sum(

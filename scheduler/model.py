@@ -111,7 +111,12 @@ class Load:
 
 def owners(task: Task | Placed) -> list[str]:
     """The resources a session occupies: its class, its staff member and its venue."""
-    return [f"c:{task.class_name}", f"s:{task.staff}"] + ([f"v:{task.venue}"] if task.venue else [])
+    return [f"c:{task.class_name}", *shared_owners(task)]
+
+
+def shared_owners(task: Task | Placed) -> list[str]:
+    """The resources a session may share with other classes: its staff member and its venue."""
+    return [f"s:{task.staff}"] + ([f"v:{task.venue}"] if task.venue else [])
 
 
 class Occupancy:
