@@ -56,9 +56,9 @@ from feeds.subscriptions import create_subscription  # noqa: E402
 from roadmaps.importer import import_documents  # noqa: E402
 from roadmaps.tables import Executor  # noqa: E402
 from scheduler.tables import Placement, School, Timetable  # noqa: E402
-from tracking.tables import DeadlineOccurrence  # noqa: E402
 from store.db import open_store, transaction  # noqa: E402
 from tracking.occurrences import sync_occurrences  # noqa: E402
+from tracking.tables import DeadlineOccurrence  # noqa: E402
 
 HOST = "127.0.0.1"
 LUA = """

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import psycopg
@@ -56,7 +56,7 @@ def populate(engine: Engine, roadmaps: int, items: int) -> int:
     terms = terms_source(REGION)
     span = (YEAR.start, YEAR.end)
     planned = [planned_occurrences(spec, terms, span, "quarter") for spec in specs]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with engine.begin() as connection:
         connection.execute(insert(Executor), [
             {"id": n, "key": f"исполнитель {n}", "name": f"Исполнитель {n}"} for n in range(1, EXECUTORS + 1)])

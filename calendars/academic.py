@@ -18,6 +18,7 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -276,7 +277,7 @@ def _federal(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCalend
         source=str(rules.get("source", "Федеральный календарь по умолчанию")),
         federal_default=True,
         source_file=None,
-        terms=tuple(Period(name, start, end) for name, (start, end) in zip(names, bounds)),
+        terms=tuple(Period(name, start, end) for name, (start, end) in zip(names, bounds, strict=True)),
         vacations=(autumn, winter, spring),
         exam_grades=frozenset(rules.get("exam_grades", [])),
         exam_grades_last_day=(
@@ -322,7 +323,7 @@ def _validate(calendar: AcademicCalendar, path: Path) -> None:
                     f"{where}: даты {period.start:%d.%m.%Y}–{period.end:%d.%m.%Y} вне учебного года {year} "
                     f"({year.start:%d.%m.%Y}–{year.end:%d.%m.%Y})."
                 )
-        for index, (earlier, later) in enumerate(zip(periods, periods[1:]), start=1):
+        for index, (earlier, later) in enumerate(pairwise(periods), start=1):
             if later.start <= earlier.end:
                 raise CalendarError(
                     f"{path}: {kind}[{index}] «{later.name}» пересекается с «{earlier.name}» "

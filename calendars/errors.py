@@ -7,3 +7,7 @@ class ProfplanError(Exception):
 
 class CalendarError(ProfplanError):
     """A region, school year or calendar data file that cannot be used."""
+
+
+class DateInputError(ProfplanError):
+    """A date typed in the wrong format, or one that cannot be true."""

@@ -46,7 +46,8 @@ from feeds.cache import Collector, RenderedFeed, refresh_feed, stored_feed, utc_
 from feeds.collect import collect_feed
 from feeds.subscriptions import PREFIX_LENGTH, hash_token, is_token_shaped
 from feeds.tables import FeedCache, Subscription
-from store.db import open_store, resolve_url, transaction
+from store.db import open_store, transaction
+from store.settings import Settings
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 DEFAULT_RECHECK = timedelta(seconds=60)
@@ -233,13 +234,21 @@ def create_app(engine: Engine, *, collector: Collector = collect_feed,
 
 
 def app_from_environment() -> Starlette:
-    """The app for uvicorn's factory mode (each worker process opens the store named in the environment)."""
-    return create_app(open_store(os.environ.get("PROFPLAN_DATABASE_URL")))
+    """The app for uvicorn's factory mode: each worker process rebuilds the parent's settings from its environment."""
+    return create_app(open_store(Settings.from_environment().database_url))
 
 
-def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
-    """Run the feed server until interrupted; `workers` > 1 starts that many processes on one port."""
-    os.environ["PROFPLAN_DATABASE_URL"] = resolve_url(db)
-    open_store(os.environ["PROFPLAN_DATABASE_URL"])  # migrate once, before workers start, and fail early
-    uvicorn.run("feeds.server:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                log_config=log_config(), server_header=False)
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
+    """Run the feed server until interrupted; `workers` > 1 starts that many processes on one port.
+
+    One process serves the app object itself. Several are spawned by uvicorn
+    from an import string, so they get the settings through the environment
+    they inherit: the one channel uvicorn leaves to a factory.
+    """
+    engine = open_store(settings.database_url)  # migrate once, before workers start, and fail early
+    options: dict[str, Any] = {"host": host, "port": port, "log_config": log_config(), "server_header": False}
+    if workers == 1:
+        uvicorn.run(create_app(engine), **options)
+        return
+    os.environ.update(settings.environment())
+    uvicorn.run("feeds.server:app_from_environment", factory=True, workers=workers, **options)

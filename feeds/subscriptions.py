@@ -11,7 +11,6 @@ tell subscriptions apart and far too little to guess the rest.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -28,8 +27,8 @@ from feeds.collect import TARGET_KINDS, resolve_target, target_label
 from feeds.model import FeedOptions
 from feeds.tables import Subscription
 from store.db import transaction
+from store.settings import DEFAULT_FEEDS_URL
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 PREFIX_LENGTH = 8
 _TOKEN_BYTES = 32
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
@@ -50,8 +49,8 @@ def is_token_shaped(text: str) -> bool:
 
 
 def base_url(given: str | None = None) -> str:
-    """The public address of the feed server: the argument, `$PROFPLAN_FEEDS_URL`, or the local default."""
-    value = (given or os.environ.get("PROFPLAN_FEEDS_URL") or DEFAULT_BASE_URL).rstrip("/")
+    """The public address of the feed server: the argument (the CLI passes its settings), or the local default."""
+    value = (given or DEFAULT_FEEDS_URL).rstrip("/")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SubscriptionError(f"Адрес сервера календарей «{value}» должен начинаться с http:// или https://.")

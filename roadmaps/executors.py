@@ -175,7 +175,7 @@ def _balance_quotes(text: str) -> str:
                 keep[index] = False
     for index in open_positions:
         keep[index] = False
-    return "".join(char for char, kept in zip(text, keep) if kept)
+    return "".join(char for char, kept in zip(text, keep, strict=True) if kept)
 
 
 def _tidy_spacing(text: str) -> str:

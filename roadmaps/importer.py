@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,7 @@ def import_documents(
     with transaction(engine) as session:
         return [
             _store(session, document, Path(path), region or document.region, school_year or context_year(document), on_stored)
-            for document, path in zip(documents, paths)
+            for document, path in zip(documents, paths, strict=True)
         ]
 
 
@@ -240,13 +240,13 @@ def _sync_items(
     session: Session, roadmap_id: int, raws: Sequence[RawItem], rows: Sequence[dict[str, Any]], report: DocumentReport
 ) -> None:
     stored = session.exec(select(Item).where(Item.roadmap_id == roadmap_id).order_by(Item.ordinal)).all()
-    by_identity = dict(zip(_identities(stored), stored))
+    by_identity = dict(zip(_identities(stored), stored, strict=True))
     # Ordinals are unique per roadmap: move the stored rows out of the way before renumbering.
     for item in stored:
         item.ordinal = -item.ordinal
     session.flush()
     kept = set()
-    for identity, raw, row in zip(_identities(raws), raws, rows):
+    for identity, raw, row in zip(_identities(raws), raws, rows, strict=True):
         item = by_identity.get(identity)
         if item is None:
             item = Item(roadmap_id=roadmap_id, **row)
@@ -291,4 +291,4 @@ def _link_executors(session: Session, item: Item, text: str) -> None:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from roadmaps.docx_reader import read_docx_blocks
 from roadmaps.document import RoadmapDocument
+from roadmaps.docx_reader import read_docx_blocks
 from roadmaps.errors import RoadmapError
 from roadmaps.metadata import read_metadata
 from roadmaps.table import Block, read_tables

@@ -25,6 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from roadmaps.document import Indicator, RawItem, Role
 from roadmaps.errors import RoadmapError
@@ -262,7 +263,7 @@ def _nest_key(number: str) -> str:
     if not number.isalpha():
         return number
     values = [_ROMAN_VALUES[char] for char in number]
-    total = sum(-value if value < following else value for value, following in zip(values, values[1:]))
+    total = sum(-value if value < following else value for value, following in pairwise(values))
     return str(total + values[-1])
 
 
@@ -542,7 +543,7 @@ def _numbering_warnings(rows: Sequence[_Row], items: Sequence[RawItem]) -> list[
                 f"Номер пункта {number} повторяется (строки {where}); пункты различаются порядковым номером."
             )
     numbers = [row.number for row in rows if row.number]
-    for previous, current in zip(numbers, numbers[1:]):
+    for previous, current in pairwise(numbers):
         parent_prev, _, last_prev = _nest_key(previous).rpartition(".")
         parent_cur, _, last_cur = _nest_key(current).rpartition(".")
         if parent_prev == parent_cur and int(last_cur) > int(last_prev) + 1:

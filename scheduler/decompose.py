@@ -150,7 +150,7 @@ class Planner:
             first.setdefault(signature[name], name)
         unique = sorted(set(first.values()))
         with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
-            solved = dict(zip(unique, pool.map(lambda name: self._run(models[name], None), unique)))
+            solved = dict(zip(unique, pool.map(lambda name: self._run(models[name], None), unique), strict=True))
         plan = WeekPlan("optimal")
         for name in self.classes:
             source = first[signature[name]]
@@ -159,7 +159,7 @@ class Planner:
                 return WeekPlan("infeasible", infeasible_scope=frozenset([name]))
             if not run.solved:
                 return WeekPlan("unknown")
-            for index, twin in zip(self.tasks_of[name], self.tasks_of[source]):
+            for index, twin in zip(self.tasks_of[name], self.tasks_of[source], strict=True):
                 self.alone[index] = run.values.get(twin, {})
             plan.bound[name] = run.bound
         self.floors = dict(plan.bound)
@@ -182,7 +182,7 @@ class Planner:
             while queue:
                 batch = self._independent(queue)
                 runs = list(pool.map(lambda name: self._solve_around(plan, loads, frozenset([name])), batch))
-                for name, run in zip(batch, runs):
+                for name, run in zip(batch, runs, strict=True):
                     if not run.solved:
                         return self._joint(plan)
                     self._accept(plan, loads, frozenset([name]), run, check=False)
@@ -241,7 +241,7 @@ class Planner:
                     groups.remove(group)
             with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
                 found = list(pool.map(lambda group: self._solve_around(plan, loads, group), batch))
-            for group, run in zip(batch, found):
+            for group, run in zip(batch, found, strict=True):
                 if run.solved and run.objective < sum(plan.objective[name] for name in group):
                     improved |= self._accept(plan, loads, group, run, check=True)
 

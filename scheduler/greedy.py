@@ -89,9 +89,8 @@ def greedy(problem: Problem) -> GreedyResult:
         placed = _place(problem, state, task, task.count)
         placements += placed
         unplaced += task.count - len(placed)
-        for session in placed:
-            hours[(task.class_name, task.direction)] += task.hours
-            hours[(task.class_name, TOTAL)] += task.hours
+        hours[(task.class_name, task.direction)] += task.hours * len(placed)
+        hours[(task.class_name, TOTAL)] += task.hours * len(placed)
     for task in electives:
         short = max(
             problem.required[(task.class_name, task.direction)] - hours[(task.class_name, task.direction)],

@@ -17,9 +17,9 @@ from typing import Any
 
 from calendars.academic import Period
 from calendars.data_files import data_dir, read_toml
+from calendars.fields import FieldReader
 from calendars.school_year import SchoolYear
 from scheduler.errors import NormsError
-from calendars.fields import FieldReader
 
 LEVELS = ("basic", "main", "advanced")
 REPEATS = ("total", "weekly", "term", "window")

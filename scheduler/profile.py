@@ -60,15 +60,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from calendars.academic import Period, region
 from calendars.data_files import read_toml
 from calendars.errors import CalendarError
+from calendars.fields import FieldReader
 from calendars.school_year import SchoolYear
 from scheduler.errors import ProfileError
-from calendars.fields import FieldReader
 from scheduler.norms import LEVELS
 
 DAY_OPENS = time(7, 0)
@@ -265,7 +266,7 @@ def _slots(reader: FieldReader, table: dict[str, Any]) -> tuple[Slot, ...]:
         reader.fail("slots", "нужен хотя бы один слот после уроков.")
     slots = [_slot(reader, entry, f"slots[{index}]") for index, entry in enumerate(entries)]
     order = sorted(range(len(slots)), key=lambda index: slots[index].start)
-    for earlier, later in zip(order, order[1:]):
+    for earlier, later in pairwise(order):
         if _overlap(slots[earlier], slots[later]):
             reader.fail(f"slots[{later}]", f"слот {slots[later].label()} пересекается со slots[{earlier}] ({slots[earlier].label()}).")
     return tuple(slots[index] for index in order)

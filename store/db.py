@@ -1,7 +1,8 @@
 """Opening the store: which database, its schema brought up to date, and transactions.
 
 SQLite (`./profplan.db`) is the embedded default so a coordinator needs no
-server; `PROFPLAN_DATABASE_URL` or `--db` point the same code at PostgreSQL.
+server; a URL (from `--db` or `PROFPLAN_DATABASE_URL`, see `store.settings`)
+points the same code at PostgreSQL.
 Opening runs the Alembic migrations first, so a fresh file or an old one is
 always at the schema the code expects.
 """
@@ -23,8 +24,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine
 
 from calendars.errors import ProfplanError
+from store.settings import DEFAULT_DATABASE_URL
 
-DEFAULT_URL = "sqlite:///profplan.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Every module holding tables; a new concern with tables adds itself here.
 TABLE_MODULES = ("roadmaps.tables", "tracking.tables", "feeds.tables", "scheduler.tables")
@@ -35,8 +36,8 @@ class StoreError(ProfplanError):
 
 
 def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """`--db` (a URL or an SQLite file path), else `$PROFPLAN_DATABASE_URL`, else ./profplan.db."""
-    value = str(db) if db else os.environ.get("PROFPLAN_DATABASE_URL") or DEFAULT_URL
+    """A SQLAlchemy URL for a URL or an SQLite file path; None is the embedded default, ./profplan.db."""
+    value = str(db) if db else DEFAULT_DATABASE_URL
     if "://" not in value:
         value = f"sqlite:///{value}"
     if value.startswith("postgresql://") or value.startswith("postgres://"):

@@ -16,6 +16,7 @@ items in them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import docx
@@ -75,8 +76,8 @@ def _add_table(document: Document, rows: Sequence[SourceRow]) -> None:
 def _fill_skipping_phantoms(word_row: _Row, named: Sequence[int], cells: Sequence[tuple[str, ...]], width: int) -> None:
     """Each named column's cell spans the phantom columns up to the next named one."""
     bounds = list(named) + [width]
-    merged = [_merge(word_row, start, end) for start, end in zip(bounds, bounds[1:])]
-    for cell, lines in zip(merged, cells):
+    merged = [_merge(word_row, start, end) for start, end in pairwise(bounds)]
+    for cell, lines in zip(merged, cells, strict=True):
         _fill(cell, lines)
 
 

@@ -12,6 +12,7 @@ import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -209,7 +210,7 @@ def _check_overlaps(rows: list[Placement]) -> list[str]:
             busy[(owner, row.day)].append(span)
     for (owner, day), spans in busy.items():
         spans.sort()
-        for (s1, e1, u1), (s2, e2, u2) in zip(spans, spans[1:]):
+        for (_, e1, u1), (s2, _, u2) in pairwise(spans):
             if s2 < e1:
                 problems.append(f"{owner} {day}: {u1} и {u2} одновременно")
     return problems
@@ -240,7 +241,7 @@ def _check_course(rows: list[Placement], classes: dict[str, Any], calendar: Acad
                 lost.append(day)
         if len(makeups) != len(lost):
             problems.append(f"{name}: потеряно четвергов {len(lost)}, замен {len(makeups)}")
-        for lost_day, makeup in zip(lost, makeups):
+        for lost_day, makeup in zip(lost, makeups, strict=True):
             if makeup <= lost_day:
                 problems.append(f"{name}: замена {makeup} не позже потерянного четверга {lost_day}")
     return problems
@@ -300,7 +301,7 @@ def _check_order(rows: list[Placement]) -> list[str]:
             by_class[row.class_name][row.activity].append(row.day)
     for name, stages in by_class.items():
         present = [stages[key] for key in DIAGNOSTICS if stages[key]]
-        for earlier, later in zip(present, present[1:]):
+        for earlier, later in pairwise(present):
             if max(earlier) >= min(later):
                 problems.append(f"{name}: этапы диагностики не по порядку ({max(earlier)} ≥ {min(later)})")
     return problems

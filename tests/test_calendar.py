@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ def test_federal_default_is_sensible_for_any_year(first: int) -> None:
     calendar = load_calendar("RU-CHE", SchoolYear(first))
     assert calendar.terms[0].start.month == 9 and calendar.terms[0].start.weekday() < 5
     assert all(v.end.weekday() == 6 for v in (calendar.vacations[0], calendar.vacations[2]))
-    assert all(later.start > earlier.end for earlier, later in zip(calendar.terms, calendar.terms[1:]))
+    assert all(later.start > earlier.end for earlier, later in pairwise(calendar.terms))
     assert 7 * 5 <= sum(1 for d in calendar.school_days(*_term(calendar, 0)))  # at least 7 weeks of lessons
     assert 155 <= len(calendar.school_days()) <= 180
     assert calendar.exam_grades_last_day and calendar.exam_grades_last_day < calendar.last_day
@@ -119,9 +120,11 @@ end = 2023-12-29
     ("body", "message"),
     [
         ("[calendar\nweek=5", "ошибка формата TOML"),
-        (TERMS + '[[vacations]]\nname = "A"\nstart = 2023-10-28\nend = 2023-11-05\n[[vacations]]\nname = "B"\nstart = 2023-11-01\nend = 2023-11-03\n', r"vacations\[1\] «B» пересекается с «A»"),
+        (TERMS + '[[vacations]]\nname = "A"\nstart = 2023-10-28\nend = 2023-11-05\n'
+                 '[[vacations]]\nname = "B"\nstart = 2023-11-01\nend = 2023-11-03\n', r"vacations\[1\] «B» пересекается с «A»"),
         (TERMS + '[[terms]]\nname = "3"\nstart = 2024-01-09\nend = 2024-09-30\n', r"terms\[2\] «3»: даты .* вне учебного года 2023-2024"),
-        (TERMS + '[[vacations]]\nname = "Осенние"\nstart = 2023-10-20\nend = 2023-11-05\n', r"vacations\[0\] «Осенние» пересекается с периодом «1 четверть»"),
+        (TERMS + '[[vacations]]\nname = "Осенние"\nstart = 2023-10-20\nend = 2023-11-05\n',
+         r"vacations\[0\] «Осенние» пересекается с периодом «1 четверть»"),
         (TERMS.replace("2023-10-27", '"27.10.2023"'), r"terms\[0\]\.end: «27\.10\.2023» не дата"),
         ("[calendar]\nweek = 7\n" + TERMS, r"calendar\.week: учебная неделя должна быть 5 или 6 дней"),
         ("[calendar]\n", r"terms: не указано ни одной четверти"),

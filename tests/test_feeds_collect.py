@@ -7,8 +7,10 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from feeds_helpers import read_ical, read_recurring, read_todos, read_vobject
 from sqlalchemy.engine import Engine
 from sqlmodel import select
+from tracking_helpers import KOMITET, LOIRO, seed_len
 
 from feeds.cache import refresh_feed
 from feeds.collect import TargetError, collect_feed
@@ -16,11 +18,9 @@ from feeds.export import export_feeds
 from feeds.model import FeedOptions
 from feeds.subscriptions import create_subscription, revoke_subscription
 from feeds.tables import Subscription
-from feeds_helpers import read_ical, read_recurring, read_todos, read_vobject
 from roadmaps.tables import Item
 from store.db import open_store, transaction
 from tracking.tables import DeadlineOccurrence
-from tracking_helpers import KOMITET, LOIRO, seed_len
 
 
 @pytest.fixture

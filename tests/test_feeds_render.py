@@ -13,10 +13,6 @@ from pathlib import Path
 import icalendar
 import pytest
 import vobject
-from ical.calendar_stream import IcsCalendarStream
-
-from feeds.model import Deadline, FeedContent, FeedOptions, FeedOptionsError, WeeklySeries
-from feeds.render import clean_text, render_calendar
 from feeds_helpers import (
     CHANGED,
     NASTY,
@@ -29,6 +25,10 @@ from feeds_helpers import (
     sample_content,
     timed,
 )
+from ical.calendar_stream import IcsCalendarStream
+
+from feeds.model import Deadline, FeedContent, FeedOptions, FeedOptionsError, WeeklySeries
+from feeds.render import clean_text, render_calendar
 
 READERS = [read_recurring, read_vobject, read_ical]
 

@@ -10,15 +10,6 @@ from zoneinfo import ZoneInfo
 import httpx
 import icalendar
 import pytest
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
-from feeds.cache import refresh_feed
-from feeds.collect import TargetError, collect_feed
-from feeds.model import FeedOptions
-from feeds.server import create_app
-from feeds.subscriptions import create_subscription, list_subscriptions
-from feeds.tables import Subscription
 from feeds_helpers import (
     SUBSTITUTE_THURSDAY,
     PlannedRow,
@@ -30,11 +21,20 @@ from feeds_helpers import (
     school_sessions,
     store_timetable,
 )
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from tracking_helpers import seed_len
+
+from feeds.cache import refresh_feed
+from feeds.collect import TargetError, collect_feed
+from feeds.model import FeedOptions
+from feeds.server import create_app
+from feeds.subscriptions import create_subscription, list_subscriptions
+from feeds.tables import Subscription
 from roadmaps.tables import Item
 from scheduler.tables import School
 from store.db import open_store, transaction
 from tracking.tables import DeadlineOccurrence
-from tracking_helpers import seed_len
 
 ZONE = "Asia/Yekaterinburg"
 STAFF = ["Иванова М. П.", "Петров П. П.", "Сидорова А. А."]

@@ -9,6 +9,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 import httpx
 import icalendar
 import pytest
+from feeds_helpers import FakeCollector, running_server, sample_content
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -21,7 +22,6 @@ from feeds.subscriptions import (
     list_subscriptions,
     revoke_subscription,
 )
-from feeds_helpers import FakeCollector, running_server, sample_content
 from roadmaps.executors import executor_key
 from roadmaps.tables import Executor
 from store.db import open_store, transaction

@@ -8,11 +8,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from feeds_helpers import read_ical, read_recurring, read_vobject
 
 from feeds.model import FeedContent, FeedOptions
 from feeds.render import render_calendar
 from feeds.timetable import PlacementView, fold_placements
-from feeds_helpers import read_ical, read_recurring, read_vobject
 
 ZONE = "Asia/Yekaterinburg"
 VACATION = {date(2023, 11, 2)}

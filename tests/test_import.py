@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from docx_fixtures import build_docx
 from sqlmodel import func, select
 
 from calendars.errors import ProfplanError
 from cli import cli
-from docx_fixtures import build_docx
 from roadmaps.importer import import_documents
 from roadmaps.queries import list_executors, list_items
 from roadmaps.tables import Executor, Item, Roadmap

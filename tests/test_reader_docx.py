@@ -8,11 +8,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx_fixtures import build_docx
 
 from roadmaps.document import RawItem, RoadmapDocument
 from roadmaps.errors import RoadmapError
 from roadmaps.reader import read_document
-from docx_fixtures import build_docx
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "roadmaps"
 SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))

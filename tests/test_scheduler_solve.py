@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import ortools
@@ -140,7 +140,7 @@ def test_roadmap_items_give_windows_and_item_numbers(engine: Engine, tmp_path: P
     start, end = spec.span(terms_source("RU-LEN"))
     with transaction(engine) as session:
         roadmap = Roadmap(key="len-2448", source_name="000.txt", content_hash="0" * 64, region="RU-LEN",
-                          school_year="2023-2024", imported_at=datetime.now(timezone.utc))
+                          school_year="2023-2024", imported_at=datetime.now(UTC))
         session.add(roadmap)
         session.flush()
         session.add(Item(roadmap_id=roadmap.id, ordinal=36, number="36.", deadline_text=text, kind=spec.kind,

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from roadmaps.tables import Roadmap
 from store.db import StoreError, current_revisions, head_revisions, open_store, resolve_url, transaction
+from store.settings import Settings
 
 
 def _roadmap(key: str) -> Roadmap:
-    return Roadmap(key=key, source_name=f"{key}.txt", content_hash="0" * 64, imported_at=datetime.now(timezone.utc))
+    return Roadmap(key=key, source_name=f"{key}.txt", content_hash="0" * 64, imported_at=datetime.now(UTC))
 
 
 def test_open_migrates_an_empty_database_to_the_newest_schema(db_url: str) -> None:
@@ -45,7 +48,7 @@ def test_unique_keys_are_enforced(db_url: str) -> None:
     engine = open_store(db_url)
     with transaction(engine) as session:
         session.add(_roadmap("dup"))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         with transaction(engine) as session:
             session.add(_roadmap("dup"))
     with transaction(engine) as session:
@@ -72,12 +75,15 @@ def test_password_is_not_shown_in_errors() -> None:
         ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
     ],
 )
-def test_database_url_resolution(given: str | None, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PROFPLAN_DATABASE_URL", raising=False)
+def test_database_url_resolution(given: str | None, expected: str) -> None:
     assert resolve_url(given) == expected
 
 
-def test_environment_variable_selects_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROFPLAN_DATABASE_URL", "postgresql://x@y/z")
-    assert resolve_url(None) == "postgresql+psycopg://x@y/z"
+def test_settings_come_from_the_environment_and_db_option_wins() -> None:
+    settings = Settings.from_environment({"PROFPLAN_DATABASE_URL": "postgresql://x@y/z", "PROFPLAN_LOG_DIR": "/tmp/logs"})
+    assert resolve_url(settings.database_url) == "postgresql+psycopg://x@y/z"
+    assert settings.log_dir == Path("/tmp/logs") and settings.feeds_url == "http://127.0.0.1:8080"
+    assert settings.with_database("other.db").database_url == "other.db"
+    assert settings.with_database(None) == settings
+    assert Settings.from_environment(settings.environment()) == settings
     assert resolve_url("other.db") == "sqlite:///other.db"

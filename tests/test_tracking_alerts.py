@@ -11,12 +11,12 @@ from sqlmodel import select
 
 from roadmaps.importer import import_documents
 from store.db import transaction
-from tests.tracking_helpers import (  # noqa: F401 - store is the module fixture
-    KOMITET, LEN_CONTROLLER, LOIRO, MOUO, Inbox, Row, add_roadmap, emptied, free_port, header, smtp_server, store)
-from tracking.alerts import AlertPolicy, AlertsNotDelivered, parse_smtp, render_alert_run, send_alerts
+from tests.tracking_helpers import KOMITET, LEN_CONTROLLER, LOIRO, MOUO, Inbox, Row, add_roadmap, emptied, free_port, header, smtp_server, store  # noqa: F401 - store is the module fixture
+from tracking.alerts import AlertsNotDelivered, parse_smtp, render_alert_run, send_alerts
 from tracking.contacts import load_contacts
 from tracking.errors import ContactsError, TrackingError
 from tracking.occurrences import sync_occurrences
+from tracking.policy import AlertPolicy
 from tracking.status import mark_done
 from tracking.tables import AlertDelivery
 
@@ -55,12 +55,12 @@ def engine(store: Engine, tmp_path: Path) -> Engine:  # noqa: F811 - the importe
     return engine
 
 
-def _run(engine: Engine, inbox: Inbox, day: str, policy: AlertPolicy = AlertPolicy()) -> dict[str, list[str]]:
+def _run(engine: Engine, inbox: Inbox, day: str, policy: AlertPolicy | None = None) -> dict[str, list[str]]:
     """One alerts run; returns recipient → subjects received in it."""
     inbox.clear()
-    send_alerts(engine, as_of=date.fromisoformat(day), smtp=inbox.address, policy=policy)
+    send_alerts(engine, as_of=date.fromisoformat(day), smtp=inbox.address, policy=policy or AlertPolicy())
     received: dict[str, list[str]] = {}
-    for envelope, message in zip(inbox.envelopes, inbox.messages()):
+    for envelope, message in zip(inbox.envelopes, inbox.messages(), strict=True):
         for recipient in envelope.rcpt_tos:
             received.setdefault(recipient, []).append(str(message["Subject"]))
     return received

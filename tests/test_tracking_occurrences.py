@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from calendars.academic import terms_source
 from calendars.deadlines import parse_deadline
 from calendars.school_year import SchoolYear
 from roadmaps.tables import Item
-from sqlalchemy.engine import Engine
-
 from store.db import transaction
 from tests.tracking_helpers import LEN_KEY, emptied, seed_len, spec_fields, store  # noqa: F401 - module fixture
 from tracking.errors import TrackingError

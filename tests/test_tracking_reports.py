@@ -13,8 +13,7 @@ from rich.console import Console
 from sqlalchemy.engine import Engine
 
 from store.db import transaction
-from tests.tracking_helpers import (  # noqa: F401 - store is the module fixture
-    KOMITET, LEN_KEY, LOIRO, MOUO, Row, add_roadmap, emptied, seed_len, store)
+from tests.tracking_helpers import KOMITET, LEN_KEY, LOIRO, MOUO, Row, add_roadmap, emptied, seed_len, store  # noqa: F401 - store is the module fixture
 from tracking.clock import AsOf, today_in
 from tracking.errors import TrackingError, UnknownItemError
 from tracking.export import export_csv, export_xlsx

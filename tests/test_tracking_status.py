@@ -8,15 +8,15 @@ from datetime import date
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from calendars.dates import parse_date
+from calendars.errors import DateInputError
 from roadmaps.tables import Item
-from sqlalchemy.engine import Engine
-
 from store.db import open_store, transaction
 from tests.tracking_helpers import LEN_KEY, emptied, seed_len, store, url_of  # noqa: F401 - module fixture
 from tracking.errors import InputDateError, StatusChangeError, UnknownItemError
-from tracking.refs import parse_date
 from tracking.status import cancel, cover_occurrences, mark_done, occurrence_history, reopen
 from tracking.tables import DeadlineOccurrence, OccurrenceEvent
 
@@ -80,7 +80,7 @@ def test_an_item_with_several_occurrences_needs_the_occurrence_by_date_or_number
         mark_done(engine, f"{LEN_KEY}:40", occurrence="2023-11-01", on=date(2023, 11, 2))
     with pytest.raises(UnknownItemError, match=r"нет срока № 9 \(их 4\)"):
         mark_done(engine, f"{LEN_KEY}:40", occurrence="9", on=date(2023, 11, 2))
-    with pytest.raises(InputDateError, match="--occurrence: «31.13.2023» — такой даты нет"):
+    with pytest.raises(DateInputError, match="--occurrence: «31.13.2023» — такой даты нет"):
         mark_done(engine, f"{LEN_KEY}:40", occurrence="31.13.2023")
 
 
@@ -107,7 +107,7 @@ def test_dates_are_read_in_iso_and_russian_form(text: str, expected: date) -> No
 
 @pytest.mark.parametrize("text", ["15/03/2024", "2024-3-15", "вчера", ""])
 def test_a_date_in_the_wrong_format_is_a_russian_error(text: str) -> None:
-    with pytest.raises(InputDateError, match="--on: .*неверный формат даты, ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"):
+    with pytest.raises(DateInputError, match="--on: .*неверный формат даты, ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"):
         parse_date(text, "--on")
 
 

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 from email.message import EmailMessage
@@ -74,7 +74,7 @@ def add_roadmap(session: Session, key: str, rows: Sequence[Row], region: str | N
         key=key, source_name=f"{key}.txt", content_hash="0" * 64, title=title or f"Дорожная карта {key}",
         region=region, school_year=school_year, controller=controller,
         period_start=year.start if year else None, period_end=year.end if year else None,
-        imported_at=datetime.now(timezone.utc),
+        imported_at=datetime.now(UTC),
     )
     session.add(roadmap)
     session.flush()
@@ -175,7 +175,7 @@ class Inbox:
                 for e in self.envelopes]
 
     def to(self, recipient: str) -> list[EmailMessage]:
-        return [m for e, m in zip(self.envelopes, self.messages()) if recipient in e.rcpt_tos]
+        return [m for e, m in zip(self.envelopes, self.messages(), strict=True) if recipient in e.rcpt_tos]
 
     def clear(self) -> None:
         self.envelopes.clear()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, case, literal
@@ -66,4 +66,4 @@ class AsOf:
 
 def utc_now() -> datetime:
     """When a change is recorded: an aware UTC timestamp, the same on every server."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

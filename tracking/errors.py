@@ -1,6 +1,6 @@
 """Errors of deadline tracking a committee member can fix; each is one Russian line."""
 
-from calendars.errors import ProfplanError
+from calendars.errors import DateInputError, ProfplanError
 
 
 class TrackingError(ProfplanError):
@@ -11,7 +11,7 @@ class UnknownItemError(TrackingError):
     """An item, roadmap or occurrence reference that names nothing, or more than one thing."""
 
 
-class InputDateError(TrackingError):
+class InputDateError(TrackingError, DateInputError):
     """A date in the wrong format, or one that cannot be true (a done date in the future)."""
 
 

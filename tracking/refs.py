@@ -8,30 +8,12 @@ that matches several rows is an error listing the unambiguous references.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-
 from sqlmodel import Session, select
 
+from calendars.dates import parse_date
 from roadmaps.tables import Item, Roadmap
-from tracking.errors import InputDateError, UnknownItemError
+from tracking.errors import UnknownItemError
 from tracking.tables import DeadlineOccurrence
-
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_RUSSIAN = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
-
-
-def parse_date(text: str, what: str = "дата") -> date:
-    """A date written as 2024-03-15 or 15.03.2024, else a Russian error naming the field."""
-    value = (text or "").strip()
-    try:
-        if _ISO.match(value):
-            return date.fromisoformat(value)
-        if _RUSSIAN.match(value):
-            return datetime.strptime(value, "%d.%m.%Y").date()
-    except ValueError:
-        raise InputDateError(f"{what}: «{text}» — такой даты нет.") from None
-    raise InputDateError(f"{what}: «{text}» — неверный формат даты, ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.")
 
 
 def item_ref(roadmap_key: str, ordinal: int) -> str:

@@ -8,8 +8,8 @@ with "ё" folded to "е", never a list of whole phrases.
 from __future__ import annotations
 
 import re
-from datetime import date
 from collections.abc import Sequence
+from datetime import date
 from typing import Final
 
 from calendars.deadlines.model import Unit

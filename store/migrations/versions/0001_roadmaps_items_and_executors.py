@@ -1,14 +1,13 @@
 """roadmaps, items and executors
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 12:11:20.621533
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-
 
 revision = '0001'
 down_revision = None

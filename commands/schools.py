@@ -1,0 +1,197 @@
+"""`profplan school …`, `schedule`, `replan`, `timetable`, `compliance`: a school's profminimum timetable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from calendars.errors import ProfplanError
+from commands.base import Context, date_option, json_option, out, pass_context, print_json, ru_date, table
+
+if TYPE_CHECKING:
+    from calendars.academic import Period
+    from scheduler.service import ScheduleResult
+
+
+@click.group("school")
+def school_group() -> None:
+    """Профиль школы: классы, сотрудники, помещения, слоты."""
+
+
+@school_group.command("load")
+@click.argument("path", type=click.Path(path_type=Path))
+@json_option
+@pass_context
+def school_load(context: Context, path: Path, as_json: bool) -> None:
+    """Загрузить или обновить школу из файла TOML."""
+    from scheduler.service import load_school
+
+    result = load_school(context.engine, path)
+    if as_json:
+        print_json(result.to_json())
+        return
+    verb = "добавлена" if result.created else "обновлена"
+    out.print(
+        f"Школа «{result.name}» ({result.school_id}, {result.region}, {result.year}) {verb}: "
+        f"классов {result.classes}, сотрудников {result.staff}, помещений {result.venues}."
+    )
+
+
+def period_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[Period]:
+    """Click callback: closures given as С:ПО (ГГГГ-ММ-ДД or ДД.ММ.ГГГГ each)."""
+    from calendars.academic import Period
+
+    periods = []
+    for value in values:
+        start, _, end = value.partition(":")
+        first = date_option(ctx, param, start)
+        last = date_option(ctx, param, end or start)
+        if first is None or last is None:
+            raise click.BadParameter(f"«{value}»: ожидается С:ПО, например 2024-02-05:2024-02-11.")
+        if last < first:
+            raise click.BadParameter(f"«{value}»: конец раньше начала.")
+        periods.append(Period("Закрытие школы", first, last))
+    return periods
+
+
+SOLVER_OPTIONS = [
+    click.option("--time-limit", type=float, default=60.0, show_default=True, help="Предел времени решателя, с."),
+    click.option("--seed", type=int, default=0, show_default=True, help="Зерно решателя: тот же вход и зерно дают то же расписание."),
+]
+
+
+def solver_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(SOLVER_OPTIONS):
+        function = option(function)
+    return function
+
+
+@click.command("schedule")
+@click.argument("school_id")
+@click.option("--from", "start", callback=date_option, help="Начало периода, по умолчанию весь учебный год.")
+@click.option("--to", "end", callback=date_option, help="Конец периода.")
+@solver_options
+@json_option
+@pass_context
+def schedule_command(context: Context, school_id: str, start: date | None, end: date | None,
+                     time_limit: float, seed: int, as_json: bool) -> None:
+    """Составить и сохранить расписание профминимума школы (CP-SAT)."""
+    from scheduler.service import schedule
+
+    result = schedule(context.engine, school_id, start, end, time_limit=time_limit, seed=seed)
+    report_solution(result, as_json)
+
+
+@click.command("replan")
+@click.argument("school_id")
+@click.option("--closed", "closed", multiple=True, required=True, callback=period_option,
+              metavar="С:ПО", help="Закрытие школы, например 2024-02-05:2024-02-11 (можно несколько).")
+@click.option("--as-of", callback=date_option, help="Что раньше этой даты — уже прошло и не меняется (по умолчанию сегодня).")
+@solver_options
+@json_option
+@pass_context
+def replan_command(context: Context, school_id: str, closed: list[Period], as_of: date | None,
+                   time_limit: float, seed: int, as_json: bool) -> None:
+    """Перепланировать после закрытия школы, меняя как можно меньше."""
+    from scheduler.service import replan
+
+    result = replan(context.engine, school_id, closed, as_of=as_of, time_limit=time_limit, seed=seed)
+    report_solution(result, as_json)
+
+
+STATUS_NAMES = {"optimal": "оптимально", "feasible": "допустимо", "infeasible": "невыполнимо", "unknown": "решение не найдено"}
+
+
+def report_solution(result: ScheduleResult, as_json: bool) -> None:
+    """Print a solve; an infeasible one ends with exit code 1 after its explanation (nothing was stored)."""
+    from scheduler.service import ReplanResult
+
+    data = result.to_json()
+    if as_json:
+        print_json(data)
+    else:
+        gap = f", отрыв {data['gap'] * 100:.1f}%" if data["gap"] else ""
+        out.print(
+            f"Статус: {STATUS_NAMES.get(data['status'], data['status'])}; цель {data['objective']}, граница {data['bound']}{gap}; "
+            f"время {data['solve_seconds']} с; зерно {data['seed']}, потоков {data['workers']}, OR-Tools {data['ortools_version']}."
+        )
+        if result.ok:
+            out.print(f"Период {ru_date(data['from'])}–{ru_date(data['to'])}; занятий и встреч: {data['placements']}.")
+            if isinstance(result, ReplanResult):
+                print_changes(data["changes"])
+            print_compliance(data["compliance"])
+    if not result.ok:
+        explanation = data["explanation"]
+        reason = explanation["text"] if explanation else data["message"] or "решение не найдено за отведённое время"
+        if not as_json:
+            out.print(reason)
+        raise ProfplanError("Расписание не составлено, сохранённое не изменилось: " + reason.splitlines()[0])
+
+
+def print_changes(changes: dict[str, list[dict[str, Any]]]) -> None:
+    """What a re-plan moved, added and removed, a line each."""
+    out.print(f"Изменено: перенесено {len(changes['moved'])}, добавлено {len(changes['added'])}, удалено {len(changes['removed'])}.")
+    for kind, label in (("moved", "перенесено"), ("added", "добавлено"), ("removed", "удалено")):
+        for change in changes[kind]:
+            before, after = change["before"] or {}, change["after"] or {}
+            moved = f"{ru_date(before.get('date'))} {before.get('start', '')} → " if before and after else ""
+            shown = after or before
+            out.print(f"  {label}: {shown.get('class', '')} «{shown.get('title', '')}» {moved}{ru_date(shown.get('date'))} {shown.get('start', '')}")
+
+
+def print_compliance(rows: list[dict[str, Any]]) -> None:
+    out.print(
+        table(
+            "Соответствие нормам (часы)",
+            ["Класс", "Направление", "План", "Норма", ""],
+            ([r["class"], r["title"], r["planned"], r["required"], "✓" if r["met"] else "не выполнено"] for r in rows),
+        )
+    )
+
+
+@click.command("timetable")
+@click.argument("school_id")
+@click.option("--class", "class_name", help="Только этот класс, например 8А.")
+@click.option("--staff", help="Только этот сотрудник.")
+@json_option
+@pass_context
+def timetable_command(context: Context, school_id: str, class_name: str | None, staff: str | None, as_json: bool) -> None:
+    """Размещения текущего расписания школы."""
+    from scheduler.service import timetable
+
+    view = timetable(context.engine, school_id, class_name=class_name, staff=staff)
+    if as_json:
+        print_json(view.to_json()["placements"])
+        return
+    out.print(
+        table(
+            f"Расписание {school_id} ({ru_date(view.span.start)}–{ru_date(view.span.end)})",
+            ["Дата", "Время", "Класс", "Занятие", "Ч", "Ведёт", "Где", "Пункт"],
+            (
+                [ru_date(p.day), f"{p.start:%H:%M}–{p.end:%H:%M}", p.class_name, p.title, p.hours, p.staff, p.venue, p.item]
+                for p in view.placements
+            ),
+        )
+    )
+    out.print(f"Всего: {len(view.placements)}.")
+
+
+@click.command("compliance")
+@click.argument("school_id")
+@json_option
+@pass_context
+def compliance_command(context: Context, school_id: str, as_json: bool) -> None:
+    """Часы по направлениям: запланировано и требуется."""
+    from scheduler.service import compliance_report
+
+    report = compliance_report(context.engine, school_id)
+    data = report.to_json()
+    if as_json:
+        print_json(data)
+        return
+    print_compliance(data["rows"])
+    out.print("Все нормы выполнены." if report.met else "Есть невыполненные нормы.")

@@ -1,0 +1,63 @@
+"""profplan's deployment settings, read from the environment in one place.
+
+Every knob an operator sets lives here with its default and the variable
+that overrides it (Starlette's `Config` is the model). The CLI reads them
+once when it starts and a command-line option wins over its variable; the
+web server hands them to its worker processes with `environment()`; library
+functions take explicit values and never read the environment themselves.
+The bundled data folder is the one exception, `PROFPLAN_DATA_DIR`, read by
+`calendars.data_files` because the lowest layer needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///profplan.db"
+DEFAULT_FEEDS_URL = "http://127.0.0.1:8080"
+
+
+def _default_log_dir() -> Path:
+    """Where crash logs go: $XDG_STATE_HOME/profplan (~/.local/state/profplan), as the XDG spec puts logs."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "profplan"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a deployment may change; each field names its environment variable in `metadata["env"]`."""
+
+    database_url: str = field(default=DEFAULT_DATABASE_URL, metadata={"env": "PROFPLAN_DATABASE_URL"})
+    feeds_url: str = field(default=DEFAULT_FEEDS_URL, metadata={"env": "PROFPLAN_FEEDS_URL"})
+    log_dir: Path = field(default_factory=_default_log_dir, metadata={"env": "PROFPLAN_LOG_DIR"})
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Defaults overridden by every variable that is set and not empty."""
+        environ = os.environ if environ is None else environ
+        given: dict[str, object] = {}
+        for spec in fields(cls):
+            value = environ.get(spec.metadata["env"])
+            if value:
+                given[spec.name] = Path(value) if spec.type in ("Path", Path) else value
+        return cls(**given)  # type: ignore[arg-type]
+
+    def with_database(self, database: str | os.PathLike[str] | None) -> Settings:
+        """These settings with `--db` applied (a URL or an SQLite file path); None keeps the current one."""
+        return replace(self, database_url=str(database)) if database else self
+
+    def environment(self) -> dict[str, str]:
+        """The variables that reproduce these settings in a child process (uvicorn's worker processes)."""
+        return {spec.metadata["env"]: str(getattr(self, spec.name)) for spec in fields(self)}
+
+    def writable_log_dir(self) -> Path:
+        """The log folder, created if needed; the system temporary folder when it cannot be written."""
+        try:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            return self.log_dir
+        except OSError:
+            return Path(tempfile.gettempdir())
