@@ -15,7 +15,7 @@ year without a file of its own).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import pairwise
@@ -27,35 +27,11 @@ import holidays
 from calendars.data_files import data_dir, read_toml
 from calendars.errors import CalendarError
 from calendars.fields import FieldReader
+from calendars.periods import Period
 from calendars.school_year import SchoolYear
 
 THURSDAY = 3
 SUNDAY = 6
-
-
-@dataclass(frozen=True)
-class Period:
-    """A named inclusive date range: a term, a vacation or a closure."""
-
-    name: str
-    start: date
-    end: date
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, date) and self.start <= day <= self.end
-
-    def days(self) -> Iterator[date]:
-        """Every date of the period, in order."""
-        day = self.start
-        while day <= self.end:
-            yield day
-            day += timedelta(days=1)
-
-    def overlaps(self, other: Period) -> bool:
-        return self.start <= other.end and other.start <= self.end
-
-    def to_json(self) -> dict[str, str]:
-        return {"name": self.name, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -101,17 +77,28 @@ class AcademicCalendar:
         """The term a date lies in, or None in vacations and summer."""
         return next((term for term in self.terms if day in term), None)
 
-    def is_school_day(self, day: date, grade: int | None = None) -> bool:
-        """Lessons take place: inside a term, not a holiday, vacation or closure, a study weekday."""
-        if self.term_of(day) is None or day in self.holidays:
-            return False
-        if any(day in period for period in (*self.vacations, *self.closures)):
-            return False
+    def day_off(self, day: date, grade: int | None = None) -> str | None:
+        """Why there are no lessons on this date, in Russian; None on a school day.
+
+        A school day lies inside a term, is not a holiday, vacation or
+        closure, and is a study weekday or a Saturday made a working day.
+        """
+        for period in (*self.vacations, *self.closures):
+            if day in period:
+                return period.name
+        if day in self.holidays:
+            return f"праздник: {self.holidays[day]}"
+        if self.term_of(day) is None:
+            return "вне учебного периода"
         if grade in self.exam_grades and self.exam_grades_last_day and day > self.exam_grades_last_day:
-            return False
-        if day in self.working_weekends:
-            return True
-        return day.weekday() < self.week and day.weekday() != SUNDAY
+            return f"для {grade} класса учебный год окончен {self.exam_grades_last_day:%d.%m.%Y}"
+        if day in self.working_weekends or (day.weekday() < self.week and day.weekday() != SUNDAY):
+            return None
+        return "выходной"
+
+    def is_school_day(self, day: date, grade: int | None = None) -> bool:
+        """Lessons take place (see `day_off`)."""
+        return self.day_off(day, grade) is None
 
     def school_days(
         self, start: date | None = None, end: date | None = None, grade: int | None = None
@@ -125,10 +112,6 @@ class AcademicCalendar:
         if week is not None and week not in (5, 6):
             raise CalendarError(f"Учебная неделя должна быть 5- или 6-дневной, указано: {week}.")
         return replace(self, closures=self.closures + tuple(closures), week=week or self.week)
-
-    def term_bounds(self) -> list[tuple[date, date]]:
-        """(start, end) of each term, the shape the deadline grammar asks for."""
-        return [(term.start, term.end) for term in self.terms]
 
     def to_json(self) -> dict[str, Any]:
         """Everything `profplan calendar --json` prints, with ISO dates."""
@@ -191,9 +174,29 @@ def load_calendar(region_code: str, year: SchoolYear | str, week: int | None = N
     return calendar.with_overrides(week=week) if week else calendar
 
 
-def terms_source(region_code: str) -> Callable[[SchoolYear], list[tuple[date, date]]]:
-    """The deadline grammar's `Terms`: school year → its terms (quarters) in this region."""
-    return lambda school_year: load_calendar(region_code, school_year).term_bounds()
+@dataclass(frozen=True)
+class RegionCalendars:
+    """A region's academic calendars of every school year, as deadline expansion asks for them.
+
+    Implements `calendars.deadlines.SchoolCalendar`: a stored deadline spec
+    is expanded on the calendar of whichever school year each date falls in.
+    """
+
+    region_code: str
+
+    def terms(self, school_year: SchoolYear) -> tuple[Period, ...]:
+        return load_calendar(self.region_code, school_year).terms
+
+    def vacations(self, school_year: SchoolYear) -> tuple[Period, ...]:
+        return load_calendar(self.region_code, school_year).vacations
+
+    def day_off(self, day: date) -> str | None:
+        return load_calendar(self.region_code, SchoolYear.containing(day)).day_off(day)
+
+
+def region_calendars(region_code: str) -> RegionCalendars:
+    """The school calendar of a region for deadline expansion; a Russian error for an unknown region."""
+    return RegionCalendars(region(region_code).code)
 
 
 @functools.lru_cache(maxsize=64)

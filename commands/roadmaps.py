@@ -63,22 +63,24 @@ def print_import_report(report: DocumentReport) -> None:
 @click.command("deadline")
 @click.argument("text")
 @click.option("--year", help="Учебный год, к которому относятся месяцы без года, например 2023-2024.")
-@click.option("--region", help="Регион: его четверти для «раз в четверть».")
+@click.option("--region", help="Регион: по его учебному календарю считаются четверти, а каникулы и праздники пропускаются.")
 @json_option
 def deadline_command(text: str, year: str | None, region: str | None, as_json: bool) -> None:
     """Показать, как понят срок из дорожной карты."""
-    from calendars.academic import region as find_region
-    from calendars.academic import terms_source
+    from calendars.academic import region_calendars
     from calendars.deadlines import parse_deadline
     from calendars.school_year import SchoolYear
 
     school_year = SchoolYear.parse(year) if year else None
-    terms = terms_source(find_region(region).code) if region else None
+    calendar = region_calendars(region) if region else None
     spec = parse_deadline(text, school_year)
     if as_json:
-        print_json(spec.to_json(terms))
+        print_json(spec.to_json(calendar))
         return
-    out.print(spec.explain(terms))
+    out.print(spec.explain(calendar))
+    skipped = spec.skipped(calendar)
+    if skipped:
+        out.print(table("Пропущенные даты", ["Дата", "Почему"], ([ru_date(day.day), day.reason] for day in skipped)))
 
 
 @click.command("executors")

@@ -23,8 +23,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from calendars.academic import region as find_region
-from calendars.academic import terms_source
+from calendars.academic import region_calendars
 from calendars.deadlines import parse_deadline
+from calendars.deadlines.terms import SchoolCalendar
 from calendars.school_year import SchoolYear
 from roadmaps.document import RawItem, RoadmapDocument
 from roadmaps.executors import executor_key, split_executors
@@ -154,8 +155,8 @@ def _store(
         rows=len(document.items),
         warnings=list(document.warnings),
     )
-    terms = terms_source(region) if region else None
-    rows = [_item_fields(raw, school_year, terms) for raw in document.items]
+    calendar = region_calendars(region) if region else None
+    rows = [_item_fields(raw, school_year, calendar) for raw in document.items]
     report.needs_review = [
         ReviewRow(row["ordinal"], row["number"], row["deadline_text"], row["review_reason"])
         for row in rows
@@ -196,10 +197,10 @@ def _fill_roadmap(
     roadmap.imported_at = _now()
 
 
-def _item_fields(raw: RawItem, school_year: SchoolYear | None, terms: Any) -> dict[str, Any]:
+def _item_fields(raw: RawItem, school_year: SchoolYear | None, calendar: SchoolCalendar | None) -> dict[str, Any]:
     """The stored columns of one row, its deadline parsed into a spec."""
     spec = parse_deadline(raw.deadline_text, school_year)
-    start, end = spec.span(terms)
+    start, end = spec.span(calendar)
     return {
         "ordinal": raw.ordinal,
         "number": raw.number,

@@ -6,25 +6,40 @@ from datetime import date
 
 import pytest
 
-from calendars.deadlines import DeadlineDataError, DeadlineSpec, Occurrence, Terms, federal_quarters, parse_deadline
+from calendars.deadlines import DeadlineDataError, DeadlineSpec, Occurrence, SchoolCalendar, SkippedDay, federal_quarters, parse_deadline
+from calendars.periods import Period
 from calendars.school_year import SchoolYear
+from tests.calendar_helpers import FEDERAL
 
 SY = SchoolYear.parse("2023-2024")
 D = date
 
 
-def region_terms(school_year: SchoolYear) -> list[tuple[date, date]]:
-    """A region whose calendar differs from the federal approximation (given unsorted on purpose)."""
-    first, second = school_year.first, school_year.second
-    return [
-        (D(second, 3, 25), D(second, 5, 24)),
-        (D(first, 9, 1), D(first, 10, 27)),
-        (D(first, 11, 7), D(first, 12, 29)),
-        (D(second, 1, 9), D(second, 3, 15)),
-    ]
+class RegionCalendar:
+    """A region whose calendar differs from the federal approximation (terms given unsorted on purpose)."""
+
+    def terms(self, school_year: SchoolYear) -> list[Period]:
+        first, second = school_year.first, school_year.second
+        return [
+            Period("4", D(second, 3, 25), D(second, 5, 24)),
+            Period("1", D(first, 9, 1), D(first, 10, 27)),
+            Period("2", D(first, 11, 7), D(first, 12, 29)),
+            Period("3", D(second, 1, 9), D(second, 3, 15)),
+        ]
+
+    def vacations(self, school_year: SchoolYear) -> list[Period]:
+        return []
+
+    def day_off(self, day: date) -> str | None:
+        if any(day in term for term in self.terms(SchoolYear.containing(day))):
+            return "праздник: День Победы" if (day.month, day.day) == (5, 9) else None
+        return "каникулы"
 
 
-def windows(text: str, school_year: SchoolYear | None = SY, terms: Terms | None = None) -> list[tuple[date, date]]:
+region_terms = RegionCalendar()
+
+
+def windows(text: str, school_year: SchoolYear | None = SY, terms: SchoolCalendar | None = None) -> list[tuple[date, date]]:
     return [(o.start, o.due) for o in parse_deadline(text, school_year).occurrences(terms)]
 
 
@@ -176,16 +191,16 @@ def test_weekly_on_thursdays_inside_a_window_without_terms() -> None:
     assert (found[0], found[-1]) == (Occurrence(D(2023, 9, 7), D(2023, 9, 7)), Occurrence(D(2024, 5, 30), D(2024, 5, 30)))
     assert all(o.start == o.due and o.due.weekday() == 3 for o in found)
     assert Occurrence(D(2023, 11, 2), D(2023, 11, 2)) in found  # autumn break: no terms, nothing to skip
-    assert "Каникулы не исключены" in spec.explain()
+    assert "Каникулы и праздники не исключены" in spec.explain()
 
 
 def test_weekly_on_thursdays_with_terms_skips_vacations() -> None:
     spec = parse_deadline("сентябрь 2023 г. – май 2024 г. (еженедельно по четвергам)", SY)
-    found = spec.occurrences(federal_quarters)
+    found = spec.occurrences(FEDERAL)
     assert len(found) == 35  # 8 + 8 + 11 + 8 over the four quarters
     assert Occurrence(D(2023, 11, 2), D(2023, 11, 2)) not in found
     assert found[-1] == Occurrence(D(2024, 5, 23), D(2024, 5, 23))
-    assert spec.explain(federal_quarters).splitlines()[0] == (
+    assert spec.explain(FEDERAL).splitlines()[0] == (
         "Еженедельно по четвергам: 35 раз с 7 сентября 2023 г. по 23 мая 2024 г."
     )
 
@@ -194,7 +209,8 @@ def test_weekly_without_a_window_runs_over_the_terms() -> None:
     spec = parse_deadline("еженедельно по четвергам", SY)
     assert spec.span(region_terms) == (D(2023, 9, 1), D(2024, 5, 24))
     assert spec.span() == (D(2023, 9, 1), D(2024, 5, 31))
-    assert len(spec.occurrences(region_terms)) == 8 + 8 + 10 + 9
+    assert len(spec.occurrences(region_terms)) == 8 + 8 + 10 + 9 - 1  # 9 May 2024, a Thursday, is a holiday
+    assert spec.skipped(region_terms)[-1] == SkippedDay(D(2024, 5, 9), "праздник: День Победы")
     assert windows("по вторникам и четвергам", terms=region_terms)[:3] == [
         (D(2023, 9, 5), D(2023, 9, 5)), (D(2023, 9, 7), D(2023, 9, 7)), (D(2023, 9, 12), D(2023, 9, 12)),
     ]  # fmt: skip
@@ -214,7 +230,7 @@ def test_at_least_once_a_quarter_uses_the_federal_quarters_without_terms() -> No
 
 def test_at_least_once_a_quarter_follows_the_regions_terms() -> None:
     spec = parse_deadline("не реже 1 раза в четверть", SY)
-    assert windows(spec.text, terms=region_terms) == sorted(region_terms(SY))
+    assert windows(spec.text, terms=region_terms) == sorted((t.start, t.end) for t in region_terms.terms(SY))
     assert "Четверти — по календарю региона" in spec.explain(region_terms)
     assert "федеральному" not in spec.explain(region_terms)
 
@@ -459,7 +475,7 @@ def test_parsing_never_raises_on_odd_input() -> None:
 def test_to_json_has_the_public_shape() -> None:
     spec = parse_deadline("Создание: 4 квартал 2020 г. Организация работы: постоянно")
     view = spec.to_json()
-    assert set(view) == {"text", "kind", "start", "end", "occurrences", "phases", "explanation", "needs_review", "review_reason"}
+    assert set(view) == {"text", "kind", "start", "end", "occurrences", "skipped", "phases", "explanation", "needs_review", "review_reason"}
     assert (view["start"], view["end"], view["occurrences"]) == ("2020-10-01", "2020-12-31", [{"start": "2020-10-01", "due": "2020-12-31"}])
     assert view["phases"][1] == {
         "label": "Организация работы",
@@ -468,6 +484,7 @@ def test_to_json_has_the_public_shape() -> None:
         "start": None,
         "end": None,
         "occurrences": [],
+        "skipped": [],
         "phases": [],
         "explanation": "Постоянно — без фиксированного срока",
         "needs_review": False,

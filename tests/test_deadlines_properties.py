@@ -7,8 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calendars.deadlines import DeadlineSpec, federal_quarters, parse_deadline
+from calendars.deadlines import DeadlineSpec, parse_deadline
 from calendars.school_year import SchoolYear
+from tests.calendar_helpers import FEDERAL
 
 # Pieces of real deadlines, boundary values and junk, so random text often reaches deep into the grammar.
 VOCABULARY = [
@@ -35,7 +36,7 @@ def test_any_text_parses_round_trips_and_expands_in_order(text: str, school_year
     assert spec.text == text
     assert spec.needs_review == (spec.review_reason is not None)
     assert DeadlineSpec.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
-    terms = federal_quarters if with_terms else None
+    terms = FEDERAL if with_terms else None
     found = spec.occurrences(terms)
     assert found == sorted(found)
     assert all(occurrence.start <= occurrence.due for occurrence in found)

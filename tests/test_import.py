@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from docx_fixtures import build_docx
 from sqlmodel import func, select
 
+from calendars.academic import load_calendar
 from calendars.errors import ProfplanError
 from cli import cli
 from roadmaps.importer import import_documents
@@ -47,13 +49,16 @@ def test_all_seeds_import_with_every_row_and_no_review(db_url: str) -> None:
             "003_95c3605fb32b2d2e": "RU-LIP",
             "1828-у_2023-08-07": "RU-CHE",
         }
-        # Row 17 of the Leningrad plan is the weekly Thursday course: one occurrence per school Thursday.
+        # Row 17 of the Leningrad plan is the weekly Thursday course: one occurrence per school Thursday,
+        # none on the 9 May holiday (a Thursday in 2024) or in vacations of RU-LEN's calendar.
         course = next(i for i in list_items(session, roadmap="2448-р_2023-10-09") if i.number == "17")
         assert course.kind == "recurring" and "четверг" in course.deadline_text
         row = session.get(Item, course.id)
         assert row is not None
         occurrences = session.exec(select(DeadlineOccurrence).where(DeadlineOccurrence.item_id == row.id)).all()
-        assert all(o.due.weekday() == 3 for o in occurrences) and len(occurrences) >= 30
+        calendar = load_calendar("RU-LEN", "2023-2024")
+        assert all(o.due.weekday() == 3 and calendar.is_school_day(o.due) for o in occurrences) and len(occurrences) == 29
+        assert date(2024, 5, 9) not in {o.due for o in occurrences}
 
 
 def test_reimport_changes_nothing(db_url: str) -> None:

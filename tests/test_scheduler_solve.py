@@ -11,7 +11,7 @@ import ortools
 import pytest
 from sqlalchemy.engine import Engine
 
-from calendars.academic import terms_source
+from calendars.academic import region_calendars
 from calendars.deadlines import parse_deadline
 from calendars.school_year import SchoolYear
 from roadmaps.tables import Item, Roadmap
@@ -137,7 +137,7 @@ def test_too_narrow_window_is_explained(engine: Engine, tmp_path: Path, monkeypa
 def test_roadmap_items_give_windows_and_item_numbers(engine: Engine, tmp_path: Path) -> None:
     text = "ноябрь 2023 г., февраль 2024 г."
     spec = parse_deadline(text, SchoolYear(2023))
-    start, end = spec.span(terms_source("RU-LEN"))
+    start, end = spec.span(region_calendars("RU-LEN"))
     with transaction(engine) as session:
         roadmap = Roadmap(key="len-2448", source_name="000.txt", content_hash="0" * 64, region="RU-LEN",
                           school_year="2023-2024", imported_at=datetime.now(UTC))

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from calendars.academic import terms_source
+from calendars.academic import region_calendars
 from calendars.deadlines import parse_deadline
 from calendars.school_year import SchoolYear
 from roadmaps.tables import Item
@@ -20,14 +20,14 @@ from tracking.status import mark_done
 from tracking.tables import DeadlineOccurrence
 
 Y2023 = SchoolYear(2023)
-LEN_TERMS = terms_source("RU-LEN")
+LEN_CALENDAR = region_calendars("RU-LEN")
 SCHOOL_YEAR_SPAN = (date(2023, 9, 1), date(2024, 8, 31))
 
 
 def planned(text: str, year: SchoolYear | None = Y2023, span: tuple[date, date] | None = SCHOOL_YEAR_SPAN,
             every: str = "quarter") -> list[tuple[str, str | None, date | None, date]]:
     spec = parse_deadline(text, year)
-    return [(o.kind, o.phase, o.start, o.due) for o in planned_occurrences(spec, LEN_TERMS, span, every)]
+    return [(o.kind, o.phase, o.start, o.due) for o in planned_occurrences(spec, LEN_CALENDAR, span, every)]
 
 
 def test_a_month_window_is_due_at_its_end() -> None:

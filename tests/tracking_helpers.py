@@ -26,7 +26,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from calendars.academic import terms_source
+from calendars.academic import region_calendars
 from calendars.deadlines import parse_deadline
 from calendars.school_year import SchoolYear
 from roadmaps.executors import executor_key
@@ -100,7 +100,7 @@ def add_roadmap(session: Session, key: str, rows: Sequence[Row], region: str | N
 def spec_fields(text: str, year: SchoolYear | None, region: str | None) -> dict[str, object]:
     """The Item columns the importer derives from a deadline text."""
     spec = parse_deadline(text, year)
-    start, end = spec.span(terms_source(region) if region else None)
+    start, end = spec.span(region_calendars(region) if region else None)
     return {"kind": spec.kind, "spec": spec.to_dict(), "span_start": start, "span_end": end}
 
 

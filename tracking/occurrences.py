@@ -21,9 +21,9 @@ from datetime import date, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from calendars.academic import terms_source
+from calendars.academic import region_calendars
 from calendars.deadlines import DeadlineSpec
-from calendars.deadlines.terms import Terms
+from calendars.deadlines.terms import SchoolCalendar
 from calendars.school_year import SchoolYear
 from roadmaps.tables import Item, Roadmap
 from store.db import transaction
@@ -56,7 +56,7 @@ def occurrence_key(kind: str, phase: str | None, due: date) -> str:
     return f"{kind}|{phase or ''}|{due.isoformat()}"
 
 
-def planned_occurrences(spec: DeadlineSpec, terms: Terms | None, fallback_span: tuple[date, date] | None,
+def planned_occurrences(spec: DeadlineSpec, calendar: SchoolCalendar | None, fallback_span: tuple[date, date] | None,
                         checkin_every: str, not_before: date | None = None) -> list[PlannedOccurrence]:
     """The occurrences a spec yields, phase by phase, check-ins for the parts with no fixed date.
 
@@ -71,7 +71,7 @@ def planned_occurrences(spec: DeadlineSpec, terms: Terms | None, fallback_span: 
     planned: dict[str, PlannedOccurrence] = {}
     for phase, part in parts:
         if part.kind in NO_FIXED_DATE_KINDS:
-            own_start, own_end = part.span(terms)
+            own_start, own_end = part.span(calendar)
             start = own_start or (fallback_span[0] if fallback_span else None)
             end = own_end or (fallback_span[1] if fallback_span else None)
             found: Iterable[PlannedOccurrence] = (
@@ -79,7 +79,7 @@ def planned_occurrences(spec: DeadlineSpec, terms: Terms | None, fallback_span: 
                 for period_start, due in checkin_periods((start, end), checkin_every)
             ) if start and end else ()
         else:
-            found = (PlannedOccurrence("deadline", phase, o.start, o.due) for o in part.occurrences(terms))
+            found = (PlannedOccurrence("deadline", phase, o.start, o.due) for o in part.occurrences(calendar))
         for occurrence in found:
             planned.setdefault(occurrence.key, occurrence)
     found_all = sorted(planned.values(), key=lambda o: o.due)  # stable: phases keep the document's order
@@ -138,7 +138,7 @@ def sync_roadmap(session: Session, roadmap: Roadmap) -> SyncResult:
     """Bring a roadmap's occurrences in line with its items' specs (call after every import)."""
     rule = session.get(CheckinRule, roadmap.id)
     every = rule.every if rule else DEFAULT_CHECKIN_EVERY
-    terms = terms_source(roadmap.region) if roadmap.region else None
+    calendar = region_calendars(roadmap.region) if roadmap.region else None
     span = roadmap_span(roadmap)
     items = session.exec(select(Item).where(Item.roadmap_id == roadmap.id)).all()
     stored: dict[tuple[int, str], DeadlineOccurrence] = {
@@ -151,7 +151,7 @@ def sync_roadmap(session: Session, roadmap: Roadmap) -> SyncResult:
     for item in items:
         assert item.id is not None
         spec = DeadlineSpec.from_dict(item.spec)
-        for planned in planned_occurrences(spec, terms, span, every, not_before=roadmap.doc_date):
+        for planned in planned_occurrences(spec, calendar, span, every, not_before=roadmap.doc_date):
             existing = stored.pop((item.id, planned.key), None)
             if existing is None:
                 session.add(DeadlineOccurrence(item_id=item.id, key=planned.key, kind=planned.kind,

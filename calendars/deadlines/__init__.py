@@ -3,7 +3,8 @@
     spec = parse_deadline("сентябрь 2023 г. – май 2024 г. (еженедельно по четвергам)", SchoolYear.parse("2023-2024"))
     spec.kind            # "recurring"
     spec.occurrences()   # every Thursday from 7 September 2023 to 30 May 2024
-    spec.explain(terms)  # "Еженедельно по четвергам: 35 раз с 7 сентября 2023 г. по 23 мая 2024 г." …
+    spec.explain(calendar)  # "Еженедельно по четвергам: 31 раз с 7 сентября 2023 г. по 23 мая 2024 г." …
+    spec.skipped(calendar)  # the Thursdays without lessons, each with the calendar's reason
 
 Reading of "до <дата>": as in Russian official usage the named date is NOT
 included — "до 01 сентября 2023 г." is due on 31 August 2023, "До сентября
@@ -14,10 +15,10 @@ a spec in `assemble`, the expansion over calendars in `expand`, the school
 terms used without a regional calendar in `terms`.
 """
 
-from calendars.deadlines.model import Kind, Occurrence, Recurrence, Unit, Window, YearlyWindow
+from calendars.deadlines.model import Kind, Occurrence, Recurrence, SkippedDay, Unit, Window, YearlyWindow
 from calendars.deadlines.parse import parse_deadline
 from calendars.deadlines.spec import DeadlineDataError, DeadlineSpec
-from calendars.deadlines.terms import Terms, federal_quarters
+from calendars.deadlines.terms import SchoolCalendar, federal_quarters
 
 __all__ = [
     "DeadlineDataError",
@@ -25,7 +26,8 @@ __all__ = [
     "Kind",
     "Occurrence",
     "Recurrence",
-    "Terms",
+    "SchoolCalendar",
+    "SkippedDay",
     "Unit",
     "Window",
     "YearlyWindow",

@@ -5,9 +5,12 @@ Semantics:
 * a window is one occurrence from its start to its end; a bare bound with no
   known start is an occurrence of one day, the due date;
 * a recurrence walks its `within` windows (a study-year window becomes the
-  region's first term start – last term end when terms are given):
-  - weekly: the named weekdays (one-day occurrences) or each Monday–Sunday
-    week; with terms only days inside terms, so vacations are skipped;
+  region's first term start – last term end when a calendar is given):
+  - weekly on named weekdays: one-day occurrences; with a calendar, a date
+    without lessons (holiday, vacation, summer) is skipped, and `skipped`
+    lists each such date with the calendar's reason;
+  - weekly without weekdays: each Monday–Sunday week, cut to the terms when
+    a calendar is given;
   - monthly, quarterly, half-yearly: calendar periods cut to the window;
   - school quarters: the region's terms, or the federal approximation;
   - yearly with anchors: that part of every year lying wholly inside the
@@ -25,8 +28,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from calendars.deadlines.dates import ONE_DAY, add_years, month_length
-from calendars.deadlines.model import Occurrence, Recurrence, Window
-from calendars.deadlines.terms import Terms, school_quarters, school_start_of, study_period
+from calendars.deadlines.model import Occurrence, Recurrence, SkippedDay, Window
+from calendars.deadlines.terms import SchoolCalendar, school_quarters, school_start_of, study_period
 from calendars.school_year import SchoolYear
 
 if TYPE_CHECKING:
@@ -36,33 +39,33 @@ DATELESS_KINDS = ("continuous", "on_demand", "separate_schedule")
 _MONTHS_IN = {"month": 1, "quarter": 3, "half": 6}
 
 
-def resolve(window: Window, terms: Terms | None) -> tuple[date | None, date | None]:
-    """A window's dates; a study-year window follows the region's terms when they are given."""
-    if window.study_year is not None and terms is not None:
-        return study_period(window.study_year, terms)
+def resolve(window: Window, calendar: SchoolCalendar | None) -> tuple[date | None, date | None]:
+    """A window's dates; a study-year window follows the region's terms when a calendar is given."""
+    if window.study_year is not None and calendar is not None:
+        return study_period(window.study_year, calendar)
     return window.start, window.end
 
 
-def occurrences(spec: DeadlineSpec, terms: Terms | None) -> list[Occurrence]:
+def occurrences(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[Occurrence]:
     found: list[Occurrence] = []
     if spec.kind == "phased":
-        found = [occurrence for _, phase in spec.phases for occurrence in occurrences(phase, terms)]
+        found = [occurrence for _, phase in spec.phases for occurrence in occurrences(phase, calendar)]
     elif spec.kind not in DATELESS_KINDS:
         for window in spec.windows:
-            start, end = resolve(window, terms)
+            start, end = resolve(window, calendar)
             if end is not None:
                 found.append(Occurrence(start or end, end))
         if spec.recurrence is not None:
             school_year = SchoolYear(spec.school_year) if spec.school_year is not None else None
-            found.extend(recurrence_occurrences(spec.recurrence, school_year, terms))
+            found.extend(recurrence_occurrences(spec.recurrence, school_year, calendar))
     return sorted(set(found))
 
 
-def span(spec: DeadlineSpec, terms: Terms | None) -> tuple[date | None, date | None]:
+def span(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> tuple[date | None, date | None]:
     """Window and dateless kinds: open (None) where any window is open; recurring and phased: the known extremes."""
     if spec.kind == "phased":
-        return _extremes(span(phase, terms) for _, phase in spec.phases)
-    bounds = [resolve(window, terms) for window in spec.windows]
+        return _extremes(span(phase, calendar) for _, phase in spec.phases)
+    bounds = [resolve(window, calendar) for window in spec.windows]
     if spec.kind != "recurring":
         if not bounds:
             return None, None
@@ -72,8 +75,8 @@ def span(spec: DeadlineSpec, terms: Terms | None) -> tuple[date | None, date | N
             None if None in ends else max(e for e in ends if e),
         )
     assert spec.recurrence is not None
-    bounds += [resolve(window, terms) for window in spec.recurrence.within]
-    bounds += [(occurrence.start, occurrence.due) for occurrence in occurrences(spec, terms)]
+    bounds += [resolve(window, calendar) for window in spec.recurrence.within]
+    bounds += [(occurrence.start, occurrence.due) for occurrence in occurrences(spec, calendar)]
     return _extremes(bounds)
 
 
@@ -84,18 +87,18 @@ def _extremes(bounds: Iterable[tuple[date | None, date | None]]) -> tuple[date |
     return (min(starts) if starts else None, max(ends) if ends else None)
 
 
-def recurrence_occurrences(recurrence: Recurrence, school_year: SchoolYear | None, terms: Terms | None) -> list[Occurrence]:
+def recurrence_occurrences(recurrence: Recurrence, school_year: SchoolYear | None, calendar: SchoolCalendar | None) -> list[Occurrence]:
     found: list[Occurrence] = []
     for window in recurrence.within:
-        start, end = resolve(window, terms)
+        start, end = resolve(window, calendar)
         if start is None or end is None or start > end:
             continue
         if recurrence.anchors:
             found.extend(_anchored(recurrence, start, end, school_year))
         elif recurrence.unit == "week":
-            found.extend(_weekly(recurrence, start, end, terms))
+            found.extend(_weekly(recurrence, start, end, calendar))
         else:
-            for period_start, period_end in _periods(recurrence.unit, start, end, terms):
+            for period_start, period_end in _periods(recurrence.unit, start, end, calendar):
                 found.extend(split(period_start, period_end, recurrence.times))
     return found
 
@@ -120,18 +123,48 @@ def _anchored(recurrence: Recurrence, start: date, end: date, school_year: Schoo
                 yield from split(first, due, recurrence.times)
 
 
-def _weekly(recurrence: Recurrence, start: date, end: date, terms: Terms | None) -> Iterator[Occurrence]:
-    pieces = list(_term_pieces(start, end, terms)) if terms is not None else [(start, end)]
+def skipped(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[SkippedDay]:
+    """The dates a weekday recurrence would fall on but the calendar has no lessons, with its reasons."""
+    if calendar is None:
+        return []
+    if spec.kind == "phased":
+        return sorted({day for _, phase in spec.phases for day in skipped(phase, calendar)})
+    return recurrence_skipped(spec.recurrence, calendar) if spec.recurrence is not None else []
+
+
+def recurrence_skipped(recurrence: Recurrence, calendar: SchoolCalendar) -> list[SkippedDay]:
+    """`skipped` for one recurrence: only weekly rules on named weekdays skip dates."""
+    if recurrence.unit != "week" or not recurrence.weekdays:
+        return []
+    found = set()
+    for window in recurrence.within:
+        start, end = resolve(window, calendar)
+        if start is not None and end is not None:
+            for day in _weekday_dates(recurrence, start, end):
+                reason = calendar.day_off(day)
+                if reason is not None:
+                    found.add(SkippedDay(day, reason))
+    return sorted(found)
+
+
+def _weekly(recurrence: Recurrence, start: date, end: date, calendar: SchoolCalendar | None) -> Iterator[Occurrence]:
+    if recurrence.weekdays:
+        for day in _weekday_dates(recurrence, start, end):
+            if calendar is None or calendar.day_off(day) is None:
+                yield Occurrence(day, day)
+        return
+    pieces = list(_term_pieces(start, end, calendar)) if calendar is not None else [(start, end)]
     for piece_start, piece_end in pieces:
-        if recurrence.weekdays:
-            days = [d for weekday in recurrence.weekdays for d in _weekdays_between(piece_start, piece_end, weekday)]
-            yield from (Occurrence(day, day) for day in days)
-            continue
         week_start = piece_start
         while week_start <= piece_end:
             week_end = min(piece_end, week_start + timedelta(days=6 - week_start.weekday()))
             yield from split(week_start, week_end, recurrence.times)
             week_start = week_end + ONE_DAY
+
+
+def _weekday_dates(recurrence: Recurrence, start: date, end: date) -> list[date]:
+    """Every date in [start, end] that falls on one of the recurrence's weekdays, in order."""
+    return sorted(day for weekday in recurrence.weekdays for day in _weekdays_between(start, end, weekday))
 
 
 def _weekdays_between(start: date, end: date, weekday: int) -> Iterator[date]:
@@ -141,19 +174,19 @@ def _weekdays_between(start: date, end: date, weekday: int) -> Iterator[date]:
         day += timedelta(days=7)
 
 
-def _term_pieces(start: date, end: date, terms: Terms | None) -> Iterator[tuple[date, date]]:
+def _term_pieces(start: date, end: date, calendar: SchoolCalendar | None) -> Iterator[tuple[date, date]]:
     """[start, end] cut to the school quarters of every school year it touches."""
     for first_year in range(SchoolYear.containing(start).first, SchoolYear.containing(end).first + 1):
-        for term_start, term_end in school_quarters(SchoolYear(first_year), terms):
+        for term_start, term_end in school_quarters(SchoolYear(first_year), calendar):
             piece_start, piece_end = max(term_start, start), min(term_end, end)
             if piece_start <= piece_end:
                 yield piece_start, piece_end
 
 
-def _periods(unit: str, start: date, end: date, terms: Terms | None) -> Iterator[tuple[date, date]]:
+def _periods(unit: str, start: date, end: date, calendar: SchoolCalendar | None) -> Iterator[tuple[date, date]]:
     """The unit's periods that meet [start, end], cut to it."""
     if unit == "school_quarter":
-        yield from _term_pieces(start, end, terms)
+        yield from _term_pieces(start, end, calendar)
     elif unit == "year":
         period_start = start
         while period_start <= end:

@@ -7,12 +7,13 @@ can check the machine's understanding against the order's text.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from calendars.deadlines.dates import MonthDay, month_length
-from calendars.deadlines.expand import recurrence_occurrences, resolve
+from calendars.deadlines.expand import recurrence_occurrences, recurrence_skipped, resolve
 from calendars.deadlines.model import Recurrence, Window, YearlyWindow
-from calendars.deadlines.terms import DEFAULT_STUDY_YEAR_RU, FEDERAL_QUARTERS_RU, Terms
+from calendars.deadlines.terms import DEFAULT_STUDY_YEAR_RU, FEDERAL_QUARTERS_RU, SchoolCalendar
 from calendars.deadlines.words import MONTH_GENITIVE, MONTH_NOMINATIVE, WEEKDAY_PLURAL_DATIVE, format_date, plural
 from calendars.school_year import SchoolYear
 
@@ -42,26 +43,26 @@ _DATELESS: dict[str, str] = {
 }
 
 
-def explain(spec: DeadlineSpec, terms: Terms | None) -> str:
-    return "\n".join(_lines(spec, terms))
+def explain(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> str:
+    return "\n".join(_lines(spec, calendar))
 
 
-def _lines(spec: DeadlineSpec, terms: Terms | None) -> list[str]:
+def _lines(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[str]:
     if spec.kind == "phased":
         lines = [f"Этапы ({len(spec.phases)}):"]
         for label, phase in spec.phases:
             lines.append(f"«{label or 'без названия'}»:")
-            lines.extend("  " + line for line in _lines(phase, terms))
+            lines.extend("  " + line for line in _lines(phase, calendar))
         return lines
-    lines = [window_line(window, terms) for window in spec.windows] if spec.kind in ("window", "recurring") else []
+    lines = [window_line(window, calendar) for window in spec.windows] if spec.kind in ("window", "recurring") else []
     if spec.kind == "window" and not spec.windows:
         lines.append("Окно: даты не определены")
     if spec.recurrence is not None:
         school_year = SchoolYear(spec.school_year) if spec.school_year is not None else None
-        lines.extend(_recurrence_lines(spec.recurrence, school_year, terms))
+        lines.extend(_recurrence_lines(spec.recurrence, school_year, calendar))
     if spec.kind in _DATELESS:
         lines.append(_DATELESS[spec.kind])
-        lines.extend(f"В пределах: {_range(window, terms)}" for window in spec.windows)
+        lines.extend(f"В пределах: {_range(window, calendar)}" for window in spec.windows)
     lines.extend(f"Уточнение: {note}" for note in spec.notes)
     lines.extend(f"Примечание (как в тексте): «{remark}»" for remark in spec.remarks)
     if spec.needs_review:
@@ -69,22 +70,22 @@ def _lines(spec: DeadlineSpec, terms: Terms | None) -> list[str]:
     return lines
 
 
-def window_line(window: Window, terms: Terms | None) -> str:
-    start, end = resolve(window, terms)
+def window_line(window: Window, calendar: SchoolCalendar | None) -> str:
+    start, end = resolve(window, calendar)
     if window.study_year is not None:
-        source = "по календарю региона" if terms is not None else DEFAULT_STUDY_YEAR_RU
-        return f"Окно: учебный год {SchoolYear(window.study_year)}, {_range(window, terms)} ({source})"
+        source = "по календарю региона" if calendar is not None else DEFAULT_STUDY_YEAR_RU
+        return f"Окно: учебный год {SchoolYear(window.study_year)}, {_range(window, calendar)} ({source})"
     if start is None and end is not None:
         return f"Срок: не позднее {format_date(end)} (начало не указано)"
     if end is None and start is not None:
         return f"Начало: {format_date(start)}, окончание не указано"
     if start == end and end is not None:
         return f"Срок: {format_date(end)}"
-    return f"Окно: {_range(window, terms)}"
+    return f"Окно: {_range(window, calendar)}"
 
 
-def _range(window: Window, terms: Terms | None) -> str:
-    start, end = resolve(window, terms)
+def _range(window: Window, calendar: SchoolCalendar | None) -> str:
+    start, end = resolve(window, calendar)
     return f"{format_date(start) if start else '…'} — {format_date(end) if end else '…'}"
 
 
@@ -103,8 +104,8 @@ def rule(recurrence: Recurrence) -> str:
     return text
 
 
-def _recurrence_lines(recurrence: Recurrence, school_year: SchoolYear | None, terms: Terms | None) -> list[str]:
-    found = sorted(recurrence_occurrences(recurrence, school_year, terms))
+def _recurrence_lines(recurrence: Recurrence, school_year: SchoolYear | None, calendar: SchoolCalendar | None) -> list[str]:
+    found = sorted(recurrence_occurrences(recurrence, school_year, calendar))
     if found:
         count = f"{len(found)} {plural(len(found), 'раз', 'раза', 'раз')}"
         lines = [f"{rule(recurrence)}: {count} с {format_date(found[0].start)} по {format_date(found[-1].due)}"]
@@ -112,17 +113,23 @@ def _recurrence_lines(recurrence: Recurrence, school_year: SchoolYear | None, te
         lines = [f"{rule(recurrence)}: годы не указаны — даты появятся, когда будет задан учебный год документа"]
     else:
         lines = [f"{rule(recurrence)}: в пределах окна повторений нет"]
-    lines.extend(f"В пределах: {_range(window, terms)}" for window in recurrence.within if window.study_year is None)
-    lines.extend(window_line(window, terms) for window in recurrence.within if window.study_year is not None)
+    lines.extend(f"В пределах: {_range(window, calendar)}" for window in recurrence.within if window.study_year is None)
+    lines.extend(window_line(window, calendar) for window in recurrence.within if window.study_year is not None)
     if recurrence.unit == "school_quarter":
-        lines.append("Четверти — по календарю региона" if terms else f"Четверти {FEDERAL_QUARTERS_RU}")
+        lines.append("Четверти — по календарю региона" if calendar else f"Четверти {FEDERAL_QUARTERS_RU}")
     elif recurrence.unit == "week":
-        lines.append(
-            "Только дни учебных четвертей по календарю региона (каникулы исключены)"
-            if terms
-            else "Каникулы не исключены: календарь региона не задан"
-        )
+        lines.append(_skipped_line(recurrence, calendar) if calendar else "Каникулы и праздники не исключены: календарь региона не задан")
     return lines
+
+
+def _skipped_line(recurrence: Recurrence, calendar: SchoolCalendar) -> str:
+    """How many dates the calendar removed from a weekly rule, by reason."""
+    skipped = recurrence_skipped(recurrence, calendar)
+    if not skipped:
+        return "Только учебные дни по календарю региона: пропусков нет"
+    reasons = Counter(day.reason for day in skipped)
+    listed = "; ".join(f"{reason} — {count}" for reason, count in sorted(reasons.items(), key=lambda pair: -pair[1]))
+    return f"Только учебные дни по календарю региона; пропущено {len(skipped)} {plural(len(skipped), 'дата', 'даты', 'дат')}: {listed}"
 
 
 def _anchor(anchor: YearlyWindow) -> str:

@@ -40,6 +40,17 @@ class Occurrence:
         return {"start": self.start.isoformat(), "due": self.due.isoformat()}
 
 
+@dataclass(frozen=True, order=True)
+class SkippedDay:
+    """A date a recurrence would fall on that the school calendar has no lessons on, and why."""
+
+    day: date
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"date": self.day.isoformat(), "reason": self.reason}
+
+
 @dataclass(frozen=True)
 class Window:
     """A date range named by the text.

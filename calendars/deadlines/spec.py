@@ -1,9 +1,9 @@
 """DeadlineSpec: what a deadline phrase was understood to mean, stored as JSON in the database.
 
 The spec keeps the verbatim text and the structure only (windows,
-recurrence, phases); dates that depend on a region's school terms are
-computed when asked, with `terms`, so one stored spec serves every region's
-calendar.
+recurrence, phases); dates that depend on a region's school calendar (its
+terms, vacations and holidays) are computed when asked, with `calendar`, so
+one stored spec serves every region's calendar.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any, cast
 
 from calendars.deadlines import expand, explain
-from calendars.deadlines.model import KINDS, Kind, Occurrence, Recurrence, Window, iso
-from calendars.deadlines.terms import Terms
+from calendars.deadlines.model import KINDS, Kind, Occurrence, Recurrence, SkippedDay, Window, iso
+from calendars.deadlines.terms import SchoolCalendar
 from calendars.errors import ProfplanError
 
 FORMAT_VERSION = 1
@@ -47,29 +47,34 @@ class DeadlineSpec:
     needs_review: bool = False
     review_reason: str | None = None
 
-    def span(self, terms: Terms | None = None) -> tuple[date | None, date | None]:
+    def span(self, calendar: SchoolCalendar | None = None) -> tuple[date | None, date | None]:
         """The whole span the phrase covers; None where it is open or unknown."""
-        return expand.span(self, terms)
+        return expand.span(self, calendar)
 
-    def occurrences(self, terms: Terms | None = None) -> list[Occurrence]:
+    def occurrences(self, calendar: SchoolCalendar | None = None) -> list[Occurrence]:
         """Every occurrence, sorted; none for the dateless kinds."""
-        return expand.occurrences(self, terms)
+        return expand.occurrences(self, calendar)
 
-    def explain(self, terms: Terms | None = None) -> str:
+    def skipped(self, calendar: SchoolCalendar | None = None) -> list[SkippedDay]:
+        """Dates a weekday recurrence skips because the calendar has no lessons then, with the reasons."""
+        return expand.skipped(self, calendar)
+
+    def explain(self, calendar: SchoolCalendar | None = None) -> str:
         """How the phrase was understood, in Russian."""
-        return explain.explain(self, terms)
+        return explain.explain(self, calendar)
 
-    def to_json(self, terms: Terms | None = None) -> dict[str, Any]:
+    def to_json(self, calendar: SchoolCalendar | None = None) -> dict[str, Any]:
         """The resolved view for the API and reports: span, occurrences, explanation."""
-        start, end = self.span(terms)
+        start, end = self.span(calendar)
         return {
             "text": self.text,
             "kind": self.kind,
             "start": iso(start),
             "end": iso(end),
-            "occurrences": [occurrence.to_json() for occurrence in self.occurrences(terms)],
-            "phases": [{"label": label, **phase.to_json(terms)} for label, phase in self.phases],
-            "explanation": self.explain(terms),
+            "occurrences": [occurrence.to_json() for occurrence in self.occurrences(calendar)],
+            "skipped": [day.to_json() for day in self.skipped(calendar)],
+            "phases": [{"label": label, **phase.to_json(calendar)} for label, phase in self.phases],
+            "explanation": self.explain(calendar),
             "needs_review": self.needs_review,
             "review_reason": self.review_reason,
         }

@@ -1,8 +1,11 @@
-"""School terms for expanding deadlines: the region's calendar when given, else a federal approximation.
+"""The school calendar deadlines are expanded on: the region's, when given, else a federal approximation.
 
 Only phrases about school quarters ("не реже 1 раза в четверть"), the study
-year ("в течение учебного года") and weekly lessons need terms; calendar
-quarters and half-years never do. The approximation follows the federal
+year ("в течение учебного года") and weekly lessons need a school calendar;
+calendar quarters and half-years never do. `SchoolCalendar` is what the
+expansion asks of one (`calendars.academic` implements it): the terms and
+vacations of a school year, and why a given date has no lessons, so a weekly
+"по четвергам" skips holidays and vacations and can say which and why. The approximation follows the federal
 programme since 2023 (about eight weeks of study, then a nine-day break in
 autumn and spring, winter break from 30 December) and is computed from the
 year, so it is usable for any school year:
@@ -17,13 +20,28 @@ The study year without terms runs 1 September – 31 May.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Protocol
 
+from calendars.periods import Period
 from calendars.school_year import SchoolYear
 
-Terms = Callable[[SchoolYear], Sequence[tuple[date, date]]]
-"""School quarters (start, end) of a school year, from the region's academic calendar."""
+
+class SchoolCalendar(Protocol):
+    """What expanding a deadline needs from a region's (or a school's) academic calendar."""
+
+    def terms(self, school_year: SchoolYear) -> Sequence[Period]:
+        """The school year's study periods (quarters or trimesters), in order."""
+        ...
+
+    def vacations(self, school_year: SchoolYear) -> Sequence[Period]:
+        """The school year's vacations, in order."""
+        ...
+
+    def day_off(self, day: date) -> str | None:
+        """Why there are no lessons on this date («праздник: День Победы», «осенние каникулы»), None on a school day."""
+        ...
 
 FRIDAY = 4
 BREAK_DAYS = 9
@@ -55,17 +73,17 @@ def default_study_period(first_year: int) -> tuple[date, date]:
     return date(first_year, 9, 1), date(first_year + 1, 5, 31)
 
 
-def school_quarters(school_year: SchoolYear, terms: Terms | None) -> list[tuple[date, date]]:
-    """The region's terms of the year, sorted; the federal approximation when none are given."""
-    given = sorted(terms(school_year)) if terms is not None else []
+def school_quarters(school_year: SchoolYear, calendar: SchoolCalendar | None) -> list[tuple[date, date]]:
+    """The region's terms of the year, sorted; the federal approximation without a calendar."""
+    given = sorted((term.start, term.end) for term in calendar.terms(school_year)) if calendar is not None else []
     return given or federal_quarters(school_year)
 
 
-def study_period(first_year: int, terms: Terms | None) -> tuple[date, date]:
-    """From the first term's start to the last term's end, or the default study year without terms."""
-    if terms is None:
+def study_period(first_year: int, calendar: SchoolCalendar | None) -> tuple[date, date]:
+    """From the first term's start to the last term's end, or the default study year without a calendar."""
+    if calendar is None:
         return default_study_period(first_year)
-    quarters = school_quarters(SchoolYear(first_year), terms)
+    quarters = school_quarters(SchoolYear(first_year), calendar)
     return quarters[0][0], max(end for _, end in quarters)
 
 
