@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calendars.academic import terms_source  # noqa: E402
+from calendars.academic import region_calendars  # noqa: E402
 from calendars.deadlines import parse_deadline  # noqa: E402
 from calendars.school_year import SchoolYear  # noqa: E402
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap  # noqa: E402
@@ -53,7 +53,7 @@ BATCH = 20_000
 def populate(engine: Engine, roadmaps: int, items: int) -> int:
     """Insert the roadmaps, items, executor links and occurrences; returns the number of occurrences."""
     specs = [parse_deadline(text, YEAR) for text in TEXTS]
-    terms = terms_source(REGION)
+    terms = region_calendars(REGION)
     span = (YEAR.start, YEAR.end)
     planned = [planned_occurrences(spec, terms, span, "quarter") for spec in specs]
     now = datetime.now(UTC)
