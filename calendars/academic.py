@@ -15,7 +15,7 @@ year without a file of its own).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import pairwise
@@ -142,9 +142,15 @@ class AcademicCalendar:
         }
 
 
-def regions() -> dict[str, Region]:
+def regions() -> Mapping[str, Region]:
     """Every region of `data/calendars/regions.toml`, by code."""
-    path = data_dir() / "calendars" / "regions.toml"
+    return _regions(str(data_dir()))
+
+
+@functools.lru_cache(maxsize=8)
+def _regions(root: str) -> dict[str, Region]:
+    """The regions file of one data folder, read once (deadline expansion asks for every date)."""
+    path = Path(root) / "calendars" / "regions.toml"
     table = read_toml(path)
     result = {}
     for code, entry in table.items():
