@@ -22,13 +22,12 @@ _READERS: dict[str, Callable[[Path], list[Block]]] = {
 }
 
 
-def read_document(path: Path) -> RoadmapDocument:
-    """Read a roadmap (.txt export or .docx) into its metadata, items and indicators.
+def read_blocks(path: Path) -> list[Block]:
+    """The paragraphs and table rows of a document in any format profplan reads, in document order.
 
-    Raises RoadmapError, with a Russian message naming the file, when the file
-    cannot be read, has an unsupported format, holds no table of activities,
-    or its table has no title or deadline column. A table cut off mid-row is
-    read as far as it goes and reported in ``warnings``.
+    Every reader yields the same blocks, so what gives rows meaning (roadmap
+    items here, vacation rows for `calendars`) is written once, over blocks.
+    Raises RoadmapError naming the file for an unsupported or unreadable file.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -41,7 +40,19 @@ def read_document(path: Path) -> RoadmapDocument:
         )
     if not path.is_file():
         raise RoadmapError(f"Не удалось прочитать файл «{path.name}»: файл не найден.")
-    content = read_tables(reader(path), path.name)
+    return reader(path)
+
+
+def read_document(path: Path) -> RoadmapDocument:
+    """Read a roadmap (any format of `read_blocks`) into its metadata, items and indicators.
+
+    Raises RoadmapError, with a Russian message naming the file, when the file
+    cannot be read, has an unsupported format, holds no table of activities,
+    or its table has no title or deadline column. A table cut off mid-row is
+    read as far as it goes and reported in ``warnings``.
+    """
+    path = Path(path)
+    content = read_tables(read_blocks(path), path.name)
     metadata = read_metadata(content.preamble)
     return RoadmapDocument(
         **vars(metadata),
