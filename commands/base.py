@@ -39,10 +39,15 @@ class Context:
 
     @property
     def engine(self) -> Engine:
+        """The existing database; a missing SQLite file is an error (commands that only read or change data)."""
+        return self.store(create=False)
+
+    def store(self, create: bool) -> Engine:
+        """The database, created when missing if `create` (commands that bring new data: import, load, demo)."""
         if self._engine is None:
             from store.db import open_store
 
-            self._engine = open_store(self.settings.database_url)
+            self._engine = open_store(self.settings.database_url, create=create)
         return self._engine
 
 

@@ -19,7 +19,7 @@ def db_upgrade(context: Context, as_json: bool) -> None:
     """Привести схему базы данных к последней версии (миграции Alembic)."""
     from store.db import resolve_url, upgrade
 
-    before, after = upgrade(context.engine)
+    before, after = upgrade(context.store(create=True))
     if as_json:
         print_json({"database": resolve_url(context.settings.database_url), "before": sorted(before), "after": sorted(after)})
         return

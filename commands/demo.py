@@ -39,7 +39,7 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     from tracking.status import mark_done
     from tracking.summary import render_summary, summary
 
-    engine = context.engine
+    engine = context.store(create=True)
     paths = sorted((data_dir() / "roadmaps").glob("*.txt"))
     out.print(f"[bold]1. Загрузка дорожных карт[/bold] ({len(paths)} документов) в {resolve_url(context.settings.database_url)}")
     reports = import_documents(engine, paths, on_stored=sync_roadmap)

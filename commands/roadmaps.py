@@ -36,7 +36,7 @@ def import_command(context: Context, paths: tuple[Path, ...], region: str | None
 
     bar, advance = progress_callback(len(paths), "Чтение документов")
     with bar or nullcontext():
-        reports = import_documents(context.engine, paths, region=region, year=year, progress=advance, on_stored=sync_roadmap)
+        reports = import_documents(context.store(create=True), paths, region=region, year=year, progress=advance, on_stored=sync_roadmap)
     if as_json:
         print_json([report.to_json() for report in reports])
         return

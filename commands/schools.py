@@ -30,7 +30,7 @@ def school_load(context: Context, path: Path, as_json: bool) -> None:
     """Загрузить или обновить школу из файла TOML."""
     from scheduler.service import load_school
 
-    result = load_school(context.engine, path)
+    result = load_school(context.store(create=True), path)
     if as_json:
         print_json(result.to_json())
         return

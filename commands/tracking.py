@@ -135,7 +135,7 @@ def contacts_load(context: Context, path: Path, as_json: bool) -> None:
     """Загрузить адреса из файла TOML (см. data/contacts.example.toml)."""
     from tracking.contacts import load_contacts
 
-    result = load_contacts(context.engine, path)
+    result = load_contacts(context.store(create=True), path)
     if as_json:
         print_json(result.to_json())
     else:

@@ -98,9 +98,28 @@ def upgrade(engine: Engine) -> tuple[frozenset[str], frozenset[str]]:
     return before, head_revisions()
 
 
-def open_store(db: str | os.PathLike[str] | None = None) -> Engine:
-    """Connect, check the server answers, and migrate the schema if it is behind."""
+def sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite URL; None for other servers and for in-memory SQLite."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def open_store(db: str | os.PathLike[str] | None = None, create: bool = True) -> Engine:
+    """Connect, check the server answers, and migrate the schema if it is behind.
+
+    With `create=False` a missing SQLite file is an error instead of a new
+    empty database: a report run against a mistyped path must say so, not
+    answer "nothing overdue".
+    """
     url = resolve_url(db)
+    missing = sqlite_file(url)
+    if not create and missing is not None and not missing.exists():
+        raise StoreError(
+            f"База данных {missing} не найдена. Сначала загрузите данные (profplan import …, profplan school load …, "
+            "profplan demo) или укажите другую базу: --db ПУТЬ."
+        )
     engine = create_store_engine(url)
     try:
         if current_revisions(engine) != head_revisions():

@@ -60,3 +60,11 @@ def test_an_unexpected_error_is_one_russian_line_and_a_log_file(monkeypatch: pyt
     logs = list(tmp_path.glob("profplan-crash-*.log"))
     assert len(logs) == 1 and str(logs[0]) in message
     assert "RuntimeError: boom" in logs[0].read_text(encoding="utf-8")
+
+
+def test_a_report_on_a_database_that_does_not_exist_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    result = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "--db", str(missing), "overdue"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "не найдена" in result.stderr and "Traceback" not in result.stderr
+    assert not missing.exists()

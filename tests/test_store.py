@@ -87,3 +87,13 @@ def test_settings_come_from_the_environment_and_db_option_wins() -> None:
     assert settings.with_database(None) == settings
     assert Settings.from_environment(settings.environment()) == settings
     assert resolve_url("other.db") == "sqlite:///other.db"
+
+
+def test_a_missing_sqlite_file_is_an_error_unless_the_command_creates_it(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    with pytest.raises(StoreError, match=r"База данных .*typo\.db не найдена"):
+        open_store(missing, create=False)
+    assert not missing.exists()
+    open_store(missing)
+    assert missing.exists()
+    assert open_store(missing, create=False) is not None
