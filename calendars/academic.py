@@ -196,6 +196,11 @@ class AcademicCalendar:
             raise CalendarError(f"Учебная неделя должна быть 5- или 6-дневной, указано: {week}.")
         return replace(self, closures=self.closures + tuple(closures), week=week or self.week)
 
+    def to_spec(self) -> CalendarSpec:
+        """The calendar's dates as a calendar file states them (terms and vacations found, groups as given)."""
+        return CalendarSpec(self.source, self.federal_default, self.week, self.term_system.key, None, None,
+                            self.terms, self.vacations, self.groups)
+
     def describe_origin(self) -> str:
         """Where the terms and vacations come from, in Russian."""
         if self.stored is not None:
