@@ -34,10 +34,11 @@ from calendars.academic import AcademicCalendar
 from calendars.calendar_format import CalendarSpec
 from calendars.deadlines.words import plural
 from calendars.groups import GradeGroup
-from calendars.school_periods import Term, Vacation, VacationKind, season_of
+from calendars.school_periods import Term, Vacation, VacationKind, numbered_name, season_of
 from calendars.school_year import SchoolYear
 
 ONE_DAY = timedelta(days=1)
+MAJORITY = 5
 GroupKey = tuple[frozenset[int], frozenset[str]] | None
 """The classes a row is about; None for the whole school."""
 
@@ -76,6 +77,11 @@ class _Side:
         if self.label is None:
             return 100
         return len(self.label.grades) + len(self.label.classes)
+
+    @property
+    def majority(self) -> bool:
+        """Speaks for most of the school's eleven grades, so its value may stand for the whole school."""
+        return self.weight > MAJORITY
 
 
 def build_reading(document: ReadDocument, current: AcademicCalendar, year: SchoolYear, system: str | None = None) -> Reading:
@@ -116,11 +122,14 @@ def build_reading(document: ReadDocument, current: AcademicCalendar, year: Schoo
             vacations += [replace(v, source=v.source or current.source) for v in kept]
             inherited += [f"{v.name} {_span(v)} ({v.source or current.source})" for v in kept]
     groups = [_group(side, common, chosen) for side in sides.values()]
-    mentioned = {side.label.key for side in sides.values() if side.label is not None}
-    for group in current.groups:
-        if (group.grades, group.classes) not in mentioned:
-            groups.append(replace(group, source=group.source or current.source))
-            inherited.append(f"группа «{group.label}» ({group.source or current.source})")
+    if not terms and chosen == current.term_system.key:
+        mentioned = {side.label.key for side in sides.values() if side.label is not None}
+        for group in current.groups:
+            if (group.grades, group.classes) not in mentioned:
+                kept_group = _without_clashes(replace(group, source=group.source or current.source), vacations)
+                if _changes_something(kept_group):
+                    groups.append(kept_group)
+                    inherited.append(f"группа «{group.label}» ({group.source or current.source})")
     spec = CalendarSpec(
         source=order_title(document),
         federal_default=False,
@@ -133,7 +142,7 @@ def build_reading(document: ReadDocument, current: AcademicCalendar, year: Schoo
         groups=tuple(group for group in groups if _changes_something(group)),
     )
     skipped = [entry for entry in document.entries if entry.kind is EntryKind.SKIPPED]
-    return Reading(spec, inherited, notes, list(_term_warnings(entries)), skipped)
+    return Reading(spec, inherited, notes, [], skipped)
 
 
 def order_title(document: ReadDocument) -> str:
@@ -180,7 +189,12 @@ def _sides(entries: Sequence[Entry], year: SchoolYear) -> dict[GroupKey, _Side]:
         else:
             side.last_day = start
     for side in sides.values():
+        _check_overlaps([v for kind_vacations in side.vacations.values() for v in kind_vacations])
         side.terms.sort(key=lambda term: term.start)
+        for kind, vacations in side.vacations.items():
+            vacations.sort(key=lambda vacation: vacation.start)
+            if kind is not VacationKind.EXTRA:
+                vacations[:] = [replace(v, name=numbered_name(kind, n)) for n, v in enumerate(vacations, start=1)]
     return sides
 
 
@@ -189,6 +203,15 @@ def _vacation_name(entry: Entry, kind: VacationKind) -> str:
     if kind is VacationKind.EXTRA and entry.label is not None:
         return f"{kind.label} для {entry.label.genitive}"
     return kind.label
+
+
+def _check_overlaps(vacations: Sequence[Vacation]) -> None:
+    """Two vacations of the same classes may not overlap; the error names both rows."""
+    ordered = sorted(vacations, key=lambda vacation: vacation.start)
+    for earlier, later in pairwise(ordered):
+        if later.start <= earlier.end:
+            raise CalendarImportError(f"{later.source}: «{later.name}» {_span(later)} пересекается с «{earlier.name}» "
+                                      f"{_span(earlier)} ({earlier.source}).")
 
 
 def _check_span(entry: Entry, start: date, end: date, year: SchoolYear) -> None:
@@ -212,21 +235,22 @@ def _check_days(entry: Entry, start: date, end: date) -> None:
 
 
 def _take_majority(common: _Side, sides: dict[GroupKey, _Side]) -> None:
-    """Where no row speaks for the whole school, the value most grades share becomes the school's."""
-    kinds = {kind for side in sides.values() for kind in side.vacations if kind is not VacationKind.EXTRA}
+    """Where no row speaks for the whole school, the value of the group of most grades (more than
+    five of eleven) becomes the school's: «Осенние 2–8 классы» when every row names its classes.
+    A smaller group's value (the exam grades' last day) stays the group's own."""
+    large = [side for side in sides.values() if side.majority]
+    kinds = {kind for side in large for kind in side.vacations if kind is not VacationKind.EXTRA}
     for kind in kinds - set(common.vacations):
-        best = max((side for side in sides.values() if kind in side.vacations), key=lambda side: side.weight)
+        best = max((side for side in large if kind in side.vacations), key=lambda side: side.weight)
         common.vacations[kind] = list(best.vacations[kind])
-    if not common.terms:
-        with_terms = [side for side in sides.values() if side.terms]
-        if with_terms:
-            best = max(with_terms, key=lambda side: side.weight)
-            common.terms, common.system = list(best.terms), best.system
+    with_terms = [side for side in large if side.terms]
+    if not common.terms and with_terms:
+        best = max(with_terms, key=lambda side: side.weight)
+        common.terms, common.system = list(best.terms), best.system
     for attribute in ("first_day", "last_day", "summer_start"):
-        if getattr(common, attribute) is None:
-            given = [side for side in sides.values() if getattr(side, attribute) is not None]
-            if given:
-                setattr(common, attribute, getattr(max(given, key=lambda side: side.weight), attribute))
+        given = [side for side in large if getattr(side, attribute) is not None]
+        if getattr(common, attribute) is None and given:
+            setattr(common, attribute, getattr(max(given, key=lambda side: side.weight), attribute))
 
 
 def _group(side: _Side, common: _Side, system: str) -> GradeGroup:
@@ -250,6 +274,11 @@ def _group(side: _Side, common: _Side, system: str) -> GradeGroup:
         last_day=side.end if side.end != common.end else None,
         source=f"строки документа «{side.label.text}»",
     )
+
+
+def _without_clashes(group: GradeGroup, vacations: Sequence[Vacation]) -> GradeGroup:
+    """An inherited group without its vacations that the document's own vacations now overlap."""
+    return replace(group, vacations=tuple(v for v in group.vacations if not any(v.overlaps(other) for other in vacations)))
 
 
 def _changes_something(group: GradeGroup) -> bool:
@@ -281,17 +310,6 @@ def _check_terms(terms: Sequence[Term], common: _Side) -> None:
         if later.start <= earlier.end:
             raise CalendarImportError(f"{later.source}: «{later.name}» начинается {later.start:%d.%m.%Y}, "
                                       f"раньше окончания «{earlier.name}» {earlier.end:%d.%m.%Y}.")
-
-
-def _term_warnings(entries: Sequence[Entry]) -> Iterable[str]:
-    """Week counts far from the term's length: a typed date is the likelier mistake, shown for a person to check."""
-    for entry in entries:
-        if entry.kind is not EntryKind.TERM or entry.span is None or entry.span.end is None or entry.counts.weeks is None:
-            continue
-        calendar_weeks = ((entry.span.end - entry.span.start).days + 1) / 7
-        if abs(calendar_weeks - entry.counts.weeks) > 1.5:
-            yield (f"{entry.where}: «{entry.name}» — указано {entry.counts.weeks} нед., а с {entry.span.start:%d.%m.%Y} "
-                   f"по {entry.span.end:%d.%m.%Y} около {calendar_weeks:.0f} нед.")
 
 
 def _span(period: Vacation | Term) -> str:

@@ -9,7 +9,8 @@ without one, and a paragraph, are read as one text. Each row becomes one
 `Entry` — or several, when a cell holds one part per class group («1–8, 10
 классы — 26 мая; 9, 11 классы — 19 мая»). A row is told by its words:
 
-- a vacation: «каникулы» or a season («Осенние», «Дополнительные»);
+- a vacation: «каникулы» or a season («Осенние», «Дополнительные»); one that
+  names no season is of the season its dates fall in;
 - a term: a term noun with its number («II четверть», «1 триместр»,
   «2 полугодие», «3 модуль»);
 - the year's first or last day: «начало / окончание учебного года»,
@@ -147,26 +148,26 @@ def read_document(path: Path, school_year: SchoolYear) -> ReadDocument:
     header: tuple[Column, ...] | None = None
     heading: GroupLabel | None = None
     context_vacations = False
+    place = _Places(path)
     for block in blocks:
         if isinstance(block, SourceParagraph):
             if not block.text:
                 continue
-            found = _paragraph(path, block, school_year, heading)
+            found = _paragraph(place.of(block), block.text, school_year, heading)
             if found is None:
-                new_heading = _heading(block.text)
-                header = header if new_heading is not None else None
-                heading = new_heading or heading
+                heading = _heading(block.text)
+                header = header if heading is not None else None
                 context_vacations = bool(_VACATION_WORD.search(_fold(block.text)))
                 if not entries:
                     preamble.append(block.text)
             entries.extend(found or [])
             continue
+        where = place.of(block)
         cells = tuple(" ".join(cell).strip() for cell in block.cells)
         columns = _header(cells)
         if columns is not None:
             header, heading = columns, None
             continue
-        where = f"{path.name}, строка {block.line}"
         texts = [cell for cell in block.cells if any(line.strip() for line in cell)]
         if len(texts) == 1 and read_span(" ".join(texts[0]), school_year, where) is None and _heading(" ".join(texts[0])):
             heading = _heading(" ".join(texts[0]))
@@ -199,13 +200,31 @@ def _heading(text: str) -> GroupLabel | None:
     return found.label
 
 
-def _paragraph(path: Path, block: SourceParagraph, school_year: SchoolYear, heading: GroupLabel | None) -> list[Entry] | None:
+class _Places:
+    """How a row is named in messages: its line in a text export, its table and row (or paragraph) in a Word file."""
+
+    def __init__(self, path: Path) -> None:
+        self.name, self.text = path.name, path.suffix.lower() == ".txt"
+        self.table, self.last_row = 0, 0
+
+    def of(self, block: SourceParagraph | SourceRow) -> str:
+        if self.text:
+            return f"{self.name}, строка {block.line}"
+        if isinstance(block, SourceParagraph):
+            self.last_row = 0
+            return f"{self.name}, абзац {block.line}"
+        if block.line <= self.last_row or self.last_row == 0:
+            self.table += 1
+        self.last_row = block.line
+        return f"{self.name}, таблица {self.table}, строка {block.line}"
+
+
+def _paragraph(where: str, text: str, school_year: SchoolYear, heading: GroupLabel | None) -> list[Entry] | None:
     """A paragraph that names a vacation, term or year boundary with its dates; None for anything else."""
-    where = f"{path.name}, строка {block.line}"
-    kind = _classify(block.text)
+    kind = _classify(text)
     if kind is None or kind[0] is EntryKind.SKIPPED:
         return None
-    entries = _entries(block.text, "", where, school_year, heading)
+    entries = _entries(text, "", where, school_year, heading)
     return [entry for entry in entries if entry.span is not None] or None
 
 
@@ -213,16 +232,17 @@ def _row(block: SourceRow, header: tuple[Column, ...] | None, where: str, school
          heading: GroupLabel | None, context_vacations: bool) -> list[Entry]:
     """A table row: by its header's columns, else as one text (two one-date cells being its start and end)."""
     cells = ["\n".join(line.strip() for line in cell) for cell in block.cells]
-    default = _VACATION_BY_DATES if context_vacations else None
     if header is None:
         header = _start_end_columns(cells, school_year, where)
     if header is None:
-        return _entries(" ".join(cell for cell in cells if cell), "", where, school_year, heading, table_row=True, default=default)
+        return _entries(" ".join(cell for cell in cells if cell), "", where, school_year, heading, table_row=True)
     by_column: dict[Column, list[str]] = {}
     for column, text in zip(header, cells, strict=False):
         if text:
             by_column.setdefault(column, []).append(text)
     name = " ".join(by_column.get(Column.NAME, []))
+    # Under a heading about vacations, a row with no name of its own («1 | 25 октября – 2 ноября | 9 дней») is a vacation.
+    default = _vacation_by_dates if context_vacations and not name else None
     group_text = " ".join(by_column.get(Column.GROUP, []))
     in_column = find_label(group_text) if group_text else None
     label = in_column.label if in_column is not None else heading
@@ -326,29 +346,26 @@ def _entry(text: str, name: str, where: str, span: Span | None, counts: Counts, 
     own = find_label(text) or find_label(name)
     label = own.label if own is not None else label
     kind = _classify(name) or _classify(text) or (default(span) if default and span else None)
+    shown = _short(text if not name or name in text else f"{name} {text}".strip())
     if kind is None:
         if span is not None and table_row:
             raise CalendarImportError(
-                f"{where}: «{_short(text)}» — не названы ни каникулы, ни учебный период (четверть, триместр), "
+                f"{where}: «{shown}» — не названы ни каникулы, ни учебный период (четверть, триместр), "
                 "ни начало или окончание учебного года."
             )
         return None
     entry_kind, detail = kind
     entry = Entry(where, text, entry_kind, _short(name), span, counts, label)
     if entry_kind is EntryKind.SKIPPED:
-        return replace(entry, name=str(detail))
+        return replace(entry, name=str(detail), text=shown)
     if span is None:
         if not table_row:
             return None
         if entry_kind in (EntryKind.VACATION, EntryKind.TERM):
-            raise CalendarImportError(f"{where}: «{_short(text)}» — не указаны даты.")
+            raise CalendarImportError(f"{where}: «{shown}» — не указаны даты.")
         return replace(entry, kind=EntryKind.SKIPPED, name="дата не указана")
     if entry_kind is EntryKind.VACATION:
-        if not isinstance(detail, VacationKind):
-            raise CalendarImportError(
-                f"{where}: «{_short(text)}» — не понять, какие это каникулы (осенние, зимние, весенние, летние, дополнительные)."
-            )
-        return replace(entry, vacation_kind=detail)
+        return replace(entry, vacation_kind=detail if isinstance(detail, VacationKind) else _season_kind(span))
     if isinstance(detail, tuple):
         system, number = detail
         return replace(entry, term_system=system, term_number=number)
@@ -392,10 +409,15 @@ def _term_number(folded: str, system: TermSystem) -> int | None:
 Default = Callable[[Span], tuple[EntryKind, object]]
 
 
-def _VACATION_BY_DATES(span: Span) -> tuple[EntryKind, object]:
-    """In a table under a heading about vacations, an unnamed row is the vacation of its season (summer when it runs to August)."""
+def _season_kind(span: Span) -> VacationKind:
+    """A vacation that names no season («Каникулы», or an unnamed row under a heading about vacations)
+    is the vacation of the season it starts in (summer when it runs into July or August)."""
     summer = span.end is None or span.end.month in (7, 8)
-    return EntryKind.VACATION, VacationKind.SUMMER if summer else season_of(span.start)
+    return VacationKind.SUMMER if summer else season_of(span.start)
+
+
+def _vacation_by_dates(span: Span) -> tuple[EntryKind, object]:
+    return EntryKind.VACATION, _season_kind(span)
 
 
 def _number(texts: list[str] | None) -> int | None:

@@ -16,6 +16,7 @@ what the solver sees, with the school's own closures and week.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +42,9 @@ from scheduler.profile import parse_profile
 from scheduler.tables import School, Timetable
 from store.db import transaction
 from tracking.occurrences import SyncResult, sync_roadmap
+
+WEEKS_TOLERANCE = 1.5
+"""How far a stated week count may be from the school days counted (in weeks) before it is pointed out."""
 
 
 @dataclass
@@ -121,6 +125,7 @@ def preview_import(
     origin = StoredOrigin(path.name, content_hash, datetime.now(UTC), school)
     calendar = build_calendar(reg, school_year, reading.spec, path.name,
                               origin=CalendarOrigin.SCHOOL if school else CalendarOrigin.REGION, stored=origin)
+    reading.warnings = list(_count_warnings(calendar))
     preview = Preview(path, reg, school_year, school, content_hash, reading, current, calendar, differences(current, calendar),
                       unchanged=False)
     preview.unchanged = stored is not None and stored.content_hash == content_hash and stored.body == preview.body
@@ -193,6 +198,25 @@ def export_calendar(session: Session | None, region_code: str, year: SchoolYear 
         f"Выгружено командой profplan calendar export: {calendar.describe_origin()}.",
     ])
     return to_toml(body, header)
+
+
+def _count_warnings(calendar: AcademicCalendar) -> Iterator[str]:
+    """Terms whose stated school days or weeks differ from what the calendar counts: shown for a person to check.
+
+    Not an error: a school may count a shortened day or a 6-day week its
+    own way; a typed date is the likelier mistake and this points to it.
+    """
+    schedules = [(None, None, "")] + [(min(g.grades) if g.grades else None, min(g.classes) if g.classes else None,
+                                       f" (группа «{g.label}»)") for g in calendar.groups if g.terms or g.term_system]
+    for grade, name, whose in schedules:
+        for term in calendar.schedule(grade, name).terms:
+            days = len(calendar.school_days(term.start, term.end, grade, name))
+            if term.stated_days is not None and term.stated_days != days:
+                yield (f"{term.source}: «{term.name}»{whose} — указано учебных дней: {term.stated_days}, "
+                       f"а по календарю ({calendar.week}-дневная неделя, праздники) — {days}.")
+            if term.weeks is not None and abs(days / calendar.week - term.weeks) > WEEKS_TOLERANCE:
+                yield (f"{term.source}: «{term.name}»{whose} — указано учебных недель: {term.weeks}, "
+                       f"а учебных дней по календарю {days} (около {days / calendar.week:.0f} нед.).")
 
 
 def _school(session: Session, school_id: str, reg: Region) -> School:

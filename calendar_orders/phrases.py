@@ -95,6 +95,8 @@ def read_span(text: str, school_year: SchoolYear, where: str) -> Span | None:
     spec = parse_deadline(text, school_year)
     windows = [window for window in spec.windows if window.start is not None]
     if not windows:
+        if spec.review_reason and spec.review_reason.startswith("«"):
+            raise CalendarImportError(f"{where}: не прочитаны даты — {spec.review_reason}.")
         return None
     if len(windows) > 1:
         shown = "; ".join(_shown(w.start, w.end) for w in windows if w.start)

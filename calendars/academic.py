@@ -275,7 +275,9 @@ def fold_groups(calendar: AcademicCalendar, groups: Sequence[GradeGroup]) -> Sch
         first, last = group.first_day or first, group.last_day or last
         if group.terms:
             terms, derive = group.terms, False
-    vacations = _summer_after(tuple(sorted(vacations, key=lambda v: v.start)), last)
+    vacations = tuple(sorted(vacations, key=lambda v: v.start))
+    if not any(v.kind is VacationKind.SUMMER for group in groups for v in group.vacations):
+        vacations = _summer_after(vacations, last)
     if derive and system.derivable:
         source = f"{DERIVED_TERMS} группы «{groups[-1].label}»"
         terms = derive_terms(system, first, last, vacations, f"группа «{groups[-1].label}»", source)
@@ -315,8 +317,17 @@ def load_calendar(
     if record is not None:
         calendar = _stored(reg, school_year, json.dumps(record.body, sort_keys=True, ensure_ascii=False), record.origin)
     else:
-        calendar = _bundled(reg, school_year, str(data_dir()))
+        root = data_dir()
+        calendar = _bundled(reg, school_year, str(root), _stamp(root / "calendars" / reg.code / f"{school_year}.toml"))
     return calendar.with_overrides(week=week) if week else calendar
+
+
+def _stamp(path: Path) -> int | None:
+    """When the region's file for the year last changed (None without one): an edited file is read again."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -414,7 +425,7 @@ def validate(calendar: AcademicCalendar, where: str) -> None:
         if not schedule.terms:
             raise CalendarError(f"{where}: {prefix}: у группы не остаётся учебных дней.")
         own = {id(vacation) for vacation in group.vacations}
-        labelled = [(f"{prefix}.vacations[{group.vacations.index(v)}]" if id(v) in own else _label_of(calendar, v), v)
+        labelled = [(f"{prefix}.vacations[{group.vacations.index(v)}]" if id(v) in own else f"{prefix}: {_label_of(calendar, v)}", v)
                     for v in schedule.vacations]
         terms = [(f"{prefix}.terms[{i}]" if group.terms else f"{prefix}: «{t.name}»", t) for i, t in enumerate(schedule.terms)]
         _check_periods(where, calendar.year, schedule.term_system, terms, labelled)
@@ -432,7 +443,7 @@ def _check_periods(
     where: str, year: SchoolYear, system: TermSystem, terms: Sequence[tuple[str, Period]], vacations: Sequence[tuple[str, Vacation]],
 ) -> None:
     for label, period in (*terms, *vacations):
-        named = f"{where}: {label} «{period.name}»" if not label.endswith("»") else f"{where}: {label}"
+        named = f"{where}: {label} {_named(period)}" if not label.endswith("»") else f"{where}: {label}{_from(period)}"
         if period.end < period.start:
             raise CalendarError(f"{named}: конец {period.end:%d.%m.%Y} раньше начала {period.start:%d.%m.%Y}.")
         if period.start < year.start or period.end > year.end:
@@ -442,16 +453,26 @@ def _check_periods(
             )
     for (_, earlier), (label, later) in pairwise(terms):
         if later.start <= earlier.end:
-            raise CalendarError(f"{where}: {label} «{later.name}» пересекается с «{earlier.name}» или идёт не по порядку.")
+            raise CalendarError(f"{where}: {label} {_named(later)} пересекается с {_named(earlier)} или идёт не по порядку.")
     ordered = sorted(vacations, key=lambda pair: pair[1].start)
     for (_, earlier), (label, later) in pairwise(ordered):
         if later.start <= earlier.end:
-            raise CalendarError(f"{where}: {label} «{later.name}» пересекается с «{earlier.name}».")
+            raise CalendarError(f"{where}: {label} {_named(later)} пересекается с {_named(earlier)}.")
     for label, vacation in vacations:
         if vacation.kind in system.split_at or vacation.kind is VacationKind.SUMMER:
             term = next((term for _, term in terms if term.overlaps(vacation)), None)
             if term is not None:
-                raise CalendarError(f"{where}: {label} «{vacation.name}» пересекается с периодом «{term.name}».")
+                raise CalendarError(f"{where}: {label} {_named(vacation)} пересекается с периодом {_named(term)}.")
+
+
+def _named(period: Period) -> str:
+    """«Осенние каникулы», with the row it was read from when it came from a document."""
+    return f"«{period.name}»{_from(period)}"
+
+
+def _from(period: Period) -> str:
+    source = getattr(period, "source", "")
+    return f" ({source})" if source and "строка" in source else ""
 
 
 def _check_bounds(where: str, terms: Sequence[Term], spec: CalendarSpec) -> None:
@@ -485,7 +506,8 @@ def _with_holidays(calendar: AcademicCalendar) -> AcademicCalendar:
 
 
 @functools.lru_cache(maxsize=64)
-def _bundled(reg: Region, school_year: SchoolYear, root: str) -> AcademicCalendar:
+def _bundled(reg: Region, school_year: SchoolYear, root: str, stamp: int | None) -> AcademicCalendar:
+    """The bundled calendar, read once per version of its file (`stamp`)."""
     path = Path(root) / "calendars" / reg.code / f"{school_year}.toml"
     if path.exists():
         spec = read_spec(read_toml(path), path, reg.terms)

@@ -27,7 +27,9 @@ def derive_terms(
 ) -> tuple[Term, ...]:
     """The terms between `first_day` and `last_day` cut by the system's vacations, named by the system.
 
-    A gap holding no school weekday (a weekend between two breaks) is no term.
+    A term starts on a weekday (as the federal rules have it: a break ending
+    on a Friday is followed by the Monday); a gap holding no weekday (a
+    weekend between two breaks) is no term.
     Raises CalendarError naming `where` when the system cannot be derived or
     the vacations give another number of terms than it has.
     """
@@ -43,7 +45,7 @@ def derive_terms(
     for vacation in cuts:
         if vacation.start > start:
             spans.append((start, vacation.start - ONE_DAY))
-        start = max(start, vacation.end + ONE_DAY)
+        start = max(start, first_weekday(vacation.end + ONE_DAY))
     if start <= last_day:
         spans.append((start, last_day))
     spans = [(a, b) for a, b in spans if _has_weekday(a, b)]

@@ -4,8 +4,8 @@ Moscow schools (and others) may run modules instead of quarters: five weeks
 of lessons, one week of vacation (Saturday to the Sunday a week later, nine
 days), again and again. A calendar gives the rule (`[modular] study_weeks =
 5`) and the vacations that are fixed whatever the rule (the New Year break);
-a module that would run into a fixed vacation stops before it and the next
-one starts after it, so the planned break is not taken twice. Generated
+a module that would run into a fixed vacation (or whose break would) runs up
+to it instead, and the next one starts after it, so no break is taken twice. Generated
 breaks are named by the season they start in («Осенние каникулы», and
 «Осенние каникулы (вторые)» for the next autumn one), which is how deadline
 phrases find them.
@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from calendars.derive import ONE_DAY, first_weekday
-from calendars.school_periods import Term, Vacation, season_of
+from calendars.school_periods import Term, Vacation, numbered_name, season_of
 from calendars.term_systems import TermSystem
 
 FRIDAY = 4
-_ORDINALS = ("", "вторые", "третьи", "четвёртые", "пятые")
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ class ModularRule:
             upcoming = next((v for v in fixed if v.end >= start), None)
             if upcoming is not None and upcoming.start <= break_end:
                 if upcoming.start > start:
-                    spans.append((start, min(friday, upcoming.start - ONE_DAY, last_day)))
+                    spans.append((start, min(upcoming.start - ONE_DAY, last_day)))
                 start = first_weekday(upcoming.end + ONE_DAY)
                 continue
             spans.append((start, min(friday, last_day)))
@@ -69,7 +68,5 @@ def _named_breaks(breaks: Sequence[tuple[date, date]], fixed: Sequence[Vacation]
         kind = given.kind if given is not None else season_of(start)
         seen[kind] += 1
         if given is None:
-            ordinal = _ORDINALS[min(seen[kind], len(_ORDINALS)) - 1]
-            name = f"{kind.label} ({ordinal})" if ordinal else kind.label
-            named.append(Vacation(name, start, end, kind=kind, source=source))
+            named.append(Vacation(numbered_name(kind, seen[kind]), start, end, kind=kind, source=source))
     return tuple(named)

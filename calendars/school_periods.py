@@ -61,6 +61,15 @@ _SEASON_OF_MONTH = {
 }  # fmt: skip
 
 
+_ORDINALS = ("", "вторые", "третьи", "четвёртые", "пятые")
+
+
+def numbered_name(kind: VacationKind, number: int) -> str:
+    """«Осенние каникулы» for a season's first vacation, «Осенние каникулы (вторые)» for the next (modular and trimester years)."""
+    ordinal = _ORDINALS[min(number, len(_ORDINALS)) - 1]
+    return f"{kind.label} ({ordinal})" if ordinal else kind.label
+
+
 def kind_of(name: str) -> VacationKind | None:
     """The kind a vacation's name says («Осенние», «дополнительные для 1-х классов»), None when it names none."""
     folded = name.lower().replace("ё", "е")
