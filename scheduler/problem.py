@@ -374,7 +374,7 @@ class _Builder:
             self._weekly_course(cls, activity, windows, item, staff)
             return
         if activity.repeat == "term":
-            terms = self.calendar.schedule(cls.grade, cls.name).terms
+            terms = self.calendar.terms
             for number, term in enumerate(terms, start=1):
                 inside = [Period(term.name, max(term.start, w.start), min(term.end, w.end)) for w in windows if w.overlaps(term)]
                 title = (activity.first_title if number == 1 else activity.last_title if number == len(terms) else {}).get(cls.level)
@@ -524,12 +524,11 @@ class _Builder:
         result: dict[str, dict[int, int]] = {}
         for cls in self.classes:
             weights: dict[int, int] = defaultdict(int)
-            schedule = self.calendar.schedule(cls.grade, cls.name)
-            for term in schedule.terms:
+            for term in self.calendar.terms:
                 term_days = [day for day in sorted(self.class_days[cls.name]) if self.days[day] in term]
                 if term_days:
                     weights[self.week_of[term_days[-1]]] += soft.quarter_end
-            last = schedule.last_day
+            last = self.calendar.schedule(cls.grade, cls.name).last_day
             if last < self.calendar.last_day:
                 first = last - timedelta(weeks=soft.exam_weeks)
                 exam_weeks = {self.week_of[day] for day in self.class_days[cls.name] if first < self.days[day] <= last}
