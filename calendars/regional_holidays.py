@@ -82,22 +82,17 @@ def _rules(root: str, region_code: str) -> tuple[_Rule, ...]:
     reader = FieldReader(path, CalendarError)
     law = reader.text(reader.table(table, "holidays"), "source", "holidays")
     rules = []
-    for index, entry in enumerate(reader.tables(table, "yearly", default=[])):
-        where = f"yearly[{index}]"
-        rules.append(_Rule(
-            reader.text(entry, "name", where),
-            reader.text(entry, "source", where, default=law),
-            month_day=reader.month_day(reader.value(entry, "date", where), f"{where}.date"),
-            moves_from_weekend=reader.flag(entry, "moves_from_weekend", where, default=False),
-        ))
-    for index, entry in enumerate(reader.tables(table, "dated", default=[])):
-        where = f"dated[{index}]"
-        rules.append(_Rule(
-            reader.text(entry, "name", where),
-            reader.text(entry, "source", where, default=law),
-            day=reader.day(reader.value(entry, "date", where), f"{where}.date"),
-            moves_from_weekend=reader.flag(entry, "moves_from_weekend", where, default=False),
-        ))
+    for key in ("yearly", "dated"):
+        for index, entry in enumerate(reader.tables(table, key, default=[])):
+            where = f"{key}[{index}]"
+            value = reader.value(entry, "date", where)
+            rules.append(_Rule(
+                reader.text(entry, "name", where),
+                reader.text(entry, "source", where, default=law),
+                month_day=reader.month_day(value, f"{where}.date") if key == "yearly" else None,
+                day=reader.day(value, f"{where}.date") if key == "dated" else None,
+                moves_from_weekend=reader.flag(entry, "moves_from_weekend", where, default=False),
+            ))
     return tuple(rules)
 
 

@@ -53,14 +53,16 @@ def calendar_command(
     """Учебный календарь: четверти, каникулы, праздники, учебные дни — и откуда взята каждая дата."""
     if click_context.invoked_subcommand is not None:
         return
-    if not region or not year:
-        raise click.UsageError("Укажите --region и --year (например: profplan calendar --region RU-LEN --year 2026-2027).")
+    for name, value in (("region", region), ("year", year)):
+        if not value:  # required here, not for the subcommands, which have their own
+            param = next(p for p in click_context.command.params if p.name == name)
+            raise click.MissingParameter(ctx=click_context, param=param)
     from calendar_orders.importer import applicable_calendar
     from calendars.school_year import SchoolYear
     from store.db import transaction
 
     school_year = SchoolYear.parse(year)
-    engine = _existing_store(context, required=school is not None)
+    engine = existing_store(context, required=school is not None)
     if engine is None:
         calendar = applicable_calendar(None, region, school_year, week=int(week) if week else None)
     else:
@@ -116,7 +118,7 @@ def export_command(context: Context, region: str, year: str, school: str | None,
     from calendar_orders.importer import export_calendar
     from store.db import transaction
 
-    engine = _existing_store(context, required=school is not None)
+    engine = existing_store(context, required=school is not None)
     if engine is None:
         text = export_calendar(None, region, year)
     else:
@@ -258,7 +260,7 @@ def _has_store(context: Context) -> bool:
     return path is None or path.exists()
 
 
-def _existing_store(context: Context, required: bool) -> Engine | None:
+def existing_store(context: Context, required: bool = False) -> Engine | None:
     """The database when there is one (imported calendars apply), else None (the bundled calendars); a school needs it."""
     if required or _has_store(context):
         return context.engine
