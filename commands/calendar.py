@@ -53,10 +53,9 @@ def calendar_command(
     """Учебный календарь: четверти, каникулы, праздники, учебные дни — и откуда взята каждая дата."""
     if click_context.invoked_subcommand is not None:
         return
-    for name, value in (("region", region), ("year", year)):
-        if not value:  # required here, not for the subcommands, which have their own
-            param = next(p for p in click_context.command.params if p.name == name)
-            raise click.MissingParameter(ctx=click_context, param=param)
+    if not region or not year:  # required here, not for the subcommands, which have their own
+        name = "region" if not region else "year"
+        raise click.MissingParameter(ctx=click_context, param=next(p for p in click_context.command.params if p.name == name))
     from calendar_orders.importer import applicable_calendar
     from calendars.school_year import SchoolYear
     from store.db import transaction
