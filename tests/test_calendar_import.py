@@ -399,3 +399,36 @@ def test_deadline_occurrences_follow_an_imported_order(tmp_path: Path, db_url: s
     # A roadmap imported after the order expands on it too, and removing the order brings the bundled dates back.
     CliRunner().invoke(cli.cli, ["--db", db_url, "calendar", "remove", "--region", "RU-LEN", "--year", YEAR])
     assert dues() == bundled
+
+
+def test_the_calendar_of_one_school_shows_its_own_dates_closures_and_week(tmp_path: Path, engine: Engine) -> None:
+    load_school(engine, write_profile(tmp_path, id="kug-school", region="RU-KGD", year=YEAR, week=6,
+                                      closed=[["2026-12-01", "2026-12-04"]]))
+    db = ["--db", str(engine.url.database)]
+    imported = CliRunner().invoke(cli.cli, [*db, "calendar", "import", str(write_docx(tmp_path / "kug.docx", SCHOOL_KUG)),
+                                            "--region", "RU-KGD", "--year", YEAR, "--school", "kug-school", "--yes", "--json"])
+    assert imported.exit_code == 0, imported.output
+    report = json.loads(imported.output)
+    assert report["stored"]["created"] is True and report["school"] == "kug-school" and report["sha256"]
+    assert {"scope": "вся школа", "what": "Осенние каникулы", "before": "31.10.2026–08.11.2026",
+            "after": "24.10.2026–01.11.2026"} in report["differences"]
+    shown = CliRunner().invoke(cli.cli, [*db, "calendar", "--region", "RU-KGD", "--year", YEAR, "--school", "kug-school",
+                                         "--grade", "10", "--json"])
+    data = json.loads(shown.output)
+    assert data["origin"] == "school" and data["week"] == 6 and data["groups_applied"] == ["10, 11 классы"]
+    assert [t["name"] for t in data["terms"]] == ["1 полугодие", "2 полугодие"]
+    assert data["closures"] == [{"name": "Закрытие школы", "start": "2026-12-01", "end": "2026-12-04"}]
+    assert data["terms"][0]["source"] == "kug.docx, таблица 2, строка 1"
+    region = CliRunner().invoke(cli.cli, [*db, "calendar", "--region", "RU-KGD", "--year", YEAR, "--json"])
+    assert json.loads(region.output)["origin"] == "data"
+    missing = CliRunner().invoke(cli.cli, [*db, "calendar", "--region", "RU-KGD", "--year", YEAR, "--school", "nowhere"])
+    assert missing.exit_code == 1 and "Школа «nowhere» не загружена" in str(missing.exception)
+
+
+def test_the_deadline_command_expands_on_the_stored_region_calendar(tmp_path: Path, engine: Engine) -> None:
+    args = ["--db", str(engine.url.database), "deadline", "не реже 1 раза в четверть", "--year", YEAR, "--region", "RU-LEN", "--json"]
+    before = json.loads(CliRunner().invoke(cli.cli, args).output)
+    store_import(engine, preview_import(engine, write_text(tmp_path / "order.txt", REGION_ORDER), "RU-LEN", YEAR))
+    after = json.loads(CliRunner().invoke(cli.cli, args).output)
+    assert [o["due"] for o in before["occurrences"]] == [t.end.isoformat() for t in load_calendar("RU-LEN", YEAR).terms]
+    assert [o["due"] for o in after["occurrences"]] == [end.isoformat() for _, end in REGION_TERMS]
