@@ -138,6 +138,7 @@ _SKIP = (
 )
 _VACATION_WORD = re.compile(r"каникул")
 _PARTS = re.compile(r";|\n")
+_ACT = re.compile(r"№|\b(?:приказ|распоряжени|постановлени|решени|указ)\w*\s+(?:от|№)")
 
 
 def read_document(path: Path, school_year: SchoolYear) -> ReadDocument:
@@ -168,9 +169,10 @@ def read_document(path: Path, school_year: SchoolYear) -> ReadDocument:
         if columns is not None:
             header, heading = columns, None
             continue
-        texts = [cell for cell in block.cells if any(line.strip() for line in cell)]
-        if len(texts) == 1 and read_span(" ".join(texts[0]), school_year, where) is None and _heading(" ".join(texts[0])):
-            heading = _heading(" ".join(texts[0]))
+        texts = [" ".join(cell) for cell in block.cells if any(line.strip() for line in cell)]
+        row_heading = _heading(texts[0]) if len(texts) == 1 and read_span(texts[0], school_year, where) is None else None
+        if row_heading is not None:
+            heading = row_heading
             continue
         entries.extend(_row(block, header, where, school_year, heading, context_vacations))
     return ReadDocument(path, tuple(entries), tuple(preamble))
@@ -220,12 +222,17 @@ class _Places:
 
 
 def _paragraph(where: str, text: str, school_year: SchoolYear, heading: GroupLabel | None) -> list[Entry] | None:
-    """A paragraph that names a vacation, term or year boundary with its dates; None for anything else."""
+    """A paragraph that names a vacation, term or year boundary with its dates; None for anything else.
+
+    The order's own dateline and title («Приказ от 15.08.2026 № 1234 «О сроках каникул…»») name
+    vacations and a date too: a paragraph citing an act, or dated outside the school year, is preamble.
+    """
     kind = _classify(text)
-    if kind is None or kind[0] is EntryKind.SKIPPED:
+    if kind is None or kind[0] is EntryKind.SKIPPED or _ACT.search(_fold(text)):
         return None
     entries = _entries(text, "", where, school_year, heading)
-    return [entry for entry in entries if entry.span is not None] or None
+    inside = [entry for entry in entries if entry.span is not None and school_year.start <= entry.span.start <= school_year.end]
+    return inside or None
 
 
 def _row(block: SourceRow, header: tuple[Column, ...] | None, where: str, school_year: SchoolYear,

@@ -229,7 +229,7 @@ class AcademicCalendar:
             "grade": grade,
             "class": class_name,
             "groups_applied": list(schedule.groups),
-            "term_system": self.term_system.key if not schedule.groups else schedule.term_system.key,
+            "term_system": schedule.term_system.key,
             "first_day": schedule.first_day.isoformat(),
             "last_day": schedule.last_day.isoformat(),
             "terms": [
