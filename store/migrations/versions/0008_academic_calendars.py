@@ -6,8 +6,8 @@ Create Date: 2026-11-24 10:00:00.000000
 """
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 revision = '0008'
 down_revision = '0004'
@@ -18,13 +18,13 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('academic_calendar',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('school_year', sqlmodel.sql.sqltypes.AutoString(length=9), nullable=False),
-    sa.Column('school_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('source_name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-    sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('region', AutoString(length=16), nullable=False),
+    sa.Column('school_year', AutoString(length=9), nullable=False),
+    sa.Column('school_id', AutoString(length=64), nullable=True),
+    sa.Column('source_name', AutoString(length=255), nullable=False),
+    sa.Column('content_hash', AutoString(length=64), nullable=False),
     sa.Column('body', sa.JSON(), nullable=False),
-    sa.Column('imported_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('imported_at', UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('academic_calendar', schema=None) as batch_op:
