@@ -11,6 +11,7 @@ import click
 from commands.base import Context, json_option, out, pass_context, print_json, progress_callback, ru_date, table
 
 if TYPE_CHECKING:
+    from calendars.deadlines import DeadlineSpec, SchoolCalendar
     from roadmaps.importer import DocumentReport
 
 KIND_NAMES = {
@@ -65,15 +66,23 @@ def print_import_report(report: DocumentReport) -> None:
 @click.option("--year", help="Учебный год, к которому относятся месяцы без года, например 2023-2024.")
 @click.option("--region", help="Регион: по его учебному календарю считаются четверти, а каникулы и праздники пропускаются.")
 @json_option
-def deadline_command(text: str, year: str | None, region: str | None, as_json: bool) -> None:
-    """Показать, как понят срок из дорожной карты."""
+@pass_context
+def deadline_command(context: Context, text: str, year: str | None, region: str | None, as_json: bool) -> None:
+    """Показать, как понят срок из дорожной карты (по календарю региона, загруженному в базу, если он есть)."""
     from calendars.academic import region_calendars
     from calendars.deadlines import parse_deadline
     from calendars.school_year import SchoolYear
+    from commands.calendar import existing_store
+    from store.db import transaction
 
     school_year = SchoolYear.parse(year) if year else None
-    calendar = region_calendars(region) if region else None
-    spec = parse_deadline(text, school_year)
+    engine = existing_store(context) if region else None
+    with transaction(engine) if engine is not None else nullcontext() as session:
+        calendar = region_calendars(region, session) if region else None
+        _print_deadline(parse_deadline(text, school_year), calendar, as_json)
+
+
+def _print_deadline(spec: DeadlineSpec, calendar: SchoolCalendar | None, as_json: bool) -> None:
     if as_json:
         print_json(spec.to_json(calendar))
         return

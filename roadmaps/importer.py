@@ -155,7 +155,7 @@ def _store(
         rows=len(document.items),
         warnings=list(document.warnings),
     )
-    calendar = region_calendars(region) if region else None
+    calendar = region_calendars(region, session) if region else None
     rows = [_item_fields(raw, school_year, calendar) for raw in document.items]
     report.needs_review = [
         ReviewRow(row["ordinal"], row["number"], row["deadline_text"], row["review_reason"])

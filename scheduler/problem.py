@@ -32,6 +32,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from functools import cached_property
 
+from sqlmodel import Session
+
 from calendars.academic import AcademicCalendar, Period, load_calendar
 from scheduler.errors import SchedulingError
 from scheduler.norms import Activity, Norms
@@ -220,9 +222,13 @@ def build_problem(
     closures: Sequence[Period] = (),
     as_of: date | None = None,
     previous: Iterable[Placed] = (),
+    session: Session | None = None,
 ) -> Problem:
-    """The instance for a school over a span; with `previous` and `as_of`, a re-plan's instance."""
-    calendar = load_calendar(profile.region, profile.year, profile.week).with_overrides(
+    """The instance for a school over a span; with `previous` and `as_of`, a re-plan's instance.
+
+    With a session, the school's (or its region's) calendar imported into the database applies.
+    """
+    calendar = load_calendar(profile.region, profile.year, profile.week, school=profile.id, session=session).with_overrides(
         closures=(*profile.closed, *closures)
     )
     start = max(span[0] or calendar.first_day, calendar.first_day)
@@ -245,7 +251,7 @@ class _Builder:
     ) -> None:
         self.profile, self.norms, self.calendar, self.span, self.as_of, self.items = profile, norms, calendar, span, as_of, items
         self.classes = [cls for cls in profile.classes if cls.grade in norms.grades]
-        class_days = {cls.name: calendar.school_days(span.start, span.end, cls.grade) for cls in self.classes}
+        class_days = {cls.name: calendar.school_days(span.start, span.end, cls.grade, cls.name) for cls in self.classes}
         self.days = tuple(sorted({day for days in class_days.values() for day in days}))
         self.index = {day: index for index, day in enumerate(self.days)}
         monday = span.start - timedelta(days=span.start.weekday())
@@ -321,7 +327,7 @@ class _Builder:
         for placed in previous:
             if placed.class_name not in grades or (placed.series and placed.kind == "session"):
                 continue
-            open_day = self.calendar.is_school_day(placed.day, grades[placed.class_name])
+            open_day = self.calendar.is_school_day(placed.day, grades[placed.class_name], placed.class_name)
             if self.as_of and placed.day < self.as_of and open_day:
                 kept.append(placed)
             else:
@@ -338,7 +344,7 @@ class _Builder:
 
     def _share(self, cls: SchoolClass, periods: Sequence[Period]) -> float:
         """The part of the periods' school days (closures aside) that lies inside the span."""
-        year = [day for day in self.planned.school_days(grade=cls.grade) if any(day in p for p in periods)]
+        year = [day for day in self.planned.school_days(grade=cls.grade, class_name=cls.name) if any(day in p for p in periods)]
         return sum(1 for day in year if day in self.span) / len(year) if year else 0.0
 
     def _windows(self, activity: Activity) -> tuple[list[Period], ItemWindow | None]:
@@ -423,16 +429,16 @@ class _Builder:
     ) -> None:
         """Fix the course on its weekday; each lost course day becomes a make-up task in the rest of its term."""
         slot = self._course_slot(cls)
-        last = self.calendar.exam_grades_last_day if cls.grade in self.calendar.exam_grades else None
-        for term in self.calendar.terms:
+        schedule = self.calendar.schedule(cls.grade, cls.name)
+        for term in schedule.terms:
             for day in term.days():
                 if (
                     day.weekday() != activity.weekday or day not in self.span
-                    or not any(day in window for window in windows) or (last and day > last)
-                    or any(day in vacation for vacation in self.calendar.vacations)
+                    or not any(day in window for window in windows)
+                    or any(day in vacation for vacation in schedule.vacations)
                 ):
                     continue
-                if self.calendar.is_school_day(day, cls.grade):
+                if self.calendar.is_school_day(day, cls.grade, cls.name):
                     self.load[staff] += 1
                     self.fixed.append(Placed(
                         f"{cls.name}/{activity.key}/{day.isoformat()}", f"{cls.name}/{activity.key}", cls.name,
@@ -522,8 +528,8 @@ class _Builder:
                 term_days = [day for day in sorted(self.class_days[cls.name]) if self.days[day] in term]
                 if term_days:
                     weights[self.week_of[term_days[-1]]] += soft.quarter_end
-            last = self.calendar.exam_grades_last_day
-            if cls.grade in self.calendar.exam_grades and last:
+            last = self.calendar.schedule(cls.grade, cls.name).last_day
+            if last < self.calendar.last_day:
                 first = last - timedelta(weeks=soft.exam_weeks)
                 exam_weeks = {self.week_of[day] for day in self.class_days[cls.name] if first < self.days[day] <= last}
                 for week in exam_weeks:

@@ -187,7 +187,7 @@ def schedule(
     with transaction(engine) as session:
         profile = _profile(session, school_id)
         norms = load_norms(profile.year)
-        problem = build_problem(profile, norms, _item_windows(session, profile, norms), span=(start, end))
+        problem = build_problem(profile, norms, _item_windows(session, profile, norms), span=(start, end), session=session)
         solution = solve(problem, settings)
         timetable_id = _store(session, problem, solution, settings, parent=None) if solution.ok else None
     return ScheduleResult(school_id, timetable_id, problem.span, solution, _compliance(problem, solution))
@@ -209,7 +209,7 @@ def replan(
         rows = _rows(session, current.id)
         problem = build_problem(
             profile, norms, _item_windows(session, profile, norms), span=(current.span_start, current.span_end),
-            closures=closures, as_of=as_of, previous=as_placed(rows),
+            closures=closures, as_of=as_of, previous=as_placed(rows), session=session,
         )
         solution = solve(problem, settings)
         timetable_id = _store(session, problem, solution, settings, parent=current) if solution.ok else None

@@ -15,6 +15,8 @@ from calendars.errors import ProfplanError
 from calendars.school_year import SchoolYear
 from cli import cli
 
+DATA = Path(__file__).resolve().parent.parent / "data" / "calendars"
+
 
 def test_leningrad_2023_follows_the_production_calendar() -> None:
     calendar = load_calendar("RU-LEN", "2023-2024")
@@ -34,7 +36,9 @@ def test_vacations_come_from_the_data_file() -> None:
         (date(2023, 10, 28), date(2023, 11, 5)),
         (date(2023, 12, 30), date(2024, 1, 8)),
         (date(2024, 3, 23), date(2024, 3, 31)),
+        (date(2024, 5, 25), date(2024, 8, 31)),  # the summer, from the day after the last lessons
     ]
+    assert [v.kind for v in calendar.vacations] == ["autumn", "winter", "spring", "summer"]
     assert not calendar.is_school_day(date(2023, 10, 30))  # Monday in the autumn break
 
 
@@ -58,7 +62,9 @@ def test_six_day_week_adds_saturdays_but_never_sundays() -> None:
 
 def test_federal_default_for_the_current_year() -> None:
     calendar = load_calendar("RU-LEN", "2026-2027")
-    assert calendar.federal_default and calendar.source_file is None
+    assert calendar.federal_default and calendar.source_file is not None  # the federal dates, written out
+    assert [(t.start, t.end) for t in calendar.terms] == [(t.start, t.end) for t in load_calendar("RU-TA", "2026-2027").terms]
+    assert load_calendar("RU-TA", "2026-2027").source_file is None  # no file: the federal rules themselves
     assert [(t.start, t.end) for t in calendar.terms] == [
         (date(2026, 9, 1), date(2026, 10, 30)),
         (date(2026, 11, 9), date(2026, 12, 29)),
@@ -99,6 +105,7 @@ def test_school_closures_remove_days() -> None:
 def _write_calendar(root: Path, body: str) -> Path:
     (root / "calendars" / "RU-LEN").mkdir(parents=True)
     (root / "calendars" / "regions.toml").write_text('[RU-LEN]\nname = "Ленинградская область"\ntimezone = "Europe/Moscow"\n')
+    (root / "calendars" / "term_systems.toml").write_text((DATA / "term_systems.toml").read_text(encoding="utf-8"), encoding="utf-8")
     path = root / "calendars" / "RU-LEN" / "2023-2024.toml"
     path.write_text(body, encoding="utf-8")
     return path
@@ -120,8 +127,9 @@ end = 2023-12-29
     ("body", "message"),
     [
         ("[calendar\nweek=5", "ошибка формата TOML"),
-        (TERMS + '[[vacations]]\nname = "A"\nstart = 2023-10-28\nend = 2023-11-05\n'
-                 '[[vacations]]\nname = "B"\nstart = 2023-11-01\nend = 2023-11-03\n', r"vacations\[1\] «B» пересекается с «A»"),
+        (TERMS + '[[vacations]]\nname = "Осенние каникулы"\nstart = 2023-10-28\nend = 2023-11-05\n'
+                 '[[vacations]]\nname = "Дополнительные каникулы"\nstart = 2023-11-01\nend = 2023-11-03\n',
+         r"vacations\[1\] «Дополнительные каникулы» пересекается с «Осенние каникулы»"),
         (TERMS + '[[terms]]\nname = "3"\nstart = 2024-01-09\nend = 2024-09-30\n', r"terms\[2\] «3»: даты .* вне учебного года 2023-2024"),
         (TERMS + '[[vacations]]\nname = "Осенние"\nstart = 2023-10-20\nend = 2023-11-05\n',
          r"vacations\[0\] «Осенние» пересекается с периодом «1 четверть»"),
@@ -145,7 +153,8 @@ def test_cli_json_lists_holidays_vacations_and_counts() -> None:
     holidays = {h["date"] for h in data["holidays"]}
     assert {"2023-11-04", "2023-11-06"} <= holidays
     assert data["working_weekends"] == ["2024-04-27"]
-    assert data["vacations"][0] == {"name": "Осенние каникулы", "start": "2023-10-28", "end": "2023-11-05"}
+    assert {key: data["vacations"][0][key] for key in ("name", "start", "end", "kind", "days")} == {
+        "name": "Осенние каникулы", "start": "2023-10-28", "end": "2023-11-05", "kind": "autumn", "days": 9}
     assert data["counts"] == {"school_days": 168, "school_thursdays": 34}
     assert data["timezone"] == "Europe/Moscow"
 

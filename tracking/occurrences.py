@@ -138,7 +138,7 @@ def sync_roadmap(session: Session, roadmap: Roadmap) -> SyncResult:
     """Bring a roadmap's occurrences in line with its items' specs (call after every import)."""
     rule = session.get(CheckinRule, roadmap.id)
     every = rule.every if rule else DEFAULT_CHECKIN_EVERY
-    calendar = region_calendars(roadmap.region) if roadmap.region else None
+    calendar = region_calendars(roadmap.region, session) if roadmap.region else None
     span = roadmap_span(roadmap)
     items = session.exec(select(Item).where(Item.roadmap_id == roadmap.id)).all()
     stored: dict[tuple[int, str], DeadlineOccurrence] = {
