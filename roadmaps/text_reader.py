@@ -27,7 +27,7 @@ from roadmaps.table import Block, Cell, SourceParagraph, SourceRow, is_row_numbe
 
 def read_text_blocks(path: Path) -> list[Block]:
     """The paragraphs and table rows of a .txt export, with 1-based line numbers."""
-    lines = _decode(path).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = decode_text(path).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     layout = _cell_layout_header(lines)
     if layout is None:
         return _row_layout(lines, 0)
@@ -35,7 +35,7 @@ def read_text_blocks(path: Path) -> list[Block]:
     return _row_layout(lines[:start], 0) + _cell_layout(lines, start, width)
 
 
-def _decode(path: Path) -> str:
+def decode_text(path: Path) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1251 — what Russian offices save."""
     try:
         data = path.read_bytes()
