@@ -56,24 +56,28 @@ class _Walker:
         self.text: list[str] = []
         self.paragraphs = 0
 
-    def flush(self) -> None:
+    def flush(self, *, ends_paragraph: bool = False) -> None:
+        """Close the running line; at the end of a block element also the paragraph (a blank line follows)."""
         line = " ".join("".join(self.text).split())
         self.text = []
         if line:
             self.paragraphs += 1
             self.blocks.append(SourceParagraph(line, self.paragraphs))
+        last = self.blocks[-1] if self.blocks else None
+        if ends_paragraph and isinstance(last, SourceParagraph) and last.text:
+            self.blocks.append(SourceParagraph("", self.paragraphs))
 
     def walk(self, element: Any) -> None:
         tag = _tag(element)
         if tag in _SKIPPED_TAGS or not tag:  # not tag: a comment or a processing instruction
             return
         if tag == "table" and element.find(".//table") is None:
-            self.flush()
+            self.flush(ends_paragraph=True)
             self.blocks.extend(flatten(_rows(element)))
             return
         block = tag in _BLOCK_TAGS or tag in ("td", "th")
         if block or tag == "br":
-            self.flush()
+            self.flush(ends_paragraph=block)
         if element.text and tag != "br":
             self.text.append(element.text)
         for child in element:
@@ -81,7 +85,7 @@ class _Walker:
             if child.tail:
                 self.text.append(child.tail)
         if block:
-            self.flush()
+            self.flush(ends_paragraph=True)
 
 
 def _tag(element: Any) -> str:

@@ -25,7 +25,8 @@ from roadmaps.table import Block, Cell, SourceParagraph, SourceRow
 def read_xlsx_blocks(path: Path) -> list[Block]:
     """The rows of every sheet; a row's line is its row number in the sheet."""
     try:
-        workbook = openpyxl.load_workbook(str(path), data_only=True)
+        with path.open("rb") as handle:  # a file object: openpyxl would refuse a file name without .xlsx
+            workbook = openpyxl.load_workbook(handle, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise RoadmapError(f"Не удалось прочитать файл «{path.name}» как таблицу Excel (.xlsx): {error}.") from error
     blocks: list[Block] = []
@@ -33,7 +34,6 @@ def read_xlsx_blocks(path: Path) -> list[Block]:
         if blocks:
             blocks.append(SourceParagraph("", 0))
         blocks.extend(_sheet_blocks(sheet))
-    workbook.close()
     return blocks
 
 

@@ -192,9 +192,11 @@ def read_tables(blocks: Iterable[Block], source_name: str) -> TableContent:
         if current is None and suspended is not None and _fits(block, suspended):
             suspended, current = None, suspended
         if current is None:
-            if items_header is None:  # a layout table in the letterhead (date | number)
-                preamble.extend(line for cell in block.cells for line in cell)
-                preamble.append("")
+            if items_header is None:
+                filled = [cell for cell in block.cells if cell]
+                preamble.extend(line for cell in filled for line in cell)
+                if len(filled) > 1:  # a layout table in the letterhead (date | number); one cell is a line of text
+                    preamble.append("")
             elif any(block.cells):
                 unread.append(block.line)
             continue

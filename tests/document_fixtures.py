@@ -237,3 +237,136 @@ class _PdfWriter:
             for number, line in enumerate(lines):
                 self.pdf.text(left + self.PADDING, self.y + self.PADDING + number * self.leading + self.size, line)
         self.y += height
+
+
+# ------------------------------------------------------------ spreadsheets
+
+
+def build_xlsx(seed: Path, target: Path) -> Path:
+    """One sheet: paragraphs in column A, each table row in its own row, spans as merged ranges."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    number = 0
+    for part in seed_parts(seed):
+        if isinstance(part, str):
+            number += 1
+            if part:
+                sheet.cell(number, 1, part)
+            continue
+        for row in part.rows:
+            number += 1
+            for span in row:
+                if span.lines:
+                    sheet.cell(number, span.start + 1, "\n".join(span.lines))
+                if span.end - span.start > 1:
+                    sheet.merge_cells(start_row=number, start_column=span.start + 1, end_row=number, end_column=span.end)
+        number += 1  # an empty row after each table
+    workbook.save(str(target))
+    return target
+
+
+def build_ods(seed: Path, target: Path) -> Path:
+    """The same sheet as `build_xlsx`, as an OpenDocument spreadsheet."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableRow
+
+    document = OpenDocumentSpreadsheet()
+    sheet = Table(name="План")
+    for part in seed_parts(seed):
+        if isinstance(part, str):
+            row = TableRow()
+            row.addElement(_odf_cell((part,) if part else (), 1))
+            sheet.addElement(row)
+            continue
+        for spans in part.rows:
+            sheet.addElement(_odf_row(spans))
+        sheet.addElement(TableRow())
+    document.spreadsheet.addElement(sheet)
+    document.save(str(target))
+    return target
+
+
+# ------------------------------------------------------------------ ODT
+
+
+def build_odt(seed: Path, target: Path) -> Path:
+    """A text document: paragraphs, and each table as a real table with spanning cells."""
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableColumn
+    from odf.text import P
+
+    document = OpenDocumentText()
+    for number, part in enumerate(seed_parts(seed)):
+        if isinstance(part, str):
+            document.text.addElement(P(text=part))
+            continue
+        table = Table(name=f"Таблица{number}")
+        table.addElement(TableColumn(numbercolumnsrepeated=part.width))
+        for spans in part.rows:
+            table.addElement(_odf_row(spans))
+        document.text.addElement(table)
+    document.save(str(target))
+    return target
+
+
+def _odf_row(spans: Sequence[Span]):  # type: ignore[no-untyped-def]
+    from odf.table import CoveredTableCell, TableRow
+
+    row = TableRow()
+    for span in spans:
+        width = span.end - span.start
+        row.addElement(_odf_cell(span.lines, width))
+        for _ in range(width - 1):
+            row.addElement(CoveredTableCell())
+    return row
+
+
+def _odf_cell(lines: Sequence[str], width: int):  # type: ignore[no-untyped-def]
+    from odf.table import TableCell
+    from odf.text import P
+
+    cell = TableCell(valuetype="string", numbercolumnsspanned=width) if width > 1 else TableCell(valuetype="string")
+    for line in lines:
+        cell.addElement(P(text=line))
+    return cell
+
+
+# ----------------------------------------------------------------- HTML
+
+
+def build_html(seed: Path, target: Path) -> Path:
+    """A school site's page: a menu, the plan inside a layout table, `<br>` between a cell's paragraphs."""
+    from html import escape
+
+    body: list[str] = []
+    lines: list[str] = []  # the lines of one paragraph: consecutive non-blank lines of the seed
+    for part in [*seed_parts(seed), ""]:
+        if isinstance(part, str) and part:
+            lines.append(escape(part))
+            continue
+        if lines:
+            body.append(f"<p>{'<br>'.join(lines)}</p>")
+            lines = []
+        if isinstance(part, str):
+            continue
+        rows = []
+        for index, spans in enumerate(part.rows):
+            tag = "th" if index < part.header_rows else "td"
+            cells = "".join(
+                f"<{tag}{f' colspan={span.end - span.start}' if span.end - span.start > 1 else ''}>"
+                f"{'<br>'.join(escape(line) for line in span.lines)}</{tag}>"
+                for span in spans
+            )
+            rows.append(f"<tr>{cells}</tr>")
+        head, rest = rows[: part.header_rows], rows[part.header_rows :]
+        body.append(f'<table border="1"><thead>{"".join(head)}</thead><tbody>\n{chr(10).join(rest)}\n</tbody></table>')
+    page = (
+        '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8"><title>План</title>'
+        "<style>td { padding: 2px }</style><script>var menu = 'Главная | Новости';</script></head><body>"
+        '<table class="layout"><tr><td class="menu"><ul><li><a href="/">Главная</a></li></ul></td>'
+        f'<td class="content"><!-- содержимое -->\n{chr(10).join(body)}\n</td></tr></table></body></html>'
+    )
+    target.write_text(page, encoding="utf-8")
+    return target
