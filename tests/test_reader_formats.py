@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from docx_fixtures import build_docx
 from document_fixtures import build_html, build_ods, build_odt, build_pdf, build_xlsx
+from docx_fixtures import build_docx
 
 from roadmaps.document import RawItem
 from roadmaps.errors import RoadmapError
