@@ -25,6 +25,7 @@ class Role(StrEnum):
     GOAL = "goal"
     INDICATOR = "indicator"
     UNIT = "unit"
+    GRADES = "grades"
     EXTRA = "extra"
 
 
@@ -34,6 +35,9 @@ class RawItem:
 
     ``ordinal`` is the only identifier guaranteed unique: real documents repeat
     numbers (000 has rows 31 and 32 twice) and leave sub-rows un-numbered (004).
+    ``grades`` are the classes the row concerns, read from a «Классы» column
+    (None when the table has none or the cell names no grades); the cell's
+    text stays in ``extra`` under its header.
     """
 
     number: str | None
@@ -47,6 +51,7 @@ class RawItem:
     extra: dict[str, str] = field(default_factory=dict)
     source_line: int = 0
     parent_number: str | None = None
+    grades: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
