@@ -1,15 +1,19 @@
-"""The words roadmap tables are read by, kept as data: column headers (`data/vocabulary/headers.toml`).
+"""The words roadmap tables are read by, kept as data: column headers (`data/vocabulary/headers.toml`)
+and executors (`data/vocabulary/executors.toml`).
 
 Documents name their columns in many ways («Сроки», «Срок исполнения»,
 «Ориентировочное время проведения»; «Мероприятие», «Дела, события,
 мероприятия»); the synonyms are data a committee can extend without a code
-change. The file is read once per data folder.
+change; the same goes for the ways one executor is written («Зам. директора
+по ВР», «Заместитель директора по ВР») and for who only takes part (pupils,
+parents). Each file is read once per data folder.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,3 +88,75 @@ def _headers(root: str) -> HeaderVocabulary:
         examples = tuple(str(text) for text in entry.get("examples", []))
         rules.append(ColumnRule(role, frozenset(text.replace(" ", "") for text in stems["exact"]), stems["starts"], stems["contains"], examples))
     return HeaderVocabulary(tuple(rules), path)
+
+
+EXECUTORS_FILE = Path("vocabulary") / "executors.toml"
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def words_of(text: str) -> list[str]:
+    """Words as executor forms are compared: lower case, «ё» as «е», punctuation and hyphens only separate."""
+    return [word.replace("ё", "е") for word in _WORD_RE.findall(text.lower())]
+
+
+@dataclass(frozen=True)
+class ExecutorRole:
+    """A role executors are named by, with every way documents write it (each form as its words)."""
+
+    name: str
+    forms: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class ExecutorVocabulary:
+    roles: tuple[ExecutorRole, ...]
+    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    participants: tuple[tuple[str, ...], ...]
+    endings: frozenset[str]
+    min_stem: int
+    source: Path
+
+    def role_at(self, words: Sequence[str], index: int) -> tuple[ExecutorRole, int] | None:
+        """The role whose longest form starts at words[index], with that form's length in words."""
+        best: tuple[ExecutorRole, int] | None = None
+        for role in self.roles:
+            for form in role.forms:
+                if tuple(words[index : index + len(form)]) == form and (best is None or len(form) > best[1]):
+                    best = (role, len(form))
+        return best
+
+    def is_participant(self, text: str) -> bool:
+        found = words_of(text)
+        return any(tuple(found[: len(form)]) == form for form in self.participants)
+
+
+def executor_vocabulary() -> ExecutorVocabulary:
+    """The executor vocabulary of the data folder in use."""
+    return _executors(str(data_dir()))
+
+
+@functools.lru_cache(maxsize=4)
+def _executors(root: str) -> ExecutorVocabulary:
+    path = Path(root) / EXECUTORS_FILE
+    table = read_toml(path)
+    reader = FieldReader(path, RoadmapError)
+    roles = []
+    for index, entry in enumerate(reader.tables(table, "role", default=[])):
+        where = f"role[{index}]"
+        forms = tuple(tuple(words_of(str(form))) for form in reader.entries(entry, "forms", where))
+        roles.append(ExecutorRole(reader.text(entry, "name", where), tuple(form for form in forms if form)))
+    phrases = tuple(
+        (re.compile(r"\b" + r"[\s.\-]+".join(map(re.escape, words_of(reader.text(entry, "text", f"phrase[{index}]")))) + r"\b", re.IGNORECASE),
+         reader.text(entry, "as", f"phrase[{index}]"))
+        for index, entry in enumerate(reader.tables(table, "phrase", default=[]))
+    )
+    participants = reader.table(table, "participants", default={})
+    broken = reader.table(table, "broken_words", default={})
+    return ExecutorVocabulary(
+        roles=tuple(roles),
+        phrases=phrases,
+        participants=tuple(tuple(words_of(str(form))) for form in participants.get("forms", [])),
+        endings=frozenset(str(ending) for ending in broken.get("endings", [])),
+        min_stem=reader.integer(broken, "min_stem", "broken_words", default=4),
+        source=path,
+    )

@@ -1027,7 +1027,9 @@ def _month_bounds(point: _Point, school: bool) -> tuple[MonthDay, MonthDay]:
     if point.unit == "day":
         return (point.month, point.number), (point.month, point.number)
     if point.unit == "week":  # the n-th seven days; the last week is fixed once the year is known
-        return ((point.month, 25), (point.month, 31)) if point.number == -1 else ((point.month, 7 * point.number - 6), (point.month, 7 * point.number))
+        if point.number == -1:
+            return (point.month, 25), (point.month, 31)
+        return (point.month, 7 * point.number - 6), (point.month, 7 * point.number)
     if point.unit == "month":
         return (point.month, 1), (point.month, 31)
     if point.unit == "quarter":
