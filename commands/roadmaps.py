@@ -197,13 +197,14 @@ def roadmap_list_command(context: Context, removed: bool, as_json: bool) -> None
     from store.db import transaction
 
     with transaction(context.engine) as session:
-        rows = list_removed(session) if removed else list_roadmaps(session)
+        archived = list_removed(session) if removed else []
+        rows = [] if removed else list_roadmaps(session)
     if as_json:
-        print_json([row.to_json() for row in rows])
+        print_json([row.to_json() for row in (archived if removed else rows)])
         return
     if removed:
         out.print(table("Удалённые дорожные карты (архив)", ["Ключ", "Название", "Пунктов", "Отметок", "Удалена"],
-                        ([r.key, (r.title or "")[:70], r.items, r.marks, ru_date(r.removed_at.date())] for r in rows)))
+                        ([r.key, (r.title or "")[:70], r.items, r.marks, ru_date(r.removed_at.date())] for r in archived)))
         return
     out.print(
         table(

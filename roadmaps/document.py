@@ -8,7 +8,7 @@ interpretation can be explained by pointing at what the document said.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date as Date
 from enum import StrEnum
 
 from calendars.school_year import SchoolYear
@@ -76,12 +76,12 @@ class Metadata:
 
     issuer: str | None = None
     number: str | None = None
-    date: date | None = None
+    date: Date | None = None
     title: str | None = None
     period_text: str | None = None
     school_year: SchoolYear | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Date | None = None
+    period_end: Date | None = None
     controller: str | None = None
     region: str | None = None
 

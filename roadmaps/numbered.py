@@ -25,8 +25,8 @@ def split_numbered(text: str) -> list[str] | None:
 
     The markers must run 1, 2, 3 … from the start of the cell; there must be at least two.
     """
-    markers = [match for match in _MARKER_RE.finditer(text)]
-    sequence = []
+    markers = list(_MARKER_RE.finditer(text))
+    sequence: list[re.Match[str]] = []
     for match in markers:
         if int(match.group("number") or match.group("inline")) == len(sequence) + 1:
             sequence.append(match)

@@ -111,7 +111,7 @@ def list_roadmaps(session: Session) -> list[RoadmapRow]:
         counts[roadmap_id][0] += 1
         counts[roadmap_id][1] += bool(review)
     return [
-        RoadmapRow(r.key, r.title, r.source_name, r.region, r.school_year, *counts[r.id or 0], imported_at=r.imported_at)
+        RoadmapRow(r.key, r.title, r.source_name, r.region, r.school_year, counts[r.id or 0][0], counts[r.id or 0][1], r.imported_at)
         for r in session.exec(select(Roadmap).order_by(col(Roadmap.key)))
     ]
 
@@ -136,7 +136,7 @@ def find_roadmap(session: Session, key: str) -> Roadmap:
 
 def executors_by_item(session: Session, item_ids: list[int] | None = None) -> dict[int, list[Executor]]:
     """Each item's executors in document order (all items when no ids are given)."""
-    query = select(ItemExecutor, Executor).join(Executor).order_by(ItemExecutor.item_id, ItemExecutor.position)
+    query = select(ItemExecutor, Executor).join(Executor).order_by(col(ItemExecutor.item_id), col(ItemExecutor.position))
     if item_ids is not None:
         query = query.where(ItemExecutor.item_id.in_(item_ids))  # type: ignore[attr-defined]
     result: dict[int, list[Executor]] = defaultdict(list)
@@ -147,7 +147,7 @@ def executors_by_item(session: Session, item_ids: list[int] | None = None) -> di
 
 def list_items(session: Session, roadmap: str | None = None, executor: str | None = None) -> list[ItemRow]:
     """Items in document order, optionally of one roadmap and/or one executor (a part of its name)."""
-    query = select(Item, Roadmap).join(Roadmap).order_by(Roadmap.key, Item.ordinal)
+    query = select(Item, Roadmap).join(Roadmap).order_by(col(Roadmap.key), col(Item.ordinal))
     if roadmap:
         query = query.where(Item.roadmap_id == find_roadmap(session, roadmap).id)
     pairs = session.exec(query).all()

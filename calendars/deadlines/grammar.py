@@ -54,12 +54,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, cast
 
 from calendars.deadlines import words
 from calendars.deadlines.dates import ONE_DAY, MonthDay, clamped, month_day_before
 from calendars.deadlines.lexer import Token, TokenKind
-from calendars.deadlines.model import SchoolPart, TimeOfDay, Unit, Window, YearlyWindow
+from calendars.deadlines.model import SchoolPart, SchoolPartKind, TimeOfDay, Unit, Window, YearlyWindow
 from calendars.deadlines.terms import default_study_period, school_part_dates, school_start_of
 from calendars.deadlines.words import WEEKDAY_NOMINATIVE, format_date
 from calendars.school_year import SchoolYear
@@ -202,7 +202,7 @@ _DURING_WORDS = (
     ("в", "течение"), ("в", "течении"), ("на", "протяжении"), ("в", "период"), ("во", "время"), ("в", "дни"),
 )  # fmt: skip
 _RESULT_WORDS = (("по", "итогам"), ("по", "окончании"), ("по", "завершении"), ("по", "результатам"))
-_YEAR_EDGES = {"конец": "year_end", "конца": "year_end", "конце": "year_end", "окончание": "year_end", "окончания": "year_end",
+_YEAR_EDGES: dict[str, PointUnit] = {"конец": "year_end", "конца": "year_end", "конце": "year_end", "окончание": "year_end", "окончания": "year_end",
                "начало": "year_start", "начала": "year_start", "начале": "year_start"}  # fmt: skip
 _LAST_WORDS = frozenset({"последняя", "последнюю", "последней", "последние"})
 _REPORTING_YEAR = ("следующего", "за", "отчетным")
@@ -636,11 +636,11 @@ class Parser:
             return None
         before = following.kind if following is not None else None
         if token.kind is K.DATE:
-            day, month, year = token.date_parts
+            day, month, written_year = token.date_parts
             self.pos += 1
-            if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
-                raise _Reject(f"год {year} вне допустимого ({MIN_YEAR}–{MAX_YEAR})")
-            parsed_year = _Year(year, year) if year is not None else self._year()
+            if written_year is not None and not MIN_YEAR <= written_year <= MAX_YEAR:
+                raise _Reject(f"год {written_year} вне допустимого ({MIN_YEAR}–{MAX_YEAR})")
+            parsed_year = _Year(written_year, written_year) if written_year is not None else self._year()
             return _Point("day", day, month, parsed_year, weekday=self._bracketed_weekday())
         day_number = token.kind in (K.NUMBER, K.ORDINAL) and 1 <= token.number <= 31
         if following is not None and day_number and before is K.MONTH:
@@ -945,7 +945,7 @@ class Parser:
         else:
             spring_half = (point.unit == "term" and point.number > point.terms // 2) or point.season in ("winter", "spring", "summer")
             first_year = year.first - 1 if spring_half or point.unit == "year_end" else year.first
-        part = SchoolPart(point.unit, first_year, point.number, point.terms, point.season)  # type: ignore[arg-type]
+        part = SchoolPart(cast(SchoolPartKind, point.unit), first_year, point.number, point.terms, point.season)
         dates, _ = school_part_dates(part, None)
         if dates is None:
             if point.unit == "vacation":  # an extra vacation: only the region's calendar dates it
