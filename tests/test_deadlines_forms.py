@@ -19,6 +19,24 @@ from tests.test_deadlines_properties import phrases, school_years
 
 SY = SchoolYear(2023)
 D = date
+# Every form of this module, read whole in its school year (bench/bench_deadlines.py parses these too).
+FORMS: list[tuple[str, int | None]] = [
+    ("I четверть", 2023), ("в течение 2 четверти", 2023), ("по итогам четверти", 2023), ("по итогам I четверти", 2023),
+    ("в период осенних каникул", 2023), ("зимние каникулы", 2023), ("летние каникулы", 2023), ("конец учебного года", 2023),
+    ("II триместр", 2023), ("до 15 мая 2024 включительно", 2023), ("первая неделя сентября", 2023),
+    ("в последнюю неделю месяца", 2023), ("с 5-го по 9-е ноября", 2023), ("с пятого по девятое ноября", 2023),
+    ("двадцать пятое ноября", 2023), ("14, 15 ноября", 2023), ("01.09-30.09.2023", 2023), ("14 октября по 18 октября 2023", 2023),
+    ("14 октября 2023 (суббота)", 2023), ("с 24 октября 2026 года (суббота) по 1 ноября 2026 года (воскресенье)", 2026),
+    ("31.12.2026 – 10.01.2027", 2026), ("два раза в год — в марте и ноябре", 2023), ("1 раз в 2 года, 2020-2030 гг.", None),
+    ("до 1 марта года, следующего за отчётным", 2023), ("октябрь 2023, с 10 до 15 часов", 2023),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "first_year"), FORMS)
+def test_every_form_is_read_whole(text: str, first_year: int | None) -> None:
+    spec = parse_deadline(text, SchoolYear(first_year) if first_year else None)
+    assert (spec.needs_review, spec.unread) == (False, []), spec.review_reason
+    assert spec.kind in ("window", "recurring") and spec.occurrences()
 
 
 class Trimesters:

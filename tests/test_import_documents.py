@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from docx_fixtures import build_docx
 from document_fixtures import build_html, build_odt, build_pdf, build_xlsx
+from docx_fixtures import build_docx
 from kpvr_fixtures import ITEMS as KPVR_ITEMS
 from kpvr_fixtures import build_kpvr_docx
 from sqlmodel import select

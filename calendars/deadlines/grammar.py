@@ -6,24 +6,34 @@ A cell of the "Сроки" column is a sequence of clauses; separators (, ; . :
 over token kinds (upper case) and folded words (quoted):
 
     body         = { clause | "(" body ")" } ;
-    clause       = continuation | marker | frequency | bound | from | during ;
+    clause       = continuation | marker | results | frequency | hours | bound | from | reporting | during ;
     continuation = ("далее" | "затем" | "в дальнейшем" | "впоследствии") [DASH] (frequency | marker) ;
     marker       = "постоянно" | "на постоянной основе" | "бессрочно"
                  | "по мере необходимости" | "по необходимости" | "при необходимости" | "по запросу"
                  | "в установленные сроки" | ("по отдельному" | "согласно" | "в соответствии с" | …) {WORD} ;
-    frequency    = FREQUENCY [weekdays]
-                 | ["не" ("реже" | "менее")] (count TIMES | MULTIPLIER | TIMES) ["в" | "за"] [EACH] unit [weekdays]
+    results      = ("по итогам" | "по окончании" | "по завершении" | "по результатам") ([EACH] unit | period) ;
+    frequency    = week_of_month | FREQUENCY [weekdays]
+                 | ["не" ("реже" | "менее")] (count TIMES | MULTIPLIER | TIMES) ["в" | "за"] [EACH] [every] unit [weekdays]
                  | EACH (unit | weekday {("и" | ",") weekday}) | weekdays ;
+    week_of_month= [prep] (ORDINAL | "последн…") UNIT(неделя) [EACH] UNIT(месяц) ;
+    every        = NUMBER | COUNT ;                        ("раз в два года")
+    hours        = ["с" | "в"] clock [("до" | DASH | "по") clock] ["час…" | "ч."] ;   (plain numbers need the hour word)
+    clock        = TIME | NUMBER(0–24) ;
+    reporting    = [YEAR_WORD] [","] "следующего за отчетным" [YEAR_WORD | "периодом"] ;  (a yearly frequency)
     weekdays     = "по" WEEKDAY {("и" | ",") WEEKDAY} ;
     unit         = UNIT | [STUDY] YEAR_WORD ;
     bound        = ("до конца" | "до окончания" | "не позднее" | "не позже" | "по") period | "до" period ;
     from         = ("с" | "начиная с") point [("по" | DASH | "до") point] ;
     during       = ["в течение" | "на протяжении" | "в период" | "в" | "на" | "за"] period ;
     period       = range | [STUDY] YEAR_WORD ;          (the bare year word only after "в течение", "до конца")
-    range        = point [DASH point] ;
-    point        = DATE [year] | NUMBER MONTH [year] | MONTH [year]
-                 | (NUMBER | ORDINAL) UNIT(квартал | полугодие) [year]
+    range        = point [(DASH | "по") point] ;
+    point        = DATE [year] [weekday] | (NUMBER | ORDINAL) MONTH [year] [weekday]
+                 | (NUMBER | ORDINAL) (("," | "и") (NUMBER | ORDINAL))+ MONTH  (each day of the list, one point each)
+                 | (ORDINAL | "последн…") UNIT(неделя) MONTH [year] | school | MONTH [year]
+                 | (NUMBER | ORDINAL) UNIT(квартал | полугодие | четверть | триместр) [year]
                  | year | STUDY YEAR_WORD | (NUMBER | ORDINAL) (before DASH, "по", "до": "2-4 квартал") ;
+    weekday      = "(" WEEKDAY ["."] ")" ;                 (checked against the date)
+    school       = SEASON "каникул…" [year] | ("конец" | "в конце" | "начало" | …) STUDY YEAR_WORD ;
     year         = NUMBER4 [(DASH | SLASH) NUMBER] [YEAR_WORD] [STUDY [YEAR_WORD]] ;
 
 A range's first point takes what it lacks from the second: the unit ("2-4
@@ -36,15 +46,24 @@ school year it is kept as a yearly pattern and reported for review unless a
 yearly frequency makes the year irrelevant. A half-year without a year is
 the school one (1st: September – December, 2nd: January – May).
 
+Terms, vacations and the start or end of the study year are points of the
+document's school year, dated by the federal approximation at parse time
+and by the region's calendar when the spec is expanded (`SchoolPart`).
+Day words ("пятое", "двадцать пятое") and ordinal suffixes ("5-го") are day
+numbers; a weekday in brackets that is not the date's flags the item.
+
 "до <дата>" is read as in Russian official usage: the named date is not
 included, the work is due the day before ("до 01 сентября 2023 г." is due
 31 August 2023, "До сентября 2023" as well). "не позднее <дата>", "по
-<дата>" and "до конца <периода>" include the named date or period. A bare
+<дата>", "до <дата> включительно" and "до конца <периода>" include the
+named date or period. A bare
 bound starts at the school year's start when the due date falls inside the
 document's school year, otherwise its start is unknown.
 
 Parenthesised remarks are parsed like the rest; when any part of them is
-not understood the whole remark is kept verbatim instead, without review.
+not understood, a remark without any date-like token is kept verbatim, one
+with dates is not understood. The parser records the character spans each
+rule read (`Parser.read`): the words outside them are the unread part.
 A fragment a production recognises but whose values are impossible (31.02,
 a reversed range, "5 квартал") is reported with the reason.
 """
