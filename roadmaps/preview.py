@@ -78,25 +78,18 @@ class PreviewRow:
         }
 
     def to_json(self) -> dict[str, Any]:
-        raw = self.raw
+        """The row for the API and the web preview: the stored fields people read, the explanation and the flags."""
+        fields = self.item_fields()
+        shown = ("ordinal", "number", "section", "title", "deadline_text", "kind", "grades", "participants", "extra", "source_line")
         return {
-            "ordinal": raw.ordinal,
-            "number": raw.number,
-            "section": raw.section,
-            "title": raw.title,
-            "deadline_text": raw.deadline_text,
-            "kind": self.spec.kind,
+            **{name: fields[name] for name in shown},
             "start": self.span[0].isoformat() if self.span[0] else None,
             "end": self.span[1].isoformat() if self.span[1] else None,
             "explanation": self.explanation,
             "executors": list(self.executors),
-            "participants": list(self.participants),
-            "grades": list(raw.grades) if raw.grades is not None else None,
-            "extra": dict(raw.extra),
             "needs_review": bool(self.flags),
             "flags": list(self.flags),
             "unread": self.spec.unread,
-            "source_line": raw.source_line,
         }
 
 

@@ -254,3 +254,26 @@ def test_seed_formats_cover_every_builder(built: dict) -> None:
     assert {kind for kind, _ in built} == set(BUILDERS)
     assert {detect_format(path) for path in built.values()} == {Format.PDF, Format.XLSX, Format.ODS, Format.ODT, Format.HTML}
 
+
+
+def test_an_unrecognised_header_names_the_columns_found_and_the_ones_expected(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text("План\n\nЧто делаем\tКогда-нибудь потом\tКто\nЭкскурсия\tоктябрь\tшкола\n", encoding="utf-8")
+    with pytest.raises(RoadmapError) as caught:
+        read_document(path)
+    message = str(caught.value)
+    assert "столбцы первой таблицы: «Что делаем», «Когда-нибудь потом», «Кто»" in message
+    assert "«Мероприятие»" in message and "«Сроки»" in message and "headers.toml" in message and "\n" not in message
+
+
+def test_a_new_header_wording_is_added_in_the_data_file_not_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(SEEDS.parent, data)
+    headers = data / "vocabulary" / "headers.toml"
+    text = headers.read_text(encoding="utf-8").replace('starts = ["срок", ', 'starts = ["когда-нибудь", "срок", ', 1)
+    headers.write_text(text.replace('starts = ["наименование", ', 'starts = ["что делаем", "наименование", ', 1), encoding="utf-8")
+    path = tmp_path / "plan.txt"
+    path.write_text("План\n\nЧто делаем\tКогда-нибудь потом\tКто\nЭкскурсия\tоктябрь 2023\tшкола\n", encoding="utf-8")
+    monkeypatch.setenv("PROFPLAN_DATA_DIR", str(data))
+    (item,) = read_document(path).items
+    assert (item.title, item.deadline_text, item.extra) == ("Экскурсия", "октябрь 2023", {"Кто": "школа"})
