@@ -370,3 +370,12 @@ def build_html(seed: Path, target: Path) -> Path:
     )
     target.write_text(page, encoding="utf-8")
     return target
+
+
+# ------------------------------------------------------------ flattened text
+
+
+def build_flattened(seed: Path, target: Path) -> Path:
+    """The seed as "Save as text" from a word processor gives it when cells are separated by " | "."""
+    target.write_text(seed.read_text(encoding="utf-8").replace("\t", " | "), encoding="utf-8")
+    return target

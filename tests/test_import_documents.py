@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from document_fixtures import build_html, build_odt, build_pdf, build_xlsx
+from document_fixtures import build_flattened, build_html, build_odt, build_pdf, build_xlsx
 from docx_fixtures import build_docx
 from kpvr_fixtures import ITEMS as KPVR_ITEMS
 from kpvr_fixtures import build_kpvr_docx
@@ -31,7 +31,7 @@ from tracking.status import mark_done
 from tracking.tables import DeadlineOccurrence, OccurrenceEvent
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "data" / "roadmaps").glob("*.txt"))
-BUILDERS = {"pdf": build_pdf, "xlsx": build_xlsx, "odt": build_odt, "html": build_html}
+BUILDERS = {"pdf": build_pdf, "xlsx": build_xlsx, "odt": build_odt, "html": build_html, "flattened.txt": build_flattened}
 
 
 def shape(engine, loose: bool = False) -> list[tuple]:  # type: ignore[no-untyped-def]
@@ -49,7 +49,7 @@ def shape(engine, loose: bool = False) -> list[tuple]:  # type: ignore[no-untype
 
 @pytest.mark.parametrize("kind", sorted(BUILDERS))
 def test_every_format_imports_to_exactly_the_seed_items(tmp_path: Path, kind: str) -> None:
-    seeds = [SEEDS[0], SEEDS[3]] if kind == "pdf" else SEEDS  # 000 and 003: the two seeds exported from PDF
+    seeds = {"pdf": [SEEDS[0], SEEDS[3]], "flattened.txt": SEEDS[:4]}.get(kind, SEEDS)  # PDF: 000 and 003, exported from PDF
     text_engine = open_store(tmp_path / "txt.db")
     other_engine = open_store(tmp_path / f"{kind}.db")
     import_documents(text_engine, seeds)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from document_fixtures import build_html, build_ods, build_odt, build_pdf, build_xlsx
+from document_fixtures import build_flattened, build_html, build_ods, build_odt, build_pdf, build_xlsx
 from docx_fixtures import build_docx
 
 from roadmaps.document import RawItem
@@ -199,8 +199,7 @@ def test_legacy_word_is_read_through_libreoffice_when_installed(tmp_path: Path, 
 
 @pytest.mark.parametrize("seed", SEED_PATHS[:4], ids=lambda path: path.name[:3])
 def test_flattened_text_with_bar_separators_reads_like_tabs(tmp_path: Path, seed: Path) -> None:
-    flattened = tmp_path / seed.name
-    flattened.write_text(seed.read_text(encoding="utf-8").replace("\t", " | "), encoding="utf-8")
+    flattened = build_flattened(seed, tmp_path / seed.name)
     assert [comparable(i, False) for i in read_document(flattened).items] == [comparable(i, False) for i in read_document(seed).items]
 
 
