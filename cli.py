@@ -54,6 +54,7 @@ for command in (
     roadmaps.deadline_command,
     roadmaps.items_command,
     roadmaps.executors_command,
+    roadmaps.roadmap_group,
     calendar.calendar_command,
     schools.school_group,
     schools.schedule_command,

@@ -1,7 +1,8 @@
 """Benchmark of the deadline grammar: phrases parsed and occurrences expanded per second.
 
-Parses every deadline phrase of DOMAIN.md and every seed roadmap cell (the
-lists in tests/test_deadlines_seeds.py) many times, then expands them with
+Parses every deadline phrase of DOMAIN.md, every seed roadmap cell (the
+lists in tests/test_deadlines_seeds.py) and every form of real plans beyond
+the seeds (tests/test_deadlines_forms.py) many times, then expands them with
 and without school terms. Prints the rates; asserts nothing.
 
     .venv/bin/python bench/bench_deadlines.py [rounds]
@@ -22,15 +23,21 @@ from calendars.deadlines import parse_deadline  # noqa: E402
 from calendars.school_year import SchoolYear  # noqa: E402
 
 
-def _phrases() -> list[tuple[str, SchoolYear | None]]:
-    """The phrase lists of the seed test module, each with the school year it is read in."""
-    spec = importlib.util.spec_from_file_location("deadline_seeds", ROOT / "tests" / "test_deadlines_seeds.py")
+def _module(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / f"{name}.py")
     assert spec is not None and spec.loader is not None
-    seeds = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(seeds)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _phrases() -> list[tuple[str, SchoolYear | None]]:
+    """The phrase lists of the seed and form test modules, each with the school year it is read in."""
+    seeds, forms = _module("test_deadlines_seeds"), _module("test_deadlines_forms")
     domain = [(phrase, seeds.SY_2023) for phrase in seeds.DOMAIN_PHRASES]
     cells = [(cell, seeds.school_year_of(document)) for document, cell, *_ in seeds.SEED_CELLS]
-    return domain + cells
+    new = [(text, SchoolYear(first) if first else None) for text, first in forms.FORMS]
+    return domain + cells + new
 
 
 def main(rounds: int) -> None:

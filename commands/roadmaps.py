@@ -1,4 +1,4 @@
-"""`profplan import`, `deadline`, `items`, `executors`: roadmap documents and what was read from them."""
+"""`profplan import`, `deadline`, `items`, `executors`, `roadmap list|remove`: roadmap documents and what was read from them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from commands.base import Context, json_option, out, pass_context, print_json, p
 if TYPE_CHECKING:
     from calendars.deadlines import DeadlineSpec, SchoolCalendar
     from roadmaps.importer import DocumentReport
+    from roadmaps.preview import DocumentPreview
 
 KIND_NAMES = {
     "window": "срок",
@@ -21,6 +22,7 @@ KIND_NAMES = {
     "continuous": "постоянно",
     "on_demand": "по необходимости",
     "separate_schedule": "по отдельному плану",
+    "unrecognised": "не распознан",
 }
 
 
@@ -28,21 +30,66 @@ KIND_NAMES = {
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--region", help="Регион документа (ISO 3166-2), если он не указан в тексте.")
 @click.option("--year", help="Учебный год документа, например 2023-2024.")
+@click.option("--force", is_flag=True, help="Загрузить, даже если большинство строк таблицы не прочитано.")
+@click.option("--preview", is_flag=True, help="Только показать, как понята каждая строка, ничего не сохраняя.")
 @json_option
 @pass_context
-def import_command(context: Context, paths: tuple[Path, ...], region: str | None, year: str | None, as_json: bool) -> None:
-    """Загрузить дорожные карты (.txt, .docx): пункты, сроки, исполнители."""
+def import_command(
+    context: Context, paths: tuple[Path, ...], region: str | None, year: str | None, force: bool, preview: bool, as_json: bool
+) -> None:
+    """Загрузить дорожные карты: пункты, сроки, исполнители (.txt, .docx, .pdf, .xlsx, .ods, .odt, HTML, .doc)."""
+    if preview:
+        _print_previews(paths, region, year, as_json)
+        return
     from roadmaps.importer import import_documents
     from tracking.occurrences import sync_roadmap
 
     bar, advance = progress_callback(len(paths), "Чтение документов")
     with bar or nullcontext():
-        reports = import_documents(context.store(create=True), paths, region=region, year=year, progress=advance, on_stored=sync_roadmap)
+        reports = import_documents(
+            context.store(create=True), paths, region=region, year=year, progress=advance, on_stored=sync_roadmap, force=force,
+        )
     if as_json:
         print_json([report.to_json() for report in reports])
         return
     for report in reports:
         print_import_report(report)
+
+
+def _print_previews(paths: tuple[Path, ...], region: str | None, year: str | None, as_json: bool) -> None:
+    from roadmaps.preview import preview_document
+
+    previews = [preview_document(path, region, year) for path in paths]
+    if as_json:
+        print_json([preview.to_json() for preview in previews])
+        return
+    for preview in previews:
+        print_preview(preview)
+
+
+def print_preview(preview: DocumentPreview) -> None:
+    """Every row as it would be stored: number, title, deadline as understood, executors, what to check."""
+    out.print(
+        table(
+            f"{preview.path.name} → «{preview.key}» (регион {preview.region or '—'}, учебный год {preview.school_year or '—'})",
+            ["№", "Мероприятие", "Срок", "Как понят", "Исполнители", "Проверить"],
+            (
+                [
+                    row.raw.number or "—",
+                    row.raw.title[:60],
+                    row.raw.deadline_text.replace("\n", " "),
+                    row.explanation.splitlines()[0] if row.explanation else "",
+                    "; ".join(row.executors),
+                    "; ".join(row.flags),
+                ]
+                for row in preview.rows
+            ),
+        )
+    )
+    verdict = "будет отклонён без --force" if preview.refused else "можно загружать"
+    out.print(f"Строк: {len(preview.rows)}; требуют проверки: {preview.flagged}; не прочитаны: {preview.unreadable} — {verdict}.")
+    for warning in preview.document.warnings:
+        out.print(f"  Предупреждение: {warning}")
 
 
 def print_import_report(report: DocumentReport) -> None:
@@ -54,7 +101,7 @@ def print_import_report(report: DocumentReport) -> None:
         for line in lines:
             out.print(f"  {label}: {line}")
     if report.needs_review:
-        out.print(f"  Требуют проверки сроки: {len(report.needs_review)}")
+        out.print(f"  Требуют проверки: {len(report.needs_review)}")
         for row in report.needs_review:
             out.print(f"    № {row.number or '—'} (строка {row.ordinal}): «{row.deadline_text}» — {row.reason}")
     for warning in report.warnings:
@@ -142,3 +189,63 @@ def items_command(context: Context, roadmap: str | None, executor: str | None, a
         )
     )
     out.print(f"Всего пунктов: {len(rows)}.")
+
+
+@click.group("roadmap")
+def roadmap_group() -> None:
+    """Загруженные дорожные карты: список и удаление."""
+
+
+@roadmap_group.command("list")
+@click.option("--removed", is_flag=True, help="Показать удалённые дорожные карты из архива.")
+@json_option
+@pass_context
+def roadmap_list_command(context: Context, removed: bool, as_json: bool) -> None:
+    """Дорожные карты в базе: ключ, название, регион, учебный год, число пунктов."""
+    from roadmaps.queries import list_removed, list_roadmaps
+    from store.db import transaction
+
+    with transaction(context.engine) as session:
+        archived = list_removed(session) if removed else []
+        rows = [] if removed else list_roadmaps(session)
+    if as_json:
+        print_json([row.to_json() for row in (archived if removed else rows)])
+        return
+    if removed:
+        out.print(table("Удалённые дорожные карты (архив)", ["Ключ", "Название", "Пунктов", "Отметок", "Удалена"],
+                        ([r.key, (r.title or "")[:70], r.items, r.marks, ru_date(r.removed_at.date())] for r in archived)))
+        return
+    out.print(
+        table(
+            "Дорожные карты",
+            ["Ключ", "Название", "Файл", "Регион", "Учебный год", "Пунктов", "Проверить"],
+            ([r.key, (r.title or "")[:70], r.source_name, r.region or "—", r.school_year or "—", r.items, r.needs_review] for r in rows),
+        )
+    )
+
+
+@roadmap_group.command("remove")
+@click.argument("key")
+@click.option("--yes", is_flag=True, help="Не спрашивать подтверждения.")
+@json_option
+@pass_context
+def roadmap_remove_command(context: Context, key: str, yes: bool, as_json: bool) -> None:
+    """Удалить дорожную карту KEY; история отметок о выполнении сохраняется в архиве."""
+    from roadmaps.queries import find_roadmap
+    from roadmaps.removal import remove_roadmap
+    from store.db import transaction
+    from tracking.archive import archive_marks
+
+    engine = context.engine
+    with transaction(engine) as session:
+        title = find_roadmap(session, key).title  # an unknown key fails before any question
+    if not yes:
+        click.confirm(f"Удалить дорожную карту «{key}» ({title or 'без названия'})?", abort=True)
+    report = remove_roadmap(engine, key, archivers=[archive_marks])
+    if as_json:
+        print_json(report.to_json())
+        return
+    out.print(
+        f"Дорожная карта «{report.key}» удалена: пунктов {report.items}; отметок в архиве {report.marks} "
+        f"(архив № {report.archive_id}, см. profplan roadmap list --removed)."
+    )

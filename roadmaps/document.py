@@ -8,7 +8,7 @@ interpretation can be explained by pointing at what the document said.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date as Date
 from enum import StrEnum
 
 from calendars.school_year import SchoolYear
@@ -25,6 +25,7 @@ class Role(StrEnum):
     GOAL = "goal"
     INDICATOR = "indicator"
     UNIT = "unit"
+    GRADES = "grades"
     EXTRA = "extra"
 
 
@@ -34,6 +35,9 @@ class RawItem:
 
     ``ordinal`` is the only identifier guaranteed unique: real documents repeat
     numbers (000 has rows 31 and 32 twice) and leave sub-rows un-numbered (004).
+    ``grades`` are the classes the row concerns, read from a «Классы» column
+    (None when the table has none or the cell names no grades); the cell's
+    text stays in ``extra`` under its header.
     """
 
     number: str | None
@@ -47,6 +51,7 @@ class RawItem:
     extra: dict[str, str] = field(default_factory=dict)
     source_line: int = 0
     parent_number: str | None = None
+    grades: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,12 +76,12 @@ class Metadata:
 
     issuer: str | None = None
     number: str | None = None
-    date: date | None = None
+    date: Date | None = None
     title: str | None = None
     period_text: str | None = None
     school_year: SchoolYear | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Date | None = None
+    period_end: Date | None = None
     controller: str | None = None
     region: str | None = None
 

@@ -30,6 +30,9 @@ from itertools import pairwise
 from roadmaps.document import Indicator, RawItem, Role
 from roadmaps.errors import RoadmapError
 from roadmaps.executors import strip_markup
+from roadmaps.grades import parse_grades
+from roadmaps.numbered import split_numbered
+from roadmaps.vocabulary import headers
 
 Cell = tuple[str, ...]
 """A cell as its non-empty lines (paragraphs), in order."""
@@ -101,17 +104,6 @@ class Header:
 
 # Header cells are short; a data cell that happens to mention "мероприятия" is not.
 _MAX_HEADER_CELL = 80
-# First match wins, so the specific roles come before the catch-all title.
-_HEADER_ROLES: tuple[tuple[Role, re.Pattern[str]], ...] = (
-    (Role.NUMBER, re.compile(r"^(?:№|n|no|номер)\s*(?:п\s*/\s*п|пп)?$")),
-    (Role.DEADLINE, re.compile(r"^(?:срок|дат[аы]\b|период|время)")),
-    (Role.EXECUTORS, re.compile(r"исполнител|^ответственн")),
-    (Role.RESULT, re.compile(r"результат")),
-    (Role.UNIT, re.compile(r"^ед(?:иниц\w*)?\.?\s*изм")),
-    (Role.INDICATOR, re.compile(r"показател|индикатор")),
-    (Role.GOAL, re.compile(r"^(?:наименование\s+)?цел[ьи]\b")),
-    (Role.TITLE, re.compile(r"мероприяти|^наименование|^содержание|^направлени|^тема")),
-)
 
 _NUMBER_RE = re.compile(
     r"^(?P<number>[IVXL]+|\d+(?:\s*\.\s*\d+)*)\s*[.)]?(?:\s+(?P<rest>[^\d\s].*))?$", re.DOTALL
@@ -133,7 +125,7 @@ def read_header(cells: Sequence[Cell]) -> Header | None:
         return None
     roles: list[Role] = []
     for label in labels:
-        role = _role_of(label) if label else Role.EXTRA
+        role = headers().role_of(label) if label else Role.EXTRA
         roles.append(Role.EXTRA if role in roles and role is not Role.EXTRA else role)
     recognised = sum(role is not Role.EXTRA for role in roles)
     if recognised < 2 or 2 * recognised < len(named):
@@ -171,6 +163,7 @@ def read_tables(blocks: Iterable[Block], source_name: str) -> TableContent:
     current: Header | None = None
     suspended: Header | None = None  # a table interrupted by text (a page footer, a split table)
     unread: list[int] = []
+    candidate: Sequence[Cell] | None = None  # the first row of several short cells: a header not understood
     item_fragments: list[_Fragment] = []
     indicator_fragments: list[_Fragment] = []
     for block in blocks:
@@ -192,9 +185,13 @@ def read_tables(blocks: Iterable[Block], source_name: str) -> TableContent:
         if current is None and suspended is not None and _fits(block, suspended):
             suspended, current = None, suspended
         if current is None:
-            if items_header is None:  # a layout table in the letterhead (date | number)
-                preamble.extend(line for cell in block.cells for line in cell)
-                preamble.append("")
+            if items_header is None and candidate is None and _looks_like_header(block.cells):
+                candidate = block.cells
+            if items_header is None:
+                filled = [cell for cell in block.cells if cell]
+                preamble.extend(line for cell in filled for line in cell)
+                if len(filled) > 1:  # a layout table in the letterhead (date | number); one cell is a line of text
+                    preamble.append("")
             elif any(block.cells):
                 unread.append(block.line)
             continue
@@ -203,7 +200,7 @@ def read_tables(blocks: Iterable[Block], source_name: str) -> TableContent:
         target = item_fragments if current.is_items else indicator_fragments
         target.append(_Fragment.of(block, current))
     if items_header is None:
-        raise _missing_table_error(source_name, incomplete)
+        raise _missing_table_error(source_name, incomplete, candidate)
     rows = _assemble(item_fragments, Role.TITLE, Role.DEADLINE)
     items = _build_items(rows)
     warnings = _truncation_warnings(item_fragments) + _numbering_warnings(rows, items) + _unread_warnings(unread)
@@ -211,27 +208,30 @@ def read_tables(blocks: Iterable[Block], source_name: str) -> TableContent:
     return TableContent(preamble, items, indicators, list(items_header.roles), warnings)
 
 
-def _missing_table_error(source_name: str, incomplete: Header | None) -> RoadmapError:
-    if incomplete is None:
-        return RoadmapError(
-            f"В файле «{source_name}» не найдена таблица мероприятий: нет строки заголовков "
-            "со столбцами «Наименование мероприятия» и «Сроки»."
-        )
-    missing = "наименования мероприятия" if Role.TITLE not in incomplete.roles else "сроков"
+def _missing_table_error(source_name: str, incomplete: Header | None, candidate: Sequence[Cell] | None) -> RoadmapError:
+    """What was found instead of a table of activities, and which columns are expected."""
+    vocabulary = headers()
+
+    def expected(role: Role, name: str) -> str:
+        return f"{name} (например, {', '.join(f'«{text}»' for text in vocabulary.examples(role))})"
+
+    where = f"названия столбцов задаются в {vocabulary.source}"
+    if incomplete is not None:
+        missing = expected(Role.TITLE, "наименования мероприятия") if Role.TITLE not in incomplete.roles else expected(Role.DEADLINE, "сроков")
+        found = ", ".join(f"«{label}»" for label in incomplete.labels if label)
+        return RoadmapError(f"В файле «{source_name}» в таблице мероприятий не найден столбец {missing}; найдены столбцы: {found} — {where}.")
+    found_labels = ", ".join(f"«{_collapse(' '.join(cell))}»" for cell in candidate or () if cell)
+    columns = f"; столбцы первой таблицы: {found_labels}" if found_labels else ""
     return RoadmapError(
-        f"В файле «{source_name}» в таблице мероприятий не найден столбец {missing} "
-        f"(заголовки: {', '.join(label for label in incomplete.labels if label)})."
+        f"В файле «{source_name}» не найдена таблица мероприятий{columns}. Нужны столбцы "
+        f"{expected(Role.TITLE, 'мероприятия')} и {expected(Role.DEADLINE, 'сроков')}, по возможности — "
+        f"{expected(Role.EXECUTORS, 'исполнителей')}; {where}."
     )
 
 
-def _role_of(label: str) -> Role:
-    text = label.lower().replace("ё", "е").replace("\u00ad", "")
-    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)  # "мероприя- тия" broken inside the cell
-    text = text.strip(" .:*")
-    for role, pattern in _HEADER_ROLES:
-        if pattern.search(text):
-            return role
-    return Role.EXTRA
+def _looks_like_header(cells: Sequence[Cell]) -> bool:
+    labels = [_collapse(" ".join(cell)) for cell in cells if cell]
+    return len(labels) >= 2 and all(len(label) <= _MAX_HEADER_CELL for label in labels)
 
 
 def _fits(row: SourceRow, header: Header) -> bool:
@@ -283,6 +283,7 @@ class _Fragment:
     values: dict[Role, list[str]]
     extras: dict[str, list[str]]
     merged: set[Role]
+    heading: bool = False
 
     @classmethod
     def of(cls, row: SourceRow, header: Header) -> _Fragment:
@@ -292,11 +293,12 @@ class _Fragment:
         for index, column in enumerate(_columns_for(len(row.cells), header)):
             cell = list(row.cells[index])
             role = header.roles[column] if column < len(header.roles) else Role.EXTRA
-            if role is Role.EXTRA:
+            if role in (Role.EXTRA, Role.GRADES):  # grades are kept as written too
                 label = header.labels[column] if column < len(header.labels) else ""
                 if cell:
                     extras[label or f"Столбец {column + 1}"] = cell
-                continue
+                if role is Role.EXTRA:
+                    continue
             values[role] = cell
             if index in row.merged:
                 merged.add(role)
@@ -321,17 +323,24 @@ class _Fragment:
             values=values,
             extras=extras,
             merged=merged,
+            heading=Role.NUMBER not in header.roles and _is_heading_row(row),
         )
 
     def continues_previous(self, key_role: Role, own_role: Role | None) -> bool:
         """An un-numbered row with no title of its own, or one starting in lower case,
         or without its own deadline, is the previous row broken by a page."""
-        if self.number is not None or self.fused:
+        if self.number is not None or self.fused or self.heading:
             return False
         key = self.values.get(key_role) if key_role not in self.merged else None
         if not key or _starts_lowercase(key[0]):
             return True
         return own_role is not None and not self.values.get(own_role)
+
+
+def _is_heading_row(row: SourceRow) -> bool:
+    """«Модуль «Классное руководство»» across an un-numbered table: text in the first cell only, not a wrapped line."""
+    first = row.cells[0] if row.cells else ()
+    return bool(first) and not any(row.cells[1:]) and not row.merged and not _starts_lowercase(first[0])
 
 
 def _columns_for(width: int, header: Header) -> Sequence[int]:
@@ -351,10 +360,11 @@ class _Row:
     fused: bool
     values: dict[Role, list[str]] = field(default_factory=dict)
     extras: dict[str, list[str]] = field(default_factory=dict)
+    heading: bool = False
 
     @classmethod
     def start(cls, fragment: _Fragment) -> _Row:
-        row = cls(fragment.line, fragment.number, fragment.fused)
+        row = cls(fragment.line, fragment.number, fragment.fused, heading=fragment.heading)
         row.absorb(fragment, include_merged=True)
         return row
 
@@ -383,7 +393,7 @@ class _Row:
         return _collapse(strip_markup(" ".join(self.values.get(Role.TITLE, []))))
 
     def has_body(self) -> bool:
-        body_roles = (Role.DEADLINE, Role.EXECUTORS, Role.RESULT)
+        body_roles = (Role.DEADLINE, Role.EXECUTORS, Role.RESULT, Role.GRADES)
         return any(self.values.get(role) for role in body_roles) or any(self.extras.values())
 
     def extra_texts(self) -> dict[str, str]:
@@ -421,7 +431,7 @@ def _assemble(fragments: Sequence[_Fragment], key_role: Role, own_role: Role | N
             rows.append(_Row.start(fragment))
             continue
         orphan.absorb(fragment, include_merged=True)
-        orphan.line, orphan.number, orphan.fused = fragment.line, fragment.number, fragment.fused
+        orphan.line, orphan.number, orphan.fused, orphan.heading = fragment.line, fragment.number, fragment.fused, fragment.heading
         rows.append(orphan)
         orphan = None
     if orphan is not None:
@@ -433,7 +443,7 @@ def _is_section(row: _Row, following: _Row | None) -> bool:
     """A heading: fused into the number cell, or a bare numbered title with rows under it."""
     if row.has_body():
         return False
-    if row.fused:
+    if row.fused or row.heading:
         return True
     if row.number is None or following is None:
         return False
@@ -469,23 +479,54 @@ def _build_items(rows: Sequence[_Row]) -> list[RawItem]:
             if row.number is not None:
                 _close_sections_outside(sections, row.number, closes_parts=False)
             labels = tuple(section.label for section in sections)
-            items.append(
-                RawItem(
-                    number=row.number,
-                    ordinal=len(items) + 1,
-                    section=labels[-1] if labels else None,
-                    section_path=labels,
-                    title=row.title(),
-                    deadline_text=row.text(Role.DEADLINE),
-                    executors_text=row.text(Role.EXECUTORS),
-                    result_text=row.text(Role.RESULT) or None,
-                    extra=row.extra_texts(),
-                    source_line=row.line,
-                    parent_number=None if row.number else last_number,
+            for part in _activities(row):
+                items.append(
+                    RawItem(
+                        number=part.number,
+                        ordinal=len(items) + 1,
+                        section=labels[-1] if labels else None,
+                        section_path=labels,
+                        title=part.title,
+                        deadline_text=part.deadline,
+                        executors_text=part.executors,
+                        result_text=row.text(Role.RESULT) or None,
+                        extra=row.extra_texts(),
+                        source_line=row.line,
+                        parent_number=part.parent_number or (None if row.number else last_number),
+                        grades=parse_grades(row.text(Role.GRADES)),
+                    )
                 )
-            )
         last_number = row.number or last_number
     return items
+
+
+@dataclass(frozen=True)
+class _Activity:
+    """One activity of a row: the row itself, or one entry of a numbered list in its title cell."""
+
+    number: str | None
+    parent_number: str | None
+    title: str
+    deadline: str
+    executors: str
+
+
+def _activities(row: _Row) -> list[_Activity]:
+    """«1. … 2. …» in the title cell: one activity per entry, with the deadline and executors
+    cells split the same way when they are numbered alike, shared otherwise."""
+    title, deadline, executors = row.title(), row.text(Role.DEADLINE), row.text(Role.EXECUTORS)
+    titles = split_numbered(title)
+    if titles is None:
+        return [_Activity(row.number, None, title, deadline, executors)]
+
+    def alike(text: str) -> list[str]:
+        parts = split_numbered(text)
+        return parts if parts is not None and len(parts) == len(titles) else [text] * len(titles)
+
+    return [
+        _Activity(None, row.number, _collapse(entry), own_deadline, own_executors)
+        for entry, own_deadline, own_executors in zip(titles, alike(deadline), alike(executors), strict=True)
+    ]
 
 
 def _enter_section(sections: list[_OpenSection], row: _Row) -> None:

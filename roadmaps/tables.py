@@ -60,6 +60,10 @@ class Item(SQLModel, table=True):
     result_text: str | None = None
     extra: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     source_line: int
+    # The classes the item concerns (a «Классы» column: 5-9, «все»); None when the document does not say.
+    grades: list[int] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Who takes part without answering for it (pupils, parents), named in the executors cell.
+    participants: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
 
 
 class Executor(SQLModel, table=True):
@@ -68,6 +72,26 @@ class Executor(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, index=True, max_length=500)
     name: str
+
+
+class RemovedRoadmap(SQLModel, table=True):
+    """A roadmap removed with `profplan roadmap remove`: its record, items and tracking history, kept as JSON.
+
+    Removal deletes the roadmap's rows (and, by cascade, what was derived
+    from them); what a committee marked on them must not be lost, so it is
+    archived here first, readable without the tables it came from.
+    """
+
+    __tablename__ = "removed_roadmap"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True, max_length=200)
+    title: str | None = None
+    source_name: str = Field(max_length=300)
+    items: int
+    marks: int
+    record: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    removed_at: datetime
 
 
 class ItemExecutor(SQLModel, table=True):

@@ -68,6 +68,10 @@ class ItemWindow:
     title: str
     windows: tuple[Period, ...]
     span: Period | None
+    grades: frozenset[int] | None = None  # the classes the item concerns («Классы» 8-11); None: all
+
+    def concerns(self, grade: int) -> bool:
+        return self.grades is None or grade in self.grades
 
 
 @dataclass(frozen=True)
@@ -347,11 +351,12 @@ class _Builder:
         year = [day for day in self.planned.school_days(grade=cls.grade, class_name=cls.name) if any(day in p for p in periods)]
         return sum(1 for day in year if day in self.span) / len(year) if year else 0.0
 
-    def _windows(self, activity: Activity) -> tuple[list[Period], ItemWindow | None]:
-        """The activity's windows: the roadmap item's own windows, or the norms' ones inside its deadline."""
+    def _windows(self, activity: Activity, cls: SchoolClass) -> tuple[list[Period], ItemWindow | None]:
+        """The activity's windows: the roadmap item's own windows, or the norms' ones inside its deadline;
+        an item for other classes («Классы» 8-11 and a 6th grade) does not bind this class."""
         periods = activity.window_periods(self.profile.year)
         item = self.items.get(activity.key)
-        if item is None:
+        if item is None or not item.concerns(cls.grade):
             return periods, None
         if item.windows:
             return list(item.windows), item
@@ -364,7 +369,7 @@ class _Builder:
         return clipped, item
 
     def _add_activity(self, cls: SchoolClass, activity: Activity) -> None:
-        windows, item = self._windows(activity)
+        windows, item = self._windows(activity, cls)
         staff = self._staff(cls, activity)
         venue = self._venue(cls, activity)
         if staff is None or (activity.venue and venue is None):

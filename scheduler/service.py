@@ -306,7 +306,8 @@ def _item_window(item: Item) -> ItemWindow:
     except DeadlineDataError:
         windows = ()
     span = Period("", item.span_start, item.span_end) if item.span_start and item.span_end else None
-    return ItemWindow(item.id, item.number, item.title, windows, span)
+    grades = frozenset(item.grades) if item.grades else None
+    return ItemWindow(item.id, item.number, item.title, windows, span, grades)
 
 
 def _row(problem: Problem, placed: Placed) -> PlacementRow:

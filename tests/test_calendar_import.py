@@ -318,7 +318,7 @@ def test_wrong_school_region_or_format(tmp_path: Path, engine: Engine, monkeypat
     pdf = tmp_path / "order.pdf"
     pdf.write_bytes(b"%PDF-1.4")
     code, _, err = main(monkeypatch, capsys, *db, str(pdf), "--region", "RU-LEN", "--year", YEAR, "--yes")
-    assert code == 1 and err.startswith("Ошибка: Файл «order.pdf»: формат «.pdf» не поддерживается")
+    assert code == 1 and err.startswith("Ошибка: Не удалось прочитать файл «order.pdf»: PDF повреждён")
     assert stored_rows(engine) == []
 
 

@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 
-from calendars.deadlines import DeadlineDataError, DeadlineSpec, Occurrence, SchoolCalendar, SkippedDay, federal_quarters, parse_deadline
+from calendars.deadlines import (
+    DeadlineDataError,
+    DeadlineSpec,
+    Occurrence,
+    SchoolCalendar,
+    SkippedDay,
+    Window,
+    federal_quarters,
+    parse_deadline,
+)
 from calendars.periods import Period
 from calendars.school_year import SchoolYear
 from tests.calendar_helpers import FEDERAL
@@ -78,10 +87,11 @@ def windows(text: str, school_year: SchoolYear | None = SY, terms: SchoolCalenda
     ],
 )
 def test_windows(text: str, expected: list[tuple[date, date]]) -> None:
-    spec = parse_deadline(text, SY)
+    school_year = SchoolYear.containing(expected[0][0])  # a document of the year the phrase names
+    spec = parse_deadline(text, school_year)
     assert spec.kind == "window"
     assert not spec.needs_review, spec.review_reason
-    assert windows(text) == expected
+    assert windows(text, school_year) == expected
 
 
 @pytest.mark.parametrize(
@@ -207,8 +217,8 @@ def test_weekly_on_thursdays_with_terms_skips_vacations() -> None:
 
 def test_weekly_without_a_window_runs_over_the_terms() -> None:
     spec = parse_deadline("еженедельно по четвергам", SY)
-    assert spec.span(region_terms) == (D(2023, 9, 1), D(2024, 5, 24))
-    assert spec.span() == (D(2023, 9, 1), D(2024, 5, 31))
+    assert spec.span(region_terms) == (D(2023, 9, 7), D(2024, 5, 23))  # the first and the last school Thursday
+    assert spec.span() == (D(2023, 9, 7), D(2024, 5, 30))
     assert len(spec.occurrences(region_terms)) == 8 + 8 + 10 + 9 - 1  # 9 May 2024, a Thursday, is a holiday
     assert spec.skipped(region_terms)[-1] == SkippedDay(D(2024, 5, 9), "праздник: День Победы")
     assert windows("по вторникам и четвергам", terms=region_terms)[:3] == [
@@ -264,7 +274,7 @@ def test_yearly_part_of_each_year(text: str, first: tuple[date, date], last: tup
     found = windows(text, None)
     assert spec.kind == "recurring" and len(found) == 11
     assert (found[0], found[-1]) == (first, last)
-    assert spec.span() == (D(2020, 1, 1), D(2030, 12, 31))
+    assert spec.span() == (first[0], last[1])  # the window ends with its last occurrence, not on 31.12.2030
 
 
 def test_yearly_across_new_year_keeps_whole_windows_only() -> None:
@@ -435,12 +445,19 @@ def test_a_remark_that_is_not_a_deadline_is_kept_verbatim() -> None:
 # ------------------------------------------------------ not understood, bad
 
 
-def test_the_part_not_understood_is_named_and_the_rest_kept() -> None:
+def test_the_part_not_understood_is_named_and_nothing_is_dated() -> None:
+    """Half a phrase understood is not a reading: kind `unrecognised`, the rest named, what was read shown."""
     spec = parse_deadline("Октябрь 2023 г., а в остальном сроки уточняются")
     assert spec.needs_review
     assert spec.review_reason == "не распознано «в остальном сроки уточняются»"
-    assert (spec.kind, spec.occurrences()) == ("window", [Occurrence(D(2023, 10, 1), D(2023, 10, 31))])
-    assert spec.explain().endswith("Требует проверки: не распознано «в остальном сроки уточняются»")
+    assert spec.unread == ["в", "остальном", "сроки", "уточняются"]
+    assert (spec.kind, spec.occurrences(), spec.span()) == ("unrecognised", [], (None, None))
+    assert spec.windows == (Window(D(2023, 10, 1), D(2023, 10, 31)),)
+    assert spec.explain().splitlines() == [
+        "Срок не распознан полностью — даты не назначены",
+        "Понято: Окно: 1 октября 2023 г. — 31 октября 2023 г.",
+        "Требует проверки: не распознано «в остальном сроки уточняются»",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -475,7 +492,9 @@ def test_parsing_never_raises_on_odd_input() -> None:
 def test_to_json_has_the_public_shape() -> None:
     spec = parse_deadline("Создание: 4 квартал 2020 г. Организация работы: постоянно")
     view = spec.to_json()
-    assert set(view) == {"text", "kind", "start", "end", "occurrences", "skipped", "phases", "explanation", "needs_review", "review_reason"}
+    assert set(view) == {
+        "text", "kind", "start", "end", "occurrences", "skipped", "phases", "explanation", "needs_review", "review_reason", "times",
+    }  # fmt: skip
     assert (view["start"], view["end"], view["occurrences"]) == ("2020-10-01", "2020-12-31", [{"start": "2020-10-01", "due": "2020-12-31"}])
     assert view["phases"][1] == {
         "label": "Организация работы",
@@ -489,6 +508,7 @@ def test_to_json_has_the_public_shape() -> None:
         "explanation": "Постоянно — без фиксированного срока",
         "needs_review": False,
         "review_reason": None,
+        "times": [],
     }
 
 

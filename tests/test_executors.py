@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roadmaps.executors import executor_key, split_executors
+from roadmaps.executors import executor_key, read_executors, split_executors
 
 UL = '<ul style="list-style-type: none">'
 COMMITTEE = "Комитет общего и профессионального образования Ленинградской области"
@@ -208,3 +208,46 @@ def test_key_ignores_quotes_case_spacing_and_punctuation(
 def test_joined_names_split_back(names: list[str], separator: str) -> None:
     unique = list(dict.fromkeys(names))
     assert split_executors(separator.join(names)) == unique
+
+
+# ------------------------------------------------ rules of data/vocabulary/executors.toml
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Зам. директора по ВР", "Замдиректора по ВР", "Заместитель директора по ВР", "Заместитель директора по воспитательной работе"],
+        ["Кл. руководители", "Классные руководители", "классный руководитель"],
+        ["Педагог организатор", "Педагог-организатор"],
+    ],
+)
+def test_variant_spellings_are_one_executor(variants: list[str]) -> None:
+    names = {tuple(split_executors(variant)) for variant in variants}
+    assert len(names) == 1 and len({executor_key(variant) for variant in variants}) == 1
+
+
+def test_a_word_broken_across_pages_is_rejoined() -> None:
+    assert split_executors("Центр профориентационн ого развития «Вектор»") == ["Центр профориентационного развития «Вектор»"]
+
+
+def test_roles_written_one_after_another_are_split() -> None:
+    cell = "Заместитель директора по ВР Классные руководители Педагог-организатор"
+    assert split_executors(cell) == ["Заместитель директора по ВР", "Классные руководители", "Педагог-организатор"]
+
+
+def test_a_numbered_list_in_a_cell_is_one_executor_per_entry() -> None:
+    assert split_executors("1. Директор; 2. Кл. руководители 3) Педагог-психолог") == [
+        "Директор", "Классные руководители", "Педагог-психолог",
+    ]  # fmt: skip
+
+
+def test_pupils_and_parents_are_participants_not_executors() -> None:
+    cell = read_executors("Классные руководители, обучающиеся 9-11 классов, родители (законные представители)")
+    assert cell.executors == ("Классные руководители",)
+    assert cell.participants == ("Обучающиеся 9-11 классов", "Родители (законные представители)")
+
+
+def test_a_name_that_only_starts_like_a_role_keeps_its_words() -> None:
+    assert split_executors("Советник директора по воспитанию и взаимодействию с детскими объединениями") == [
+        "Советник директора по воспитанию и взаимодействию с детскими объединениями",
+    ]

@@ -149,7 +149,7 @@ def test_deadline_every_thursday_of_the_span() -> None:
     text = "сентябрь 2023 г. – май 2024 г. (еженедельно по четвергам)"
     data = json.loads(CliRunner().invoke(cli, ["deadline", text, "--year", "2023-2024", "--json"]).output)
     dues = [o["due"] for o in data["occurrences"]]
-    assert data["text"] == text and data["start"] == "2023-09-01" and data["end"] == "2024-05-31"
+    assert data["text"] == text and data["start"] == "2023-09-07" and data["end"] == "2024-05-30"  # first and last Thursday
     assert dues[0] == "2023-09-07" and dues[-1] == "2024-05-30" and len(dues) == 39
 
 

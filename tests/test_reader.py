@@ -589,12 +589,13 @@ def test_no_usable_table(tmp_path: Path, content: str, fragment: str) -> None:
     assert_one_russian_line_naming(caught.value, "broken.txt")
 
 
-def test_unsupported_suffix(tmp_path: Path) -> None:
+def test_legacy_word_without_a_converter_says_how_to_save_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no LibreOffice, antiword or catdoc
     path = tmp_path / "plan.doc"
-    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    path.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 512)
     with pytest.raises(RoadmapError) as caught:
         read_document(path)
-    assert "не поддерживается" in str(caught.value) and ".docx" in str(caught.value)
+    assert "Word 97–2003" in str(caught.value) and "сохраните как .docx" in str(caught.value)
     assert_one_russian_line_naming(caught.value, "plan.doc")
 
 

@@ -19,20 +19,30 @@ Rules, in order:
   it *separate_schedule* only when nothing else dates it, otherwise it is a
   note on the dated kind ("в течение 2023-2024 учебного года (по отдельному
   графику)" stays a window).
-* Anything not understood, an impossible value, a one-off date whose year
-  is unknown, or two clashing frequencies set needs_review with the reason;
-  the spec keeps everything that was understood.
+* A phrase with any word no rule accounts for is *unrecognised*: flagged,
+  with the part not understood named, and dating nothing (what was
+  understood is kept for the explanation). A parenthesised remark that
+  mentions no dates is kept verbatim as a note; one that does and is not
+  understood counts as not understood.
+* An impossible value, a one-off date whose year is unknown, a weekday in
+  brackets that is not the date's, a date outside the document's period,
+  a frequency that does not match the months it names, or two clashing
+  frequencies set needs_review with the reason; the spec keeps everything
+  that was understood.
+* "N раз в год — в марте и ноябре": when N equals the number of named
+  parts of the year, each part is one occurrence.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from calendars.deadlines.dates import ONE_DAY
 from calendars.deadlines.grammar import (
     Continuation,
     Frequency,
+    Hours,
     Item,
     Marker,
     NoDateKind,
@@ -56,12 +66,22 @@ NO_DATE_RU: dict[NoDateKind, str] = {
 }
 
 
-def assemble(text: str, items: list[Item], school_year: SchoolYear | None) -> DeadlineSpec:
-    """The spec of one phrase (or one phase of a phased phrase) from its items."""
-    return _Assembly(text, items, school_year).spec()
+def assemble(
+    text: str, items: list[Item], school_year: SchoolYear | None, period: Window | None = None,
+    read: tuple[tuple[int, int], ...] = (),
+) -> DeadlineSpec:
+    """The spec of one phrase (or one phase of a phased phrase) from its items.
+
+    `period` is the document's own period: a window lying wholly outside it
+    is flagged (a source whose year is wrong). `read` are the character
+    spans the grammar accounted for.
+    """
+    return replace(_Assembly(text, items, school_year, period).spec(), read=read)
 
 
-def phased(text: str, phases: list[tuple[str, DeadlineSpec]], school_year: SchoolYear | None) -> DeadlineSpec:
+def phased(
+    text: str, phases: list[tuple[str, DeadlineSpec]], school_year: SchoolYear | None, read: tuple[tuple[int, int], ...] = ()
+) -> DeadlineSpec:
     """A phrase of labelled phases: it needs review when any phase does."""
     reasons = [f"«{label}»: {phase.review_reason}" for label, phase in phases if phase.review_reason]
     return DeadlineSpec(
@@ -71,6 +91,7 @@ def phased(text: str, phases: list[tuple[str, DeadlineSpec]], school_year: Schoo
         school_year=school_year.first if school_year else None,
         needs_review=bool(reasons),
         review_reason="; ".join(reasons) or None,
+        read=read,
     )
 
 
@@ -79,14 +100,19 @@ class _Assembly:
     text: str
     items: list[Item]
     school_year: SchoolYear | None
+    period: Window | None = None
     notes: list[str] = field(default_factory=list)
     reviews: list[str] = field(default_factory=list)
 
     def spec(self) -> DeadlineSpec:
         timed = [item for item in self.items if isinstance(item, Timed)]
         markers = [item for item in self.items if isinstance(item, Marker)]
-        self.reviews.extend(item.message() for item in self.items if isinstance(item, NotUnderstood))
+        unread = [item for item in self.items if isinstance(item, NotUnderstood)]
+        self.reviews.extend(item.message() for item in unread)
         self.notes.extend(item.note for item in timed if item.note)
+        self.notes.extend(item.note for item in self.items if isinstance(item, Frequency) and item.note)
+        self.reviews.extend(flag for item in timed for flag in item.flags)
+        self._check_period(timed)
         frequency, continued = self._frequency()
         each_year = next((item for item in timed if item.each_year), None)
         if frequency is None and each_year is not None:
@@ -99,12 +125,14 @@ class _Assembly:
             windows, recurrence = self._periodic(frequency, timed, continued)
         else:
             windows = self._one_off(timed)
-        kind = self._kind(recurrence, windows, timed, markers)
+        kind = "unrecognised" if unread else self._kind(recurrence, windows, timed, markers)
         self.notes.extend(
             f"«{marker.fragment}»: {NO_DATE_RU[marker.kind]}" for marker in markers if marker.kind != kind
         )
+        hours = tuple(item.time for item in self.items if isinstance(item, Hours))
         if not self.reviews and not (timed or markers or frequency):
-            self.reviews.append("срок не указан")
+            only_hours = ", ".join(f"«{item.fragment}»" for item in self.items if isinstance(item, Hours))
+            self.reviews.append(f"указано только время {only_hours}, дата не указана" if only_hours else "срок не указан")
         return DeadlineSpec(
             text=self.text,
             kind=kind,
@@ -115,7 +143,26 @@ class _Assembly:
             school_year=self.school_year.first if self.school_year else None,
             needs_review=bool(self.reviews),
             review_reason="; ".join(self.reviews) or None,
+            times=hours,
         )
+
+    def _check_period(self, timed: list[Timed]) -> None:
+        """A window wholly outside the document's period (its school year's calendar years by default)."""
+        period = self.period
+        if period is None and self.school_year is not None:
+            period = Window(date(self.school_year.first, 1, 1), date(self.school_year.second, 12, 31))
+        if period is None or period.start is None or period.end is None:
+            return
+        for item in timed:
+            window = item.window or item.each_year
+            if window is None or window.end is None:
+                continue  # no dates to compare
+            start = window.start or window.end
+            if window.end < period.start or start > period.end:
+                self.reviews.append(
+                    f"«{item.fragment}»: вне периода документа ({format_date(period.start)} — {format_date(period.end)}); "
+                    "проверьте год"
+                )
 
     def _frequency(self) -> tuple[Frequency | None, bool]:
         """The phrase's one frequency, and whether it comes after "далее"; clashing ones go to review."""
@@ -134,8 +181,8 @@ class _Assembly:
             if chosen is None:
                 chosen, continued = found, after
             elif chosen.unit == "week" and found.unit == "week" and not (chosen.weekdays and found.weekdays):
-                chosen = Frequency(chosen.fragment, "week", chosen.times, chosen.at_least, chosen.weekdays or found.weekdays)
-            elif (chosen.unit, chosen.times) != (found.unit, found.times):
+                chosen = replace(chosen, weekdays=chosen.weekdays or found.weekdays)
+            elif (chosen.unit, chosen.times, chosen.every) != (found.unit, found.times, found.every):
                 self.reviews.append(f"«{found.fragment}»: вторая периодичность не согласуется с «{chosen.fragment}»")
         return chosen, continued
 
@@ -155,7 +202,13 @@ class _Assembly:
             within = []  # the part of the year is known, the years are not
         else:
             within = self._study_year_window()
-        return Recurrence("year", frequency.times, frequency.at_least, anchors=anchors, within=tuple(within))
+        if len(anchors) > 1 and frequency.times > 1 and frequency.times % len(anchors):
+            self.reviews.append(
+                f"«{frequency.fragment}»: названо частей года — {len(anchors)}, это не делится на число повторений"
+            )
+        return Recurrence(
+            "year", frequency.times, frequency.at_least, anchors=anchors, within=tuple(within), every=frequency.every,
+        )
 
     def _periodic(self, frequency: Frequency, timed: list[Timed], continued: bool) -> tuple[list[Window], Recurrence]:
         """Weekly, monthly, quarterly… inside the named windows; after them for "далее – ежемесячно"."""
@@ -165,7 +218,10 @@ class _Assembly:
                 self.reviews.append(f"«{item.fragment}»: «каждый год» не согласуется с «{frequency.fragment}»")
 
         def every(within: list[Window]) -> Recurrence:
-            return Recurrence(frequency.unit, frequency.times, frequency.at_least, frequency.weekdays, within=tuple(within))
+            return Recurrence(
+                frequency.unit, frequency.times, frequency.at_least, frequency.weekdays, within=tuple(within),
+                every=frequency.every, week_of_month=frequency.week_of_month,
+            )
 
         if continued and windows:
             start = max(window.end or window.start or date.min for window in windows) + ONE_DAY
@@ -203,7 +259,7 @@ class _Assembly:
             return "recurring"
         if dateless is not None:
             return dateless
-        if windows and all(window.end is None for window in windows):
+        if windows and all(window.end is None and window.school is None for window in windows):
             return "continuous"
         if timed:
             return "window"

@@ -17,8 +17,17 @@ Semantics:
     window; yearly without anchors: consecutive years from the window's
     start, the last one cut at its end (a study year is one such year);
   - "N раз в …" splits each period into N equal consecutive parts.
+  - "раз в N лет" keeps every N-th year; "в последнюю неделю месяца" cuts
+    each month to that week;
+  - a yearly rule with as many parts of the year as times ("два раза в год
+    — в марте и ноябре") gives one occurrence per part;
+* a window naming a term or a vacation ("II четверть", "осенние каникулы")
+  takes the calendar's dates when a calendar is given;
+* a recurring item's span runs from its first occurrence to its last
+  ("Ежегодно, январь 2020-2030" ends on 31 January 2030);
 * phased: the phases' occurrences together; the span is the union of what
-  the phases date.
+  the phases date;
+* unrecognised: nothing is dated.
 """
 
 from __future__ import annotations
@@ -29,18 +38,21 @@ from typing import TYPE_CHECKING
 
 from calendars.deadlines.dates import ONE_DAY, add_years, month_length
 from calendars.deadlines.model import Occurrence, Recurrence, SkippedDay, Window
-from calendars.deadlines.terms import SchoolCalendar, school_quarters, school_start_of, study_period
+from calendars.deadlines.terms import SchoolCalendar, school_part_dates, school_quarters, school_start_of, study_period
 from calendars.school_year import SchoolYear
 
 if TYPE_CHECKING:
     from calendars.deadlines.spec import DeadlineSpec
 
-DATELESS_KINDS = ("continuous", "on_demand", "separate_schedule")
+DATELESS_KINDS = ("continuous", "on_demand", "separate_schedule", "unrecognised")
 _MONTHS_IN = {"month": 1, "quarter": 3, "half": 6}
 
 
 def resolve(window: Window, calendar: SchoolCalendar | None) -> tuple[date | None, date | None]:
-    """A window's dates; a study-year window follows the region's terms when a calendar is given."""
+    """A window's dates; a study-year, term or vacation window follows the region's calendar when one is given."""
+    if calendar is not None and window.school is not None:
+        dates, _ = school_part_dates(window.school, calendar)
+        return dates if dates is not None else (window.start, window.end)
     if window.study_year is not None and calendar is not None:
         return study_period(window.study_year, calendar)
     return window.start, window.end
@@ -65,6 +77,8 @@ def span(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> tuple[date | No
     """Window and dateless kinds: open (None) where any window is open; recurring and phased: the known extremes."""
     if spec.kind == "phased":
         return _extremes(span(phase, calendar) for _, phase in spec.phases)
+    if spec.kind == "unrecognised":
+        return None, None
     bounds = [resolve(window, calendar) for window in spec.windows]
     if spec.kind != "recurring":
         if not bounds:
@@ -75,9 +89,10 @@ def span(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> tuple[date | No
             None if None in ends else max(e for e in ends if e),
         )
     assert spec.recurrence is not None
-    bounds += [resolve(window, calendar) for window in spec.recurrence.within]
-    bounds += [(occurrence.start, occurrence.due) for occurrence in occurrences(spec, calendar)]
-    return _extremes(bounds)
+    found = occurrences(spec, calendar)
+    if found:  # from the first occurrence to the last: "январь 2020-2030" ends on 31 January 2030
+        return _extremes([*bounds, *((occurrence.start, occurrence.due) for occurrence in found)])
+    return _extremes([*bounds, *(resolve(window, calendar) for window in spec.recurrence.within)])
 
 
 def _extremes(bounds: Iterable[tuple[date | None, date | None]]) -> tuple[date | None, date | None]:
@@ -98,9 +113,24 @@ def recurrence_occurrences(recurrence: Recurrence, school_year: SchoolYear | Non
         elif recurrence.unit == "week":
             found.extend(_weekly(recurrence, start, end, calendar))
         else:
-            for period_start, period_end in _periods(recurrence.unit, start, end, calendar):
+            periods = list(_periods(recurrence.unit, start, end, calendar))[:: recurrence.every]
+            for period_start, period_end in periods:
+                if recurrence.week_of_month is not None:
+                    week = _week_of(period_start, period_end, recurrence.week_of_month)
+                    if week is None:
+                        continue
+                    period_start, period_end = week
                 found.extend(split(period_start, period_end, recurrence.times))
     return found
+
+
+def _week_of(start: date, end: date, week: int) -> tuple[date, date] | None:
+    """The n-th seven days of a month (-1: its last seven), cut to [start, end]; None when none of it is inside."""
+    month_end = date(start.year, start.month, month_length(start.year, start.month))
+    first = month_end - timedelta(days=6) if week == -1 else date(start.year, start.month, 7 * week - 6)
+    last = month_end if week == -1 else first + timedelta(days=6)
+    first, last = max(first, start), min(last, end)
+    return (first, last) if first <= last else None
 
 
 def split(start: date, end: date, parts: int) -> list[Occurrence]:
@@ -114,13 +144,18 @@ def split(start: date, end: date, parts: int) -> list[Occurrence]:
 
 
 def _anchored(recurrence: Recurrence, start: date, end: date, school_year: SchoolYear | None) -> Iterator[Occurrence]:
-    """Each anchor's cycle in every year that lies wholly inside [start, end]."""
-    for year in range(start.year, end.year + 1):
+    """Each anchor's cycle in every (every-th) year that lies wholly inside [start, end].
+
+    With as many anchors as times a year, each anchor is one of the times.
+    """
+    anchors = len(recurrence.anchors)
+    parts = recurrence.times // anchors if recurrence.times % anchors == 0 else recurrence.times
+    for year in range(start.year, end.year + 1, recurrence.every):
         for anchor in recurrence.anchors:
             first, due = anchor.dates_in(year)
             first = first or school_start_of(due, school_year) or due
             if start <= first and due <= end:
-                yield from split(first, due, recurrence.times)
+                yield from split(first, due, max(parts, 1))
 
 
 def skipped(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[SkippedDay]:

@@ -12,9 +12,16 @@ from typing import TYPE_CHECKING
 
 from calendars.deadlines.dates import MonthDay, month_length
 from calendars.deadlines.expand import recurrence_occurrences, recurrence_skipped, resolve
-from calendars.deadlines.model import Recurrence, Window, YearlyWindow
-from calendars.deadlines.terms import DEFAULT_STUDY_YEAR_RU, FEDERAL_QUARTERS_RU, SchoolCalendar
-from calendars.deadlines.words import MONTH_GENITIVE, MONTH_NOMINATIVE, WEEKDAY_PLURAL_DATIVE, format_date, plural
+from calendars.deadlines.model import Recurrence, SchoolPart, Window, YearlyWindow
+from calendars.deadlines.terms import DEFAULT_STUDY_YEAR_RU, FEDERAL_QUARTERS_RU, SchoolCalendar, school_part_dates
+from calendars.deadlines.words import (
+    MONTH_GENITIVE,
+    MONTH_NOMINATIVE,
+    SEASON_GENITIVE,
+    WEEKDAY_PLURAL_DATIVE,
+    format_date,
+    plural,
+)
 from calendars.school_year import SchoolYear
 
 if TYPE_CHECKING:
@@ -36,6 +43,14 @@ _UNIT_ACCUSATIVE: dict[str, str] = {
     "year": "год",
     "school_quarter": "четверть",
 }
+_UNIT_COUNTED = {
+    "week": lambda n: plural(n, "неделю", "недели", "недель"),
+    "month": lambda n: plural(n, "месяц", "месяца", "месяцев"),
+    "quarter": lambda n: plural(n, "квартал", "квартала", "кварталов"),
+    "half": lambda n: plural(n, "полугодие", "полугодия", "полугодий"),
+    "year": lambda n: plural(n, "год", "года", "лет"),
+    "school_quarter": lambda n: plural(n, "четверть", "четверти", "четвертей"),
+}
 _DATELESS: dict[str, str] = {
     "continuous": "Постоянно — без фиксированного срока",
     "on_demand": "По мере необходимости — без фиксированного срока",
@@ -54,12 +69,19 @@ def _lines(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[str]:
             lines.append(f"«{label or 'без названия'}»:")
             lines.extend("  " + line for line in _lines(phase, calendar))
         return lines
-    lines = [window_line(window, calendar) for window in spec.windows] if spec.kind in ("window", "recurring") else []
+    if spec.kind == "unrecognised":
+        lines = ["Срок не распознан полностью — даты не назначены"]
+        lines.extend(f"Понято: {window_line(window, calendar)}" for window in spec.windows)
+        if spec.recurrence is not None:
+            lines.append(f"Понято: {rule(spec.recurrence)}")
+    else:
+        lines = [window_line(window, calendar) for window in spec.windows] if spec.kind in ("window", "recurring") else []
     if spec.kind == "window" and not spec.windows:
         lines.append("Окно: даты не определены")
-    if spec.recurrence is not None:
+    if spec.recurrence is not None and spec.kind != "unrecognised":
         school_year = SchoolYear(spec.school_year) if spec.school_year is not None else None
         lines.extend(_recurrence_lines(spec.recurrence, school_year, calendar))
+    lines.extend(f"Время: {time.text()}" for time in spec.times)
     if spec.kind in _DATELESS:
         lines.append(_DATELESS[spec.kind])
         lines.extend(f"В пределах: {_range(window, calendar)}" for window in spec.windows)
@@ -72,6 +94,9 @@ def _lines(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[str]:
 
 def window_line(window: Window, calendar: SchoolCalendar | None) -> str:
     start, end = resolve(window, calendar)
+    if window.school is not None:
+        _, source = school_part_dates(window.school, calendar)
+        return f"Окно: {school_part_name(window.school)}, {_range(window, calendar)} ({source})"
     if window.study_year is not None:
         source = "по календарю региона" if calendar is not None else DEFAULT_STUDY_YEAR_RU
         return f"Окно: учебный год {SchoolYear(window.study_year)}, {_range(window, calendar)} ({source})"
@@ -89,10 +114,26 @@ def _range(window: Window, calendar: SchoolCalendar | None) -> str:
     return f"{format_date(start) if start else '…'} — {format_date(end) if end else '…'}"
 
 
+def school_part_name(part: SchoolPart) -> str:
+    """"2 четверть 2023-2024 учебного года", "осенние каникулы 2023-2024 учебного года"."""
+    year = f"{SchoolYear(part.school_year)} учебного года"
+    if part.kind == "term":
+        return f"{part.number} {'триместр' if part.terms == 3 else 'четверть'} {year}"
+    if part.kind == "vacation":
+        return f"{SEASON_GENITIVE.get(part.season, '')} каникулы {year}".replace("их каникулы", "ие каникулы")
+    return f"{'начало' if part.kind == 'year_start' else 'конец'} {year} (четыре недели)"
+
+
 def rule(recurrence: Recurrence) -> str:
-    """"Еженедельно по четвергам", "Не реже 1 раза в четверть", "Ежегодно (январь)"."""
+    """"Еженедельно по четвергам", "Не реже 1 раза в четверть", "Ежегодно (январь)", "Раз в 2 года"."""
     if recurrence.weekdays:
         text = "Еженедельно по " + " и ".join(WEEKDAY_PLURAL_DATIVE[day] for day in recurrence.weekdays)
+    elif recurrence.every > 1:
+        every = recurrence.every
+        text = f"{recurrence.times} {plural(recurrence.times, 'раз', 'раза', 'раз')} в {every} {_UNIT_COUNTED[recurrence.unit](every)}"
+    elif recurrence.week_of_month is not None:
+        week = "последнюю" if recurrence.week_of_month == -1 else f"{recurrence.week_of_month}-ю"
+        text = f"Ежемесячно, в {week} неделю месяца"
     elif recurrence.times == 1 and not recurrence.at_least:
         text = _EVERY[recurrence.unit]
     else:

@@ -24,6 +24,7 @@ class TokenKind(Enum):
     NUMBER = auto()  # 2023, 01, 4; value int (cardinal, also "3-х")
     ORDINAL = auto()  # "4-й", "первое", "II"; value int
     DATE = auto()  # "01.09.2023", "15.09", ISO; value (day, month, year | None)
+    TIME = auto()  # "10:00", "15.30" (a "month" of 00 or over 12 cannot be a date); value (hour, minute)
     MONTH = auto()  # any form of a month name; value 1–12
     YEAR_WORD = auto()  # "г.", "гг.", "г.г.", "год", "года", "годы"…
     STUDY = auto()  # "учебный", "учебного", "уч."
@@ -72,6 +73,12 @@ class Token:
         return cast(Unit, self.value)
 
     @property
+    def time_parts(self) -> tuple[int, int]:
+        """(hour, minute) of a TIME token."""
+        assert isinstance(self.value, tuple), self
+        return cast(tuple[int, int], self.value)
+
+    @property
     def date_parts(self) -> tuple[int, int, int | None]:
         """(day, month, year or None) of a DATE token."""
         assert isinstance(self.value, tuple), self
@@ -82,6 +89,7 @@ _LETTERS = r"[^\W\d_]"
 _TOKEN_RE: Final = re.compile(
     rf"""
       (?P<space>\s+)
+    | (?P<time>(?P<hour>[01]?[0-9]|2[0-3])(?::(?P<minute>[0-5][0-9])|\.(?P<dot_minute>00|1[3-9]|[2-5][0-9])))(?!\.?[0-9])
     | (?P<iso>(?P<iso_y>[0-9]{{4}})-(?P<iso_m>[0-9]{{1,2}})-(?P<iso_d>[0-9]{{1,2}}))(?![0-9])
     | (?P<date>(?P<day>[0-9]{{1,2}})\.(?P<month>[0-9]{{1,2}})(?:\.(?P<year>[0-9]{{4}}|[0-9]{{2}}))?)(?![0-9])
     | (?P<cardinal>[0-9]{{1,2}})[-‑]?(?:х|ух|ех)(?!{_LETTERS})
@@ -125,13 +133,28 @@ def tokenize(text: str) -> list[Token]:
         if group != "space":
             tokens.append(_token(group, match, token_text, start, end))
         position = end
-    return tokens
+    return _compound_ordinals(tokens)
+
+
+def _compound_ordinals(tokens: list[Token]) -> list[Token]:
+    """"двадцать пятое" → one ORDINAL 25: the tens and the ordinal word that follows them."""
+    result: list[Token] = []
+    for token in tokens:
+        previous = result[-1] if result else None
+        tens = words.tens_value(previous.text) if previous is not None and previous.kind is TokenKind.WORD else None
+        if previous is not None and tens and token.kind is TokenKind.ORDINAL and token.number < 10 and token.text.isalpha():
+            result[-1] = Token(TokenKind.ORDINAL, f"{previous.text} {token.text}", previous.start, token.end, tens + token.number)
+        else:
+            result.append(token)
+    return result
 
 
 def _token(group: str | None, match: re.Match[str], text: str, start: int, end: int) -> Token:
     def make(kind: TokenKind, value: object = None) -> Token:
         return Token(kind, text, start, end, value)
 
+    if group == "time":
+        return make(TokenKind.TIME, (int(match["hour"]), int(match["minute"] or match["dot_minute"])))
     if group == "iso":
         return make(TokenKind.DATE, (int(match["iso_d"]), int(match["iso_m"]), int(match["iso_y"])))
     if group == "date":

@@ -8,13 +8,17 @@ lives in `expand` and `explain`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any, Literal, cast
 
 from calendars.deadlines.dates import MonthDay, clamped
 
-Kind = Literal["window", "recurring", "phased", "continuous", "on_demand", "separate_schedule"]
-KINDS: tuple[Kind, ...] = ("window", "recurring", "phased", "continuous", "on_demand", "separate_schedule")
+Kind = Literal["window", "recurring", "phased", "continuous", "on_demand", "separate_schedule", "unrecognised"]
+KINDS: tuple[Kind, ...] = ("window", "recurring", "phased", "continuous", "on_demand", "separate_schedule", "unrecognised")
+"""`unrecognised`: some words of the phrase are accounted for by no rule; it is flagged and dates nothing."""
+
+SchoolPartKind = Literal["term", "vacation", "year_start", "year_end"]
+SCHOOL_PART_KINDS: tuple[SchoolPartKind, ...] = ("term", "vacation", "year_start", "year_end")
 
 Unit = Literal["week", "month", "quarter", "half", "year", "school_quarter"]
 """What a frequency counts in; "quarter" and "half" are calendar ones, "school_quarter" is a четверть."""
@@ -52,27 +56,66 @@ class SkippedDay:
 
 
 @dataclass(frozen=True)
+class SchoolPart:
+    """A part of a school year its calendar dates: a term («I четверть»), a vacation («осенние каникулы»),
+    the start or the end of the study year («конец учебного года»).
+
+    `terms` says how the year is divided (4 quarters or 3 trimesters) for a
+    term; `season` names a vacation (autumn, winter, spring, summer, extra).
+    """
+
+    kind: SchoolPartKind
+    school_year: int
+    number: int = 0
+    terms: int = 4
+    season: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "school_year": self.school_year, "number": self.number, "terms": self.terms, "season": self.season}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SchoolPart:
+        kind = data["kind"]
+        if kind not in SCHOOL_PART_KINDS:
+            raise ValueError(f"unknown school part {kind!r}")
+        return cls(cast(SchoolPartKind, kind), int(data["school_year"]), int(data["number"]), int(data["terms"]), str(data["season"]))
+
+
+@dataclass(frozen=True)
 class Window:
     """A date range named by the text.
 
     `start` is None for a bare bound ("до 1 сентября" with no school year to
     start from), `end` is None for an open start ("с сентября 2023 г.").
     `study_year` marks the study period of that school year ("в течение
-    учебного года"): the stored dates are the default (1 September – 31 May)
-    and the region's terms replace them when they are known.
+    учебного года"), `school` a term, a vacation or the year's end: the
+    stored dates are the federal approximation and the region's calendar
+    replaces them when it is known.
     """
 
     start: date | None
     end: date | None
     study_year: int | None = None
+    school: SchoolPart | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"start": iso(self.start), "end": iso(self.end), "study_year": self.study_year}
+        return {
+            "start": iso(self.start),
+            "end": iso(self.end),
+            "study_year": self.study_year,
+            "school": self.school.to_dict() if self.school else None,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Window:
         study_year = data.get("study_year")
-        return cls(from_iso(data["start"]), from_iso(data["end"]), int(study_year) if study_year is not None else None)
+        school = data.get("school")
+        return cls(
+            from_iso(data["start"]),
+            from_iso(data["end"]),
+            int(study_year) if study_year is not None else None,
+            SchoolPart.from_dict(school) if school else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -112,7 +155,9 @@ class Recurrence:
     квартал", "до мая"); without anchors the period itself is split into
     `times` equal parts. `weekdays` (0 = Monday) pick days of a weekly
     recurrence ("по четвергам"). `at_least` records "не реже", which sets a
-    minimum, not a different schedule.
+    minimum, not a different schedule. `every` counts units between
+    occurrences ("раз в два года" = 2); `week_of_month` (1–4, -1 for the
+    last) cuts each month to one week ("в последнюю неделю месяца").
     """
 
     unit: Unit
@@ -121,6 +166,8 @@ class Recurrence:
     weekdays: tuple[int, ...] = ()
     anchors: tuple[YearlyWindow, ...] = ()
     within: tuple[Window, ...] = ()
+    every: int = 1
+    week_of_month: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +177,8 @@ class Recurrence:
             "weekdays": list(self.weekdays),
             "anchors": [anchor.to_dict() for anchor in self.anchors],
             "within": [window.to_dict() for window in self.within],
+            "every": self.every,
+            "week_of_month": self.week_of_month,
         }
 
     @classmethod
@@ -144,4 +193,25 @@ class Recurrence:
             weekdays=tuple(int(day) for day in data["weekdays"]),
             anchors=tuple(YearlyWindow.from_dict(anchor) for anchor in data["anchors"]),
             within=tuple(Window.from_dict(window) for window in data["within"]),
+            every=int(data.get("every", 1)),
+            week_of_month=int(data["week_of_month"]) if data.get("week_of_month") is not None else None,
         )
+
+
+@dataclass(frozen=True)
+class TimeOfDay:
+    """Hours the text names ("с 10 до 15 часов", "в 14:00"): kept as times, not folded into the dates."""
+
+    start: time
+    end: time | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"start": self.start.strftime("%H:%M"), "end": self.end.strftime("%H:%M") if self.end else None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TimeOfDay:
+        end = data.get("end")
+        return cls(time.fromisoformat(data["start"]), time.fromisoformat(end) if end else None)
+
+    def text(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}" if self.end else f"{self.start:%H:%M}"

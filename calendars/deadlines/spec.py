@@ -8,16 +8,19 @@ one stored spec serves every region's calendar.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
 from calendars.deadlines import expand, explain
-from calendars.deadlines.model import KINDS, Kind, Occurrence, Recurrence, SkippedDay, Window, iso
+from calendars.deadlines.model import KINDS, Kind, Occurrence, Recurrence, SkippedDay, TimeOfDay, Window, iso
 from calendars.deadlines.terms import SchoolCalendar
 from calendars.errors import ProfplanError
 
 FORMAT_VERSION = 1
+"""Fields added since (times, school parts of windows, every, week_of_month) are optional on reading."""
+_WORD_RE = re.compile(r"[^\W_]+")
 
 
 class DeadlineDataError(ProfplanError):
@@ -46,6 +49,16 @@ class DeadlineSpec:
     school_year: int | None = None
     needs_review: bool = False
     review_reason: str | None = None
+    times: tuple[TimeOfDay, ...] = ()
+    read: tuple[tuple[int, int], ...] | None = field(default=None, compare=False)
+    """Character spans of `text` some rule accounted for; None for a spec read back from storage."""
+
+    @property
+    def unread(self) -> list[str]:
+        """The words of the text no rule accounted for (empty for a spec read back from storage)."""
+        if self.read is None:
+            return []
+        return [match.group() for match in _WORD_RE.finditer(self.text) if not any(a <= match.start() and match.end() <= b for a, b in self.read)]
 
     def span(self, calendar: SchoolCalendar | None = None) -> tuple[date | None, date | None]:
         """The whole span the phrase covers; None where it is open or unknown."""
@@ -77,6 +90,7 @@ class DeadlineSpec:
             "explanation": self.explain(calendar),
             "needs_review": self.needs_review,
             "review_reason": self.review_reason,
+            "times": [time.to_dict() for time in self.times],
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,6 +107,7 @@ class DeadlineSpec:
             "school_year": self.school_year,
             "needs_review": self.needs_review,
             "review_reason": self.review_reason,
+            "times": [time.to_dict() for time in self.times],
         }
 
     @classmethod
@@ -115,6 +130,7 @@ class DeadlineSpec:
                 school_year=int(school_year) if school_year is not None else None,
                 needs_review=bool(data["needs_review"]),
                 review_reason=data["review_reason"],
+                times=tuple(TimeOfDay.from_dict(time) for time in data.get("times", [])),
             )
         except (KeyError, TypeError, ValueError) as error:
             raise DeadlineDataError(f"Сохранённый срок не читается ({error}): {data!r:.200}") from error

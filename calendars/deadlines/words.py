@@ -51,33 +51,41 @@ MONTH_GENITIVE: Final = (
 
 _WEEKDAYS: Final = _compile(
     (
-        r"понедельник(а|у|ом|е|и|ов|ам|ами|ах)?",
-        r"вторник(а|у|ом|е|и|ов|ам|ами|ах)?",
-        r"сред(а|ы|е|у|ой|ам|ами|ах)",
-        r"четверг(а|у|ом|е|и|ов|ам|ами|ах)?",
-        r"пятниц(а|ы|е|у|ей|ам|ами|ах)",
-        r"суббот(а|ы|е|у|ой|ам|ами|ах)",
-        r"воскресень(е|я|ю|ем|ям|ями|ях)",
+        r"понедельник(а|у|ом|е|и|ов|ам|ами|ах)?|пн",
+        r"вторник(а|у|ом|е|и|ов|ам|ами|ах)?|вт",
+        r"сред(а|ы|е|у|ой|ам|ами|ах)|ср",
+        r"четверг(а|у|ом|е|и|ов|ам|ами|ах)?|чт",
+        r"пятниц(а|ы|е|у|ей|ам|ами|ах)|пт",
+        r"суббот(а|ы|е|у|ой|ам|ами|ах)|сб",
+        r"воскресень(е|я|ю|ем|ям|ями|ях)|вс",
     )
 )
+WEEKDAY_NOMINATIVE: Final = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
 WEEKDAY_PLURAL_DATIVE: Final = (
     "понедельникам", "вторникам", "средам", "четвергам", "пятницам", "субботам", "воскресеньям",
 )  # fmt: skip
 
-_ORDINALS: Final = _compile(
-    (
-        r"перв(ый|ое|ая|ого|ом|ой|ую|ому|ые|ых|ым)",
-        r"втор(ой|ое|ая|ого|ом|ую|ому|ые|ых|ым)",
-        r"трет(ий|ье|ья|ьего|ьем|ьей|ью|ьему|ьи|ьих)",
-        r"четверт(ый|ое|ая|ого|ом|ой|ую|ому|ые|ых|ым)",
-    )
+_ADJECTIVE_ENDINGS: Final = r"(ый|ой|ое|ая|ого|ом|ую|ому|ые|ых|ым|ий|ее|яя|его|ем|юю|ему|ие|их|им)"
+_ORDINAL_STEMS: Final = (
+    "перв", "втор", "трет", "четверт", "пят", "шест", "седьм", "восьм", "девят", "десят",
+    "одиннадцат", "двенадцат", "тринадцат", "четырнадцат", "пятнадцат", "шестнадцат", "семнадцат",
+    "восемнадцат", "девятнадцат", "двадцат",
+)  # fmt: skip
+# "третий" declines on -ь-: третье, третьего, третьей.
+_ORDINALS: Final = tuple(
+    re.compile(r"трет(ий|ье|ья|ьего|ьем|ьей|ью|ьему|ьи|ьих)" if stem == "трет" else rf"{stem}{_ADJECTIVE_ENDINGS}")
+    for stem in _ORDINAL_STEMS
 )
+_THIRTIETH: Final = re.compile(rf"тридцат{_ADJECTIVE_ENDINGS}")
+_TENS: Final = {"двадцать": 20, "тридцать": 30}
+"""Tens that, followed by an ordinal word, make a compound day ("двадцать пятое" = 25)."""
 _ROMAN: Final = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 _UNITS: Final[tuple[tuple[re.Pattern[str], Unit], ...]] = (
     (re.compile(r"квартал(а|е|у|ом|ы|ов|ам|ами|ах)?|кв"), "quarter"),
     (re.compile(r"полугоди(е|я|ю|ем|и|й|ям|ями|ях)"), "half"),
     (re.compile(r"четверт(ь|и|ью|ей|ям|ями|ях)"), "school_quarter"),
+    (re.compile(r"триместр(а|е|у|ом|ы|ов|ам|ами|ах)?"), "school_quarter"),
     (re.compile(r"месяц(а|е|у|ем|ы|ев|ам|ами|ах)?"), "month"),
     (re.compile(r"недел(я|и|ю|е|ей|ь|ям|ями|ях)"), "week"),
 )
@@ -101,8 +109,9 @@ _TIMES_WORD: Final = re.compile(r"раза?")
 _EACH_WORD: Final = re.compile(r"кажд(ый|ая|ое|ую|ого|ой|ом|ому|ые|ых)")
 
 ABBREVIATIONS: Final = frozenset(
-    {"уч", "кв", "янв", "фев", "февр", "мар", "апр", "авг", "сен", "сент", "окт", "ноя", "нояб", "дек"}
-)
+    {"уч", "кв", "янв", "фев", "февр", "мар", "апр", "авг", "сен", "сент", "окт", "ноя", "нояб", "дек",
+     "пн", "вт", "ср", "чт", "пт", "сб", "вс", "ч"}
+)  # fmt: skip
 """Words written with a dot that belongs to the word ("уч. г.", "кв."), not to the sentence."""
 
 
@@ -123,11 +132,18 @@ def weekday_number(word: str) -> int | None:
 
 
 def ordinal_value(word: str) -> int | None:
-    """1–4 for ordinal words ("первое", "Второе") and capital Roman numerals ("II")."""
+    """1–20 and 30 for ordinal words ("первое", "Второе", "девятое"), 1–4 for capital Roman numerals ("II")."""
     if word in _ROMAN:
         return _ROMAN[word]
+    if _THIRTIETH.fullmatch(fold(word)):
+        return 30
     index = _index(_ORDINALS, word)
     return index + 1 if index is not None else None
+
+
+def tens_value(word: str) -> int | None:
+    """20 or 30 for "двадцать", "тридцать": the first word of a compound ordinal ("двадцать пятое")."""
+    return _TENS.get(fold(word))
 
 
 def unit_of(word: str) -> Unit | None:
@@ -163,6 +179,34 @@ def is_times_word(word: str) -> bool:
 
 def is_each_word(word: str) -> bool:
     return _EACH_WORD.fullmatch(fold(word)) is not None
+
+
+_SEASONS: Final = (
+    (re.compile(r"осенн[а-я]*"), "autumn"),
+    (re.compile(r"зимн[а-я]*"), "winter"),
+    (re.compile(r"весенн[а-я]*"), "spring"),
+    (re.compile(r"летн[а-я]*"), "summer"),
+    (re.compile(r"дополнительн[а-я]*"), "extra"),
+)
+SEASON_GENITIVE: Final = {
+    "autumn": "осенних", "winter": "зимних", "spring": "весенних", "summer": "летних", "extra": "дополнительных",
+}  # fmt: skip
+_VACATION_WORD: Final = re.compile(r"каникул(ы|ах|ам|ами)?")
+_HOUR_WORD: Final = re.compile(r"час(а|ов)?|ч")
+
+
+def season_of(word: str) -> str | None:
+    """The season an adjective names ("осенних" → autumn), for vacations."""
+    folded = fold(word)
+    return next((season for pattern, season in _SEASONS if pattern.fullmatch(folded)), None)
+
+
+def is_vacation_word(word: str) -> bool:
+    return _VACATION_WORD.fullmatch(fold(word)) is not None
+
+
+def is_hour_word(word: str) -> bool:
+    return _HOUR_WORD.fullmatch(fold(word.rstrip("."))) is not None
 
 
 def plural(number: int, one: str, few: str, many: str) -> str:
