@@ -50,10 +50,12 @@ class ClusterSpec:
 
     `workers`: the local cluster's size (default: the machine's cores); with a
     scheduler, how many workers to wait for before starting (default: one).
+    `timeout`: seconds to keep trying to reach the scheduler.
     """
 
     scheduler: str | None = None
     workers: int | None = None
+    timeout: float = CONNECT_TIMEOUT
 
     def describe(self) -> str:
         return self.scheduler or "локальный кластер Dask"
@@ -83,7 +85,7 @@ def open_cluster(spec: ClusterSpec) -> Iterator[Connected]:
     if spec.workers is not None and spec.workers < 1:
         raise RegionError(f"--workers: нужен хотя бы один исполнитель (указано {spec.workers}).")
     if spec.scheduler:
-        client = _connect(spec.scheduler)
+        client = _connect(spec.scheduler, spec.timeout)
         try:
             _wait_for_workers(client, spec)
             yield Connected(client, spec, _dashboard(client), None)
@@ -104,9 +106,9 @@ def open_cluster(spec: ClusterSpec) -> Iterator[Connected]:
         cluster.close()
 
 
-def _connect(address: str) -> Client:
+def _connect(address: str, timeout: float) -> Client:
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT)
+        return Client(address, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as exc:
         raise RegionError(f"Не удалось подключиться к планировщику Dask {address}: {exc}") from None
 
