@@ -120,13 +120,6 @@ def test_a_rerun_on_a_running_cluster_skips_the_solved_schools(solved: Solved, c
         assert outcomes[school]["outcome"] == "skipped" and outcomes[school]["timetable"] == first[school]["timetable"]
     assert outcomes["delta"]["outcome"] == "infeasible" and outcomes["delta"]["attempts"] == 1
 
-    forced = runner.invoke(cli, ["--db", url, "region", "schedule", "--all", "--region", "RU-LEN", "--scheduler", cluster,
-                                 "--time-limit", LIMIT, "--force", "--json"])
-    redone = _outcomes(json.loads(forced.stdout))
-    for school in GOOD:
-        assert redone[school]["outcome"] == "solved" and redone[school]["timetable"] != first[school]["timetable"]
-        assert check_timetable(read_current(open_store(url), school)) == []
-
 
 def test_the_region_report_numbers_equal_the_per_school_ones(solved: Solved, tmp_path: Path) -> None:
     url = solved.copy(tmp_path)
@@ -257,7 +250,7 @@ def test_a_worker_with_other_data_refuses_the_school(cluster: str, tmp_path: Pat
     assert "другие нормы, учебный календарь или версия OR-Tools" in (attempt.outcome.reason or "")
 
 
-def test_the_scheduler_option_runs_on_a_running_cluster_with_postgres(cluster: str, pg_url: str, tmp_path: Path) -> None:
+def test_the_scheduler_option_runs_on_a_running_cluster_with_postgres_and_force_solves_again(cluster: str, pg_url: str, tmp_path: Path) -> None:
     folder = write_region(tmp_path / "schools", ["pg1", "pg2"])
     result = CliRunner().invoke(cli, ["--db", pg_url, "region", "schedule", "--schools", str(folder), "--scheduler", cluster,
                                       "--workers", "2", "--time-limit", LIMIT])
@@ -265,8 +258,14 @@ def test_the_scheduler_option_runs_on_a_running_cluster_with_postgres(cluster: s
     assert "Составлено: 2, без изменений: 0, не составлено: 0 из 2" in result.stdout
     assert f"Кластер: {cluster}, исполнителей: 2" in result.stderr
     engine = open_store(pg_url)
+    first = {school: read_current(engine, school).timetable.id for school in ("pg1", "pg2")}
+    forced = CliRunner().invoke(cli, ["--db", pg_url, "region", "schedule", "--all", "--region", "RU-LEN",
+                                      "--scheduler", cluster, "--time-limit", LIMIT, "--force", "--json"])
+    redone = _outcomes(json.loads(forced.stdout))
     for school in ("pg1", "pg2"):
-        assert check_timetable(read_current(engine, school)) == []
+        assert redone[school]["outcome"] == "solved" and redone[school]["timetable"] != first[school]
+        stored = read_current(engine, school)
+        assert stored.timetable.id == redone[school]["timetable"] and check_timetable(stored) == []
 
 
 def test_the_dashboard_serves_its_scripts_itself(cluster: str) -> None:
