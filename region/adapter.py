@@ -115,7 +115,7 @@ class SchoolSummary:
 
     @classmethod
     def of(cls, profile: Profile, norms_grades: frozenset[int]) -> SchoolSummary:
-        levels = Counter(cls_.level for cls_ in profile.classes if cls_.grade in norms_grades)
+        levels = Counter(entry.level for entry in profile.classes if entry.grade in norms_grades)
         return cls(profile.id, profile.name, profile.region, str(profile.year), profile.municipality, profile.level,
                    len(profile.classes), dict(levels))
 

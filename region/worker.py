@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from distributed import get_worker
 
 from calendars.errors import ProfplanError
-from region.adapter import SchoolInput, Solved, data_digest, solve_input
+from region.adapter import SchoolInput, Solved, SolverSettings, data_digest, solve_input
 from region.outcome import Outcome, OutcomeKind
-from scheduler.model import SolverSettings
 
 TOPIC = "profplan-region"
 TRACEBACK_LINES = 12
