@@ -325,8 +325,8 @@ class _Batch:
                 self._submit(school, 1, None)
 
     def _place_retries(self) -> None:
-        self.names.update(self.connected.workers())
         live = self.connected.workers()
+        self.names.update(live)
         busy = {address for address, keys in self.client.processing().items() if keys}
         for retry in list(self.retries):
             if self._free() <= 0:
