@@ -21,7 +21,7 @@ import click
 
 from calendars.data_files import data_dir
 from calendars.errors import ProfplanError
-from commands import calendar, db, demo, feeds, roadmaps, schools, serve, tracking
+from commands import calendar, db, demo, feeds, region, roadmaps, schools, serve, tracking
 from commands.base import Context, err
 from store.settings import Settings
 
@@ -61,6 +61,7 @@ for command in (
     schools.replan_command,
     schools.timetable_command,
     schools.compliance_command,
+    region.region_group,
     feeds.subscribe_command,
     feeds.subscriptions_command,
     feeds.unsubscribe_command,

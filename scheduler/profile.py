@@ -13,6 +13,7 @@ Format::
     name = "МОБУ «СОШ № 1»"
     region = "RU-LEN"               # a region of data/calendars/regions.toml
     year = "2023-2024"
+    municipality = "Всеволожский район"   # optional: the municipality (район, городской округ)
     level = "basic"                 # basic | main | advanced (профминимум level)
     week = 5                        # 5- or 6-day week (default: the region's)
     closed = [["2024-02-05", "2024-02-11"]]   # optional extra closures (quarantine, own breaks)
@@ -139,6 +140,7 @@ class Profile:
     staff: tuple[Staff, ...]
     venues: tuple[Venue, ...]
     source: str
+    municipality: str | None = None
 
     def staff_member(self, name: str) -> Staff:
         return next(person for person in self.staff if person.name == name)
@@ -160,6 +162,7 @@ class Profile:
                 "name": self.name,
                 "region": self.region,
                 "year": str(self.year),
+                **({"municipality": self.municipality} if self.municipality else {}),
                 "level": self.level,
                 **({"week": self.week} if self.week else {}),
                 "closed": [[period.start.isoformat(), period.end.isoformat()] for period in self.closed],
@@ -242,6 +245,7 @@ def parse_profile(table: dict[str, Any], source: str) -> Profile:
         staff=staff,
         venues=venues,
         source=source,
+        municipality=reader.text(head, "municipality", "school") if "municipality" in head else None,
     )
 
 
