@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from calendars.data_files import data_dir
+from calendars.data_files import data_dir, os_error_message
 from calendars.errors import ProfplanError
 from commands import calendar, db, demo, feeds, roadmaps, schools, serve, tracking
 from commands.base import Context, err
@@ -85,13 +85,16 @@ def use_russian_click_messages() -> None:
     os.environ["LANGUAGE"] = "ru"
 
 
-def write_crash_log(exc: BaseException) -> Path:
-    """Save the traceback of an unexpected error where the user can send it to us; returns the file."""
-    folder = Settings.from_environment().writable_log_dir()
-    path = folder / f"profplan-crash-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-    path.write_text(
-        f"profplan {' '.join(sys.argv[1:])}\n\n" + "".join(traceback.format_exception(exc)), encoding="utf-8"
-    )
+def write_crash_log(exc: BaseException) -> Path | None:
+    """Save the traceback of an unexpected error where the user can send it to us; the file, or None if the disk refused."""
+    try:
+        folder = Settings.from_environment().writable_log_dir()
+        path = folder / f"profplan-crash-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+        path.write_text(
+            f"profplan {' '.join(sys.argv[1:])}\n\n" + "".join(traceback.format_exception(exc)), encoding="utf-8"
+        )
+    except (OSError, ProfplanError):
+        return None
     return path
 
 
@@ -116,10 +119,14 @@ def main() -> None:
     except ProfplanError as exc:
         click.echo(f"Ошибка: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:  # the machine refused: a full disk, a read-only folder, a port taken
+        click.echo(f"Ошибка: {os_error_message(exc)}", err=True)
+        sys.exit(1)
     except Exception as exc:  # the guard: a bug must not show the user a traceback
         log = write_crash_log(exc)
-        click.echo(f"Ошибка: внутренняя ошибка profplan ({type(exc).__name__}). Подробности записаны в {log}; "
-                   "пришлите этот файл разработчикам.", err=True)
+        where = f"Подробности записаны в {log}; пришлите этот файл разработчикам." if log else \
+            "Записать подробности не удалось: диск недоступен для записи."
+        click.echo(f"Ошибка: внутренняя ошибка profplan ({type(exc).__name__}). {where}", err=True)
         sys.exit(1)
 
 

@@ -17,9 +17,10 @@ def db_group() -> None:
 @pass_context
 def db_upgrade(context: Context, as_json: bool) -> None:
     """Привести схему базы данных к последней версии (миграции Alembic)."""
-    from store.db import resolve_url, upgrade
+    from store.db import connect, resolve_url, upgrade
 
-    before, after = upgrade(context.store(create=True))
+    settings = context.settings
+    before, after = upgrade(connect(settings.database_url, create=True, lock_timeout=settings.lock_timeout))
     if as_json:
         print_json({"database": resolve_url(context.settings.database_url), "before": sorted(before), "after": sorted(after)})
         return

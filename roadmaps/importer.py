@@ -32,6 +32,10 @@ from roadmaps.executors import executor_key, split_executors
 from roadmaps.reader import read_document
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap
 from store.db import transaction
+from store.locks import Lock
+
+ROADMAPS_LOCK = Lock("roadmaps", "загрузка дорожных карт")
+"""Held by an import while it writes roadmaps, items and executors; schedules read items under its shared form."""
 
 # Item fields compared to tell an updated row from an unchanged one.
 _COMPARED = (
@@ -108,7 +112,7 @@ def import_documents(
         documents.append(read_document(Path(path)))
         if progress:
             progress(Path(path))
-    with transaction(engine) as session:
+    with transaction(engine, ROADMAPS_LOCK) as session:
         return [
             _store(session, document, Path(path), region or document.region, school_year or context_year(document), on_stored)
             for document, path in zip(documents, paths, strict=True)

@@ -56,7 +56,7 @@ def test_unique_keys_are_enforced(db_url: str) -> None:
 
 
 def test_unreachable_server_is_a_russian_error_naming_the_address() -> None:
-    with pytest.raises(StoreError, match=r"База данных postgresql\+psycopg://nobody:\*\*\*@127\.0\.0\.1:1/none недоступна"):
+    with pytest.raises(StoreError, match=r"Сервер базы данных postgresql\+psycopg://nobody:\*\*\*@127\.0\.0\.1:1/none недоступен: .*refused"):
         open_store("postgresql://nobody:secret@127.0.0.1:1/none")
 
 
