@@ -32,6 +32,16 @@ from calendars.school_year import SchoolYear
 
 THURSDAY = 3
 SUNDAY = 6
+# The keys each table of the data files may hold (FieldReader.only refuses others, suggesting the closest).
+REGION_KEYS = ("name", "timezone")
+CALENDAR_SECTIONS = ("calendar", "terms", "vacations")
+CALENDAR_KEYS = ("source", "federal_default", "week", "exam_grades", "exam_grades_last_day")
+PERIOD_KEYS = ("name", "start", "end")
+FEDERAL_KEYS = (
+    "source", "week", "first_day", "autumn_vacation", "winter_vacation", "spring_vacation", "last_day_on_or_before",
+    "exam_grades", "exam_grades_last_day_on_or_before", "term_names",
+)
+BREAK_KEYS = ("name", "days", "ends_first_sunday_on_or_after")
 
 
 @dataclass(frozen=True)
@@ -153,11 +163,11 @@ def _regions(root: str) -> dict[str, Region]:
     path = Path(root) / "calendars" / "regions.toml"
     table = read_toml(path)
     result = {}
-    for code, entry in table.items():
-        try:
-            result[code] = Region(code, str(entry["name"]), str(entry["timezone"]))
-        except (KeyError, TypeError) as exc:
-            raise CalendarError(f"{path}: у региона {code} не указано поле {exc}.") from None
+    reader = FieldReader(path, CalendarError)
+    for code in table:
+        entry = reader.table(table, code)
+        reader.only(entry, code, REGION_KEYS)
+        result[code] = Region(code, reader.text(entry, "name", code), reader.text(entry, "timezone", code))
     return result
 
 
@@ -225,8 +235,10 @@ def _load(reg: Region, school_year: SchoolYear, root: str) -> AcademicCalendar:
 
 def _from_file(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCalendar:
     table = read_toml(path)
-    head = table.get("calendar", {})
     reader = FieldReader(path, CalendarError)
+    reader.only(table, "", CALENDAR_SECTIONS)
+    head = reader.table(table, "calendar", default={})
+    reader.only(head, "calendar", CALENDAR_KEYS)
     terms = tuple(_periods(reader, table, "terms"))
     vacations = tuple(_periods(reader, table, "vacations"))
     calendar = AcademicCalendar(
@@ -251,10 +263,12 @@ def _from_file(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCale
 
 def _federal(reg: Region, school_year: SchoolYear, path: Path) -> AcademicCalendar:
     """Apply the federal rules to a year: eight-week terms around the autumn, winter and spring breaks."""
-    rules = read_toml(path).get("federal")
-    if not isinstance(rules, dict):
-        raise CalendarError(f"{path}: нет раздела [federal].")
     reader = FieldReader(path, CalendarError)
+    table = read_toml(path)
+    reader.only(table, "", ("federal",))
+    rules = reader.table(table, "federal")
+    reader.only(rules, "federal", FEDERAL_KEYS)
+    reader.only(reader.table(rules, "winter_vacation", "federal", {}), "federal.winter_vacation", PERIOD_KEYS)
 
     def on(month_day: str, key: str, first_year: bool) -> date:
         return date(school_year.first if first_year else school_year.second, *reader.month_day(month_day, key))
@@ -303,6 +317,7 @@ def _break_ending_on_sunday(rules: dict[str, Any], key: str, year: int, reader: 
     rule = rules.get(key)
     if not isinstance(rule, dict) or "days" not in rule or "ends_first_sunday_on_or_after" not in rule:
         raise CalendarError(f"{reader.path}: federal.{key}: нужны поля days и ends_first_sunday_on_or_after.")
+    reader.only(rule, f"federal.{key}", BREAK_KEYS)
     anchor = date(year, *reader.month_day(rule["ends_first_sunday_on_or_after"], f"federal.{key}.ends_first_sunday_on_or_after"))
     end = anchor + timedelta(days=(SUNDAY - anchor.weekday()) % 7)
     return Period(str(rule.get("name", key)), end - timedelta(days=int(rule["days"]) - 1), end)
@@ -323,8 +338,8 @@ def _validate(calendar: AcademicCalendar, path: Path) -> None:
     if not calendar.terms:
         raise CalendarError(f"{path}: terms: не указано ни одной четверти (триместра).")
     for kind, periods in (("terms", calendar.terms), ("vacations", calendar.vacations)):
-        for index, period in enumerate(periods):
-            where = f"{path}: {kind}[{index}] «{period.name}»"
+        for number, period in enumerate(periods, start=1):
+            where = f"{path}: {kind}[{number}] «{period.name}»"
             if period.end < period.start:
                 raise CalendarError(f"{where}: конец {period.end:%d.%m.%Y} раньше начала {period.start:%d.%m.%Y}.")
             if period.start < year.start or period.end > year.end:
@@ -332,17 +347,17 @@ def _validate(calendar: AcademicCalendar, path: Path) -> None:
                     f"{where}: даты {period.start:%d.%m.%Y}–{period.end:%d.%m.%Y} вне учебного года {year} "
                     f"({year.start:%d.%m.%Y}–{year.end:%d.%m.%Y})."
                 )
-        for index, (earlier, later) in enumerate(pairwise(periods), start=1):
+        for number, (earlier, later) in enumerate(pairwise(periods), start=2):
             if later.start <= earlier.end:
                 raise CalendarError(
-                    f"{path}: {kind}[{index}] «{later.name}» пересекается с «{earlier.name}» "
+                    f"{path}: {kind}[{number}] «{later.name}» пересекается с «{earlier.name}» "
                     "или идёт не по порядку."
                 )
-    for index, vacation in enumerate(calendar.vacations):
+    for number, vacation in enumerate(calendar.vacations, start=1):
         term = next((term for term in calendar.terms if term.overlaps(vacation)), None)
         if term is not None:
             raise CalendarError(
-                f"{path}: vacations[{index}] «{vacation.name}» пересекается с периодом «{term.name}»."
+                f"{path}: vacations[{number}] «{vacation.name}» пересекается с периодом «{term.name}»."
             )
     if calendar.exam_grades_last_day and calendar.exam_grades_last_day not in Period("", year.start, year.end):
         raise CalendarError(f"{path}: exam_grades_last_day вне учебного года {year}.")
@@ -357,10 +372,10 @@ def _week(reader: FieldReader, table: dict[str, Any], where: str) -> int:
 
 def _periods(reader: FieldReader, table: dict[str, Any], key: str) -> Iterator[Period]:
     """The [[terms]] or [[vacations]] of a calendar file, each with a start and an end date."""
-    for index, entry in enumerate(reader.tables(table, key, default=[])):
-        where = f"{key}[{index}]"
+    for number, (where, entry) in enumerate(reader.each(table, key, default=[]), start=1):
+        reader.only(entry, where, PERIOD_KEYS)
         yield Period(
-            str(entry.get("name", f"{index + 1}")),
+            str(entry.get("name", f"{number}")),
             reader.day(reader.value(entry, "start", where), f"{where}.start"),
             reader.day(reader.value(entry, "end", where), f"{where}.end"),
         )

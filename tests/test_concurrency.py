@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_helpers import DEMO_SCHOOL, LENINGRAD, ROADMAPS, fingerprint, finish, start
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from cli_helpers import DEMO_SCHOOL, LENINGRAD, ROADMAPS, finish, fingerprint, start
 from roadmaps.tables import Executor, Item, Roadmap
 from scheduler.tables import Timetable
 from store.db import open_store, transaction

@@ -7,6 +7,7 @@ every table before and after (tests/cli_helpers.py).
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -255,3 +256,37 @@ def test_a_toml_syntax_error_names_line_and_column_in_russian(stored: Path, tmp_
     run("school", "load", school, db=stored, logs=tmp_path / "logs").user_error(
         str(school), "строка 3, столбец 6", "после ключа ожидается «=»"
     )
+
+
+# Strict files ---------------------------------------------------------------------------------------
+
+
+def test_a_misspelled_optional_key_of_a_school_is_named_with_the_right_one(stored: Path, tmp_path: Path) -> None:
+    school = tmp_path / "school.toml"
+    school.write_text(DEMO_SCHOOL.read_text(encoding="utf-8").replace(
+        "max_hours_per_week = 4", "max_hours_per_wek = 1", 1), encoding="utf-8")
+    before = fingerprint(stored)
+    run("school", "load", school, db=stored, logs=tmp_path / "logs").user_error(
+        str(school), "max_hours_per_wek: нет такого поля; возможно, max_hours_per_week"
+    )
+    assert fingerprint(stored) == before
+
+
+def test_entries_are_counted_from_one_in_messages(stored: Path, tmp_path: Path) -> None:
+    text = DEMO_SCHOOL.read_text(encoding="utf-8")
+    second_staff = text.index("[[staff]]", text.index("[[staff]]") + 1)
+    school = tmp_path / "school.toml"
+    school.write_text(text[:second_staff] + text[second_staff:].replace("email =", "e_mail =", 1), encoding="utf-8")
+    run("school", "load", school, db=stored, logs=tmp_path / "logs").user_error("staff[2].e_mail: нет такого поля; возможно, email")
+
+
+def test_a_misspelled_key_in_the_norms_stops_a_schedule_before_anything_is_stored(stored: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROADMAPS.parent, data, ignore=shutil.ignore_patterns("roadmaps", "locale"))
+    norms = data / "norms" / "2023-2024.toml"
+    norms.write_text(norms.read_text(encoding="utf-8").replace("session_hours = 2", "session_hour = 2", 1), encoding="utf-8")
+    before = fingerprint(stored)
+    run("schedule", "demo-kudrovo", db=stored, logs=tmp_path / "logs", env={"PROFPLAN_DATA_DIR": str(data)}).user_error(
+        str(norms), "session_hour: нет такого поля; возможно, session_hours"
+    )
+    assert fingerprint(stored) == before
