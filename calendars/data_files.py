@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
+import importlib.util
 import os
 import re
 import tomllib
@@ -18,6 +20,7 @@ from typing import Any
 from calendars.errors import ProfplanError
 
 _REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+"""The repository's data folder, for code run from a checkout that was never installed."""
 
 _OS_REASONS = {
     errno.ENOSPC: "нет места на диске",
@@ -45,9 +48,22 @@ def os_error_message(exc: OSError) -> str:
 
 
 def data_dir() -> Path:
-    """The data root: `$PROFPLAN_DATA_DIR` when set, else the bundled `data/`."""
+    """The data root: `$PROFPLAN_DATA_DIR` when set, else the bundled data (see `bundled_data`)."""
     override = os.environ.get("PROFPLAN_DATA_DIR")
-    return Path(override) if override else _REPO_DATA
+    return Path(override) if override else bundled_data()
+
+
+@functools.cache
+def bundled_data() -> Path:
+    """The installed package `profplan_data` (a wheel or an editable install), else the checkout's `data/`.
+
+    setup.py ships the repository's `data/` folder under that name, so an
+    installed profplan finds its norms and calendars wherever it was installed.
+    """
+    spec = importlib.util.find_spec("profplan_data")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return _REPO_DATA
 
 
 def decode_text(data: bytes, name: str, error: type[ProfplanError] = ProfplanError) -> str:

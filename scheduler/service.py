@@ -174,7 +174,8 @@ def load_school(engine: Engine, path: Path) -> SchoolResult:
             school = School(id=profile.id, name=profile.name, region=profile.region, year=str(profile.year),
                             profile={}, updated_at=_now())
         school.name, school.region, school.year = profile.name, profile.region, str(profile.year)
-        school.profile, school.updated_at = profile.to_json(), _now()
+        if created or school.profile != profile.to_json():  # loading the same file again changes nothing
+            school.profile, school.updated_at = profile.to_json(), _now()
         session.add(school)
     return SchoolResult(profile.id, profile.name, profile.region, str(profile.year), created,
                         len(profile.classes), len(profile.staff), len(profile.venues))
