@@ -82,7 +82,7 @@ for command in (
 # How a value is shown in help pages ("--year ТЕКСТ") when its option or argument names no metavar of its own.
 TYPE_METAVARS = {"text": "ТЕКСТ", "float": "ЧИСЛО", "integer": "ЧИСЛО", "float range": "ЧИСЛО", "integer range": "ЧИСЛО",
                  "path": "ПУТЬ", "filename": "ФАЙЛ", "boolean": "ДА|НЕТ", "datetime": "ДАТА"}
-ARGUMENT_METAVARS = {"paths": "ФАЙЛ", "path": "ФАЙЛ", "directory": "ПАПКА", "item": "ПУНКТ", "school_id": "ШКОЛА",
+ARGUMENT_METAVARS = {"paths": "ФАЙЛ", "path": "ФАЙЛ", "file": "ФАЙЛ", "directory": "ПАПКА", "item": "ПУНКТ", "school_id": "ШКОЛА",
                      "text": "ТЕКСТ", "token": "ТОКЕН"}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from commands.base import Context, json_option, out, pass_context, print_json
@@ -26,3 +28,33 @@ def db_upgrade(context: Context, as_json: bool) -> None:
         return
     was = ", ".join(sorted(before)) or "пустая база"
     out.print(f"Схема базы данных обновлена: {was} → {', '.join(sorted(after))}.")
+
+
+@db_group.command("backup")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@json_option
+@pass_context
+def db_backup(context: Context, file: Path, as_json: bool) -> None:
+    """Сохранить всю базу в файл (JSON, одинаковый для SQLite и PostgreSQL)."""
+    from store.backup import backup
+
+    report = backup(context.engine, file)
+    if as_json:
+        print_json(report.to_json())
+        return
+    out.print(f"Резервная копия записана в {file}: таблиц {len(report.rows)}, строк {report.total} (схема {report.revision}).")
+
+
+@db_group.command("restore")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@json_option
+@pass_context
+def db_restore(context: Context, file: Path, as_json: bool) -> None:
+    """Заменить всё содержимое базы резервной копией (одной транзакцией: при ошибке база не меняется)."""
+    from store.backup import restore
+
+    report = restore(context.store(create=True), file)
+    if as_json:
+        print_json(report.to_json())
+        return
+    out.print(f"База восстановлена из {file}: таблиц {len(report.rows)}, строк {report.total} (схема {report.revision}).")

@@ -115,14 +115,15 @@ def _alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def _revisions(connection: Connection) -> frozenset[str]:
+def connection_revisions(connection: Connection) -> frozenset[str]:
+    """The schema revisions seen on an open connection (inside its transaction)."""
     return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
 def current_revisions(engine: Engine) -> frozenset[str]:
     """The schema revisions the database is at (empty for an empty database)."""
     with engine.connect() as connection:
-        return _revisions(connection)
+        return connection_revisions(connection)
 
 
 def head_revisions() -> frozenset[str]:
@@ -155,7 +156,7 @@ def upgrade(engine: Engine) -> tuple[frozenset[str], frozenset[str]]:
         connection.execution_options(**{WRITER: True})
         with connection.begin():
             hold(connection, [MIGRATIONS], connection.get_execution_options()[LOCK_TIMEOUT], db)
-            before = _revisions(connection)
+            before = connection_revisions(connection)
             _check_not_newer(before, db)
             command.upgrade(_alembic_config(connection), "heads")
     return before, head_revisions()
