@@ -22,8 +22,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import holidays
-
 from calendars.data_files import data_dir, read_toml
 from calendars.errors import CalendarError
 from calendars.fields import FieldReader
@@ -222,6 +220,8 @@ def _load(reg: Region, school_year: SchoolYear, root: str) -> AcademicCalendar:
         calendar = _from_file(reg, school_year, path)
     else:
         calendar = _federal(reg, school_year, Path(root) / "calendars" / "federal.toml")
+    import holidays  # here, not at the top: `profplan deadline` without a region never needs it (bench/bench_startup.py)
+
     production = holidays.country_holidays(
         "RU", years=[school_year.first, school_year.second], language="ru"
     )
