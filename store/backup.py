@@ -75,7 +75,7 @@ def backup(engine: Engine, path: Path) -> BackupReport:
             connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
             revision = _revision(connection, engine)
-            content = {
+            content: dict[str, dict[str, Any]] = {
                 table.name: {
                     "columns": [column.name for column in table.columns],
                     "rows": [[_dump(value) for value in row] for row in connection.execute(select(table).order_by(*table.primary_key))],
