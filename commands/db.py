@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from commands.base import Context, json_option, out, pass_context, print_json
+
+if TYPE_CHECKING:
+    from store.backup import BackupReport
 
 
 @click.group("db")
@@ -38,11 +42,7 @@ def db_backup(context: Context, file: Path, as_json: bool) -> None:
     """Сохранить всю базу в файл (JSON, одинаковый для SQLite и PostgreSQL)."""
     from store.backup import backup
 
-    report = backup(context.engine, file)
-    if as_json:
-        print_json(report.to_json())
-        return
-    out.print(f"Резервная копия записана в {file}: таблиц {len(report.rows)}, строк {report.total} (схема {report.revision}).")
+    print_copy(backup(context.engine, file), f"Резервная копия записана в {file}", as_json)
 
 
 @db_group.command("restore")
@@ -53,8 +53,11 @@ def db_restore(context: Context, file: Path, as_json: bool) -> None:
     """Заменить всё содержимое базы резервной копией (одной транзакцией: при ошибке база не меняется)."""
     from store.backup import restore
 
-    report = restore(context.store(create=True), file)
+    print_copy(restore(context.store(create=True), file), f"База восстановлена из {file}", as_json)
+
+
+def print_copy(report: BackupReport, done: str, as_json: bool) -> None:
     if as_json:
         print_json(report.to_json())
         return
-    out.print(f"База восстановлена из {file}: таблиц {len(report.rows)}, строк {report.total} (схема {report.revision}).")
+    out.print(f"{done}: таблиц {len(report.rows)}, строк {report.total} (схема {report.revision}).")

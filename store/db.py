@@ -32,11 +32,6 @@ from store.errors import StoreBusy, StoreError, translate
 from store.locks import LOCK_TIMEOUT, MIGRATIONS, WRITER, Lock, busy, hold
 from store.settings import DEFAULT_DATABASE_URL, DEFAULT_LOCK_TIMEOUT
 
-__all__ = [
-    "StoreError", "create_store_engine", "current_revisions", "head_revisions", "open_store", "resolve_url",
-    "sqlite_file", "transaction", "upgrade",
-]
-
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
 # Every module holding tables; a new concern with tables adds itself here.
 TABLE_MODULES = ("roadmaps.tables", "tracking.tables", "feeds.tables", "scheduler.tables")
