@@ -42,7 +42,7 @@ class FieldReader:
             return table[key]
         if default is _MISSING:
             near = closest(key, [name for name in table if isinstance(name, str)], limit=1)
-            hint = f" (возможно, оно записано как «{near[0]}»)" if near else ""
+            hint = f" (возможно, оно записано как «{_printable(near[0])}»)" if near else ""
             self.fail(self._name(where, key), f"обязательное поле не указано{hint}.")
         return default
 
@@ -56,7 +56,7 @@ class FieldReader:
             if key not in allowed:
                 near = closest(str(key), allowed, limit=1)
                 hint = f"; возможно, {near[0]}" if near else f"; допустимы: {', '.join(allowed)}"
-                self.fail(self._name(where, str(key)), f"нет такого {'поля' if where else 'раздела'}{hint}.")
+                self.fail(self._name(where, _printable(str(key))), f"нет такого {'поля' if where else 'раздела'}{hint}.")
 
     def each(self, table: dict[str, Any], key: str, where: str = "", default: Any = _MISSING) -> Iterator[tuple[str, dict[str, Any]]]:
         """The entries of an array of tables with their names for messages, counted from 1: ("staff[1]", {...})."""
@@ -134,3 +134,8 @@ class FieldReader:
     @staticmethod
     def _name(where: str, key: str) -> str:
         return f"{where}.{key}" if where else key
+
+
+def _printable(name: str) -> str:
+    """A key as a message may show it: a quoted TOML key may hold line breaks and other control characters."""
+    return name if name.isprintable() else name.encode("unicode_escape").decode("ascii")

@@ -63,8 +63,8 @@ def safe_url(url: str) -> str:
 def create_store_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Engine:
     """An engine for the URL whose every driver failure a user can fix is one Russian line (store.errors).
 
-    SQLite gets foreign keys, transactions begun by profplan (see store.locks:
-    BEGIN IMMEDIATE for writers) and a busy timeout of `lock_timeout`.
+    SQLite gets foreign keys, BEGIN IMMEDIATE for writers under locks (see
+    store.locks) and a busy timeout of `lock_timeout`.
     """
     try:
         if url.startswith("sqlite"):
@@ -80,15 +80,22 @@ def create_store_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) ->
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.isolation_level = None  # the driver's own BEGINs off: _sqlite_begin issues them
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    """BEGIN IMMEDIATE for a writer under locks (store.locks), a deferred BEGIN for everything else."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITER) else "BEGIN")
+    """BEGIN IMMEDIATE for a writer under locks (store.locks); other transactions keep the driver's own BEGIN.
+
+    The driver begins a transaction only at the first write, so a plain
+    transaction's reads take no lock that a later write would have to
+    upgrade: two such writers queue on the busy timeout instead of
+    deadlocking. A writer under locks takes the write lock at once instead,
+    before it reads what it is going to change.
+    """
+    if connection.get_execution_options().get(WRITER):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _translator(db: str) -> Any:
@@ -179,6 +186,8 @@ def connect(db: str | os.PathLike[str] | None = None, create: bool = True, lock_
             f"База данных {file} не найдена. Сначала загрузите данные (profplan import …, profplan school load …, "
             "profplan demo) или укажите другую базу: --db ПУТЬ."
         )
+    if file is not None and not file.parent.is_dir():
+        raise StoreError(f"Папка {file.parent} для базы данных {file.name} не существует: создайте её или укажите другой путь: --db ПУТЬ.")
     if file is not None and file.is_dir():
         raise StoreError(f"{file} — папка, а не файл базы данных: укажите путь к файлу, например {file / 'profplan.db'}.")
     engine = create_store_engine(url, lock_timeout)

@@ -107,6 +107,12 @@ def test_a_folder_given_as_the_database_is_named(tmp_path: Path) -> None:
     run("items", db=tmp_path, logs=tmp_path / "logs").user_error("папка, а не файл базы данных")
 
 
+def test_a_database_in_a_missing_folder_is_named_and_nothing_is_created(tmp_path: Path) -> None:
+    missing = tmp_path / "нет-папки" / "profplan.db"
+    run("import", LENINGRAD, db=missing, logs=tmp_path / "logs").user_error(f"Папка {missing.parent}", "не существует")
+    assert not missing.parent.exists()
+
+
 def _bump_schema(url: str) -> None:
     if url.startswith("postgresql"):
         with psycopg.connect(url, autocommit=True) as connection:
