@@ -35,7 +35,7 @@ from calendars.data_files import os_error_message
 from calendars.errors import ProfplanError
 from store.db import TABLE_MODULES, connection_revisions, head_revisions, safe_url
 from store.errors import first_line
-from store.locks import LOCK_TIMEOUT, WRITER
+from store.locks import WRITER
 
 FORMAT = "profplan-backup"
 VERSION = 1
@@ -112,7 +112,7 @@ def restore(engine: Engine, path: Path) -> BackupReport:
                     f"{path}: копия сделана на схеме {document['revision'] or 'пустой базы'}, а база {safe_url(str(engine.url))} — "
                     f"на схеме {revision}; восстановите её той версией profplan, которая её сделала."
                 )
-            _hold_every_table(connection, list(known.values()), engine)
+            _hold_every_table(connection, list(known.values()))
             for table in reversed(list(known.values())):
                 connection.execute(delete(table))
             for table in known.values():
@@ -145,12 +145,13 @@ def _read(path: Path) -> dict[str, Any]:
     return document
 
 
-def _hold_every_table(connection: Connection, every: list[Table], engine: Engine) -> None:
-    """PostgreSQL: no other process may read or write while the content is replaced (SQLite: BEGIN IMMEDIATE did it)."""
+def _hold_every_table(connection: Connection, every: list[Table]) -> None:
+    """PostgreSQL: no other process may read or write while the content is replaced (SQLite: BEGIN IMMEDIATE did it).
+
+    Waiting for the tables is bounded by the session's lock_timeout (store.db), like any other lock.
+    """
     if connection.dialect.name != "postgresql":
         return
-    timeout = engine.get_execution_options()[LOCK_TIMEOUT]
-    connection.execute(text(f"SET LOCAL lock_timeout = '{int(timeout * 1000)}ms'"))
     names = ", ".join(connection.dialect.identifier_preparer.quote(table.name) for table in every)
     connection.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
 

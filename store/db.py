@@ -64,7 +64,8 @@ def create_store_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) ->
     """An engine for the URL whose every driver failure a user can fix is one Russian line (store.errors).
 
     SQLite gets foreign keys, BEGIN IMMEDIATE for writers under locks (see
-    store.locks) and a busy timeout of `lock_timeout`.
+    store.locks) and a busy timeout of `lock_timeout`; PostgreSQL the same
+    `lock_timeout` for every lock a statement waits for.
     """
     try:
         if url.startswith("sqlite"):
@@ -72,7 +73,9 @@ def create_store_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) ->
             event.listen(engine, "connect", _sqlite_connect)
             event.listen(engine, "begin", _sqlite_begin)
         else:
-            engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT})
+            # lock_timeout: a statement waiting for a lock another session holds gives up like SQLite's busy timeout.
+            options = f"-c lock_timeout={int(lock_timeout * 1000)}"
+            engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT, "options": options})
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"Неверный адрес базы данных «{safe_url(url)}»: {exc}.") from None
     event.listen(engine, "handle_error", _translator(safe_url(url)))

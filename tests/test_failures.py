@@ -225,6 +225,15 @@ def test_a_roadmap_lock_held_on_postgresql_makes_an_import_wait_then_give_up(pg_
     assert fingerprint(pg_stored) == before
 
 
+def test_a_table_locked_on_postgresql_by_another_session_is_one_line(pg_stored: str, tmp_path: Path) -> None:
+    before = fingerprint(pg_stored)
+    with psycopg.connect(pg_stored.replace("postgresql+psycopg", "postgresql")) as holder:
+        holder.execute("LOCK TABLE item IN ACCESS EXCLUSIVE MODE")
+        result = run("items", db=pg_stored, logs=tmp_path / "logs", env={"PROFPLAN_LOCK_TIMEOUT": "1"})
+    result.user_error("занята другой командой profplan", "PROFPLAN_LOCK_TIMEOUT")
+    assert fingerprint(pg_stored) == before
+
+
 def test_a_lock_timeout_that_is_not_a_number_is_named(tmp_path: Path) -> None:
     run("items", logs=tmp_path / "logs", env={"PROFPLAN_LOCK_TIMEOUT": "долго"}).user_error("PROFPLAN_LOCK_TIMEOUT", "«долго»")
 
