@@ -14,7 +14,7 @@ it without catching anything itself.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,9 @@ def _sqlite_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _translator(db: str) -> Any:
+def _translator(db: str) -> Callable[[ExceptionContext], None]:
+    """The engine's handle_error hook: a failure the user can fix leaves the engine as a StoreError naming `db`."""
+
     def translate_error(context: ExceptionContext) -> None:
         if context.is_pre_ping:
             return  # the pool reconnects a stale connection itself
