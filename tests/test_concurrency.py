@@ -14,8 +14,10 @@ from cli_helpers import DEMO_SCHOOL, LENINGRAD, ROADMAPS, fingerprint, finish, s
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from roadmaps.importer import import_documents
 from roadmaps.tables import Executor, Item, Roadmap
-from scheduler.tables import Timetable
+from scheduler.service import load_school
+from scheduler.tables import School, Timetable
 from store.db import open_store, transaction
 
 
@@ -60,9 +62,17 @@ def test_imports_of_different_files_sharing_executors_both_land(db_url: str, tmp
 
 
 @pytest.fixture
-def school_db(db_url: str, tmp_path: Path) -> str:
-    _together(db_url, tmp_path / "setup", ["import", LENINGRAD], ["school", "load", DEMO_SCHOOL])
+def school_db(db_url: str) -> str:
+    engine = open_store(db_url)
+    import_documents(engine, [LENINGRAD])
+    load_school(engine, DEMO_SCHOOL)
+    engine.dispose()
     return db_url
+
+
+def test_a_school_load_during_an_import_both_land(db_url: str, tmp_path: Path) -> None:
+    _together(db_url, tmp_path / "logs", ["import", LENINGRAD], ["school", "load", DEMO_SCHOOL])
+    assert _count(db_url, Roadmap) == 1 and _count(db_url, School) == 1
 
 
 def test_two_schedules_of_one_school_leave_one_current_timetable(school_db: str, tmp_path: Path) -> None:

@@ -29,8 +29,9 @@ from cli_helpers import (
 )
 from conftest import PG_ADMIN
 
+from feeds.subscriptions import create_subscription
 from roadmaps.importer import import_documents
-from scheduler.service import load_school
+from scheduler.service import load_school, schedule
 from store.db import open_store
 
 OTHER_ROADMAP = ROADMAPS / "001_e3bc991062043600.txt"
@@ -128,7 +129,7 @@ def test_a_database_of_a_newer_schema_is_refused_untouched(backend: str, request
     url = f"sqlite:///{request.getfixturevalue('stored')}" if backend == "sqlite" else request.getfixturevalue("pg_stored")
     _bump_schema(url)
     before = fingerprint(url)
-    for command in (["items"], ["import", str(OTHER_ROADMAP)], ["db", "upgrade"]):
+    for command in (["import", str(OTHER_ROADMAP)], ["db", "upgrade"]):
         run(*command, db=url, logs=tmp_path / "logs").user_error("более новой версией profplan", "9999", "Обновите profplan")
     assert fingerprint(url) == before
 
@@ -177,8 +178,10 @@ def test_a_full_disk_during_an_import_rolls_everything_back(stored: Path, tmp_pa
 
 
 def test_a_full_disk_while_writing_feeds_is_one_line(stored: Path, tmp_path: Path) -> None:
-    run("schedule", "demo-kudrovo", "--time-limit", "10", db=stored, logs=tmp_path / "logs").ok()
-    run("subscribe", "--school", "demo-kudrovo", db=stored, logs=tmp_path / "logs").ok()
+    engine = open_store(stored)
+    assert schedule(engine, "demo-kudrovo", time_limit=10).ok
+    create_subscription(engine, "school", "demo-kudrovo")
+    engine.dispose()
     before = fingerprint(stored)
     out = tmp_path / "feeds"
     result = run("feeds", "export", out, db=stored, logs=tmp_path / "logs", preexec=file_size_limit(200))
