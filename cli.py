@@ -19,10 +19,10 @@ from pathlib import Path
 
 import click
 
-from calendars.data_files import data_dir
+from calendars.data_files import bundled_data, os_error_message
 from calendars.errors import ProfplanError
 from commands import calendar, db, demo, feeds, region, roadmaps, schools, serve, tracking
-from commands.base import Context, err
+from commands.base import Context, date_option, err
 from store.settings import Settings
 
 
@@ -81,19 +81,61 @@ for command in (
     cli.add_command(command)
 
 
+# How a value is shown in help pages ("--year ТЕКСТ") when its option or argument names no metavar of its own.
+TYPE_METAVARS = {"text": "ТЕКСТ", "float": "ЧИСЛО", "integer": "ЧИСЛО", "float range": "ЧИСЛО", "integer range": "ЧИСЛО",
+                 "path": "ПУТЬ", "filename": "ФАЙЛ", "boolean": "ДА|НЕТ", "datetime": "ДАТА"}
+ARGUMENT_METAVARS = {"paths": "ФАЙЛ", "path": "ФАЙЛ", "file": "ФАЙЛ", "directory": "ПАПКА", "item": "ПУНКТ", "school_id": "ШКОЛА",
+                     "text": "ТЕКСТ", "token": "ТОКЕН"}
+
+
+def russian_help(command: click.Command) -> None:
+    """Russian placeholders in every help page of `command` and its subcommands.
+
+    click writes "[OPTIONS]", "COMMAND [ARGS]..." and each value's type
+    ("TEXT", "FLOAT", "PATH") or argument name ("SCHOOL_ID") in English and
+    outside gettext; everything else it prints comes Russian from the
+    catalogue in data/locale. A command that sets its own metavar keeps it.
+    """
+    command.options_metavar = "[ПАРАМЕТРЫ]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "[КОМАНДА] [АРГУМЕНТЫ]..." if command.invoke_without_command else "КОМАНДА [АРГУМЕНТЫ]..."
+        for sub in command.commands.values():
+            russian_help(sub)
+    for param in command.params:
+        if param.metavar is not None or (isinstance(param, click.Option) and param.is_flag):
+            continue
+        if param.callback is date_option:
+            metavar = "ДАТА"
+        elif isinstance(param, click.Argument) and param.name in ARGUMENT_METAVARS:
+            metavar = ARGUMENT_METAVARS[param.name]
+        elif isinstance(param.type, click.Choice):
+            continue  # click lists the choices: [a|b]
+        else:
+            metavar = TYPE_METAVARS.get(param.type.name, "ЗНАЧЕНИЕ")
+        if isinstance(param, click.Argument) and not param.required:
+            metavar = f"[{metavar}]"
+        param.metavar = f"{metavar}..." if param.nargs != 1 else metavar
+
+
+russian_help(cli)
+
+
 def use_russian_click_messages() -> None:
     """click prints its own usage errors and help headings through gettext: give it Russian ones."""
-    gettext.bindtextdomain("messages", str(data_dir() / "locale"))
+    gettext.bindtextdomain("messages", str(bundled_data() / "locale"))
     os.environ["LANGUAGE"] = "ru"
 
 
-def write_crash_log(exc: BaseException) -> Path:
-    """Save the traceback of an unexpected error where the user can send it to us; returns the file."""
-    folder = Settings.from_environment().writable_log_dir()
-    path = folder / f"profplan-crash-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-    path.write_text(
-        f"profplan {' '.join(sys.argv[1:])}\n\n" + "".join(traceback.format_exception(exc)), encoding="utf-8"
-    )
+def write_crash_log(exc: BaseException) -> Path | None:
+    """Save the traceback of an unexpected error where the user can send it to us; the file, or None if the disk refused."""
+    try:
+        folder = Settings.from_environment().writable_log_dir()
+        path = folder / f"profplan-crash-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+        path.write_text(
+            f"profplan {' '.join(sys.argv[1:])}\n\n" + "".join(traceback.format_exception(exc)), encoding="utf-8"
+        )
+    except (OSError, ProfplanError):
+        return None
     return path
 
 
@@ -118,10 +160,14 @@ def main() -> None:
     except ProfplanError as exc:
         click.echo(f"Ошибка: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:  # the machine refused: a full disk, a read-only folder, a port taken
+        click.echo(f"Ошибка: {os_error_message(exc)}", err=True)
+        sys.exit(1)
     except Exception as exc:  # the guard: a bug must not show the user a traceback
         log = write_crash_log(exc)
-        click.echo(f"Ошибка: внутренняя ошибка profplan ({type(exc).__name__}). Подробности записаны в {log}; "
-                   "пришлите этот файл разработчикам.", err=True)
+        where = f"Подробности записаны в {log}; пришлите этот файл разработчикам." if log else \
+            "Записать подробности не удалось: диск недоступен для записи."
+        click.echo(f"Ошибка: внутренняя ошибка profplan ({type(exc).__name__}). {where}", err=True)
         sys.exit(1)
 
 

@@ -416,8 +416,8 @@ def validate(calendar: AcademicCalendar, where: str) -> None:
         raise CalendarError(f"{where}: terms: не указано ни одной четверти (триместра).")
     _check_periods(where, calendar.year, calendar.term_system, _labelled("terms", calendar.terms),
                    _labelled("vacations", calendar.vacations))
-    for index, group in enumerate(calendar.groups):
-        prefix = f"groups[{index}] «{group.label}»"
+    for number, group in enumerate(calendar.groups, start=1):
+        prefix = f"groups[{number}] «{group.label}»"
         for day, key in ((group.first_day, "first_day"), (group.last_day, "last_day")):
             if day is not None and not calendar.year.start <= day <= calendar.year.end:
                 raise CalendarError(f"{where}: {prefix}.{key} {day:%d.%m.%Y} вне учебного года {calendar.year}.")
@@ -425,18 +425,18 @@ def validate(calendar: AcademicCalendar, where: str) -> None:
         if not schedule.terms:
             raise CalendarError(f"{where}: {prefix}: у группы не остаётся учебных дней.")
         own = {id(vacation) for vacation in group.vacations}
-        labelled = [(f"{prefix}.vacations[{group.vacations.index(v)}]" if id(v) in own else f"{prefix}: {_label_of(calendar, v)}", v)
+        labelled = [(f"{prefix}.vacations[{group.vacations.index(v) + 1}]" if id(v) in own else f"{prefix}: {_label_of(calendar, v)}", v)
                     for v in schedule.vacations]
-        terms = [(f"{prefix}.terms[{i}]" if group.terms else f"{prefix}: «{t.name}»", t) for i, t in enumerate(schedule.terms)]
+        terms = [(f"{prefix}.terms[{i}]" if group.terms else f"{prefix}: «{t.name}»", t) for i, t in enumerate(schedule.terms, start=1)]
         _check_periods(where, calendar.year, schedule.term_system, terms, labelled)
 
 
 def _label_of(calendar: AcademicCalendar, vacation: Vacation) -> str:
-    return f"vacations[{calendar.vacations.index(vacation)}]" if vacation in calendar.vacations else f"«{vacation.name}»"
+    return f"vacations[{calendar.vacations.index(vacation) + 1}]" if vacation in calendar.vacations else f"«{vacation.name}»"
 
 
 def _labelled(key: str, periods: Iterable[P]) -> list[tuple[str, P]]:
-    return [(f"{key}[{index}]", period) for index, period in enumerate(periods)]
+    return [(f"{key}[{number}]", period) for number, period in enumerate(periods, start=1)]
 
 
 def _check_periods(

@@ -61,6 +61,14 @@ from calendars.school_periods import Term, Vacation, VacationKind, kind_of
 
 WEEKS = (5, 6)
 
+# The keys each table may hold (FieldReader.only refuses others, naming the closest valid one).
+SECTIONS = ("calendar", "terms", "vacations", "modular", "groups")
+HEAD_KEYS = ("source", "federal_default", "week", "term_system", "first_day", "last_day")
+TERM_KEYS = ("name", "start", "end", "weeks", "days", "source")
+VACATION_KEYS = ("name", "kind", "start", "end", "days", "source")
+MODULAR_KEYS = ("study_weeks", "break_weeks")
+GROUP_KEYS = ("label", "grades", "classes", "term_system", "first_day", "last_day", "source", "terms", "vacations")
+
 
 @dataclass(frozen=True)
 class CalendarSpec:
@@ -81,12 +89,16 @@ class CalendarSpec:
 def read_spec(body: dict[str, Any], where: Path | str, default_system: str) -> CalendarSpec:
     """A calendar from its TOML-shaped table; every error names `where` and the field."""
     reader = FieldReader(where, CalendarError)
+    reader.only(body, "", SECTIONS)
     head = reader.table(body, "calendar", default={})
+    reader.only(head, "calendar", HEAD_KEYS)
     source = reader.text(head, "source", "calendar", default=str(where))
     week = reader.integer(head, "week", "calendar", default=5)
     if week not in WEEKS:
         reader.fail("calendar.week", f"учебная неделя должна быть 5 или 6 дней, указано «{week}».")
     modular = reader.table(body, "modular") if "modular" in body else None
+    if modular is not None:
+        reader.only(modular, "modular", MODULAR_KEYS)
     return CalendarSpec(
         source=source,
         federal_default=reader.flag(head, "federal_default", "calendar", default=False),
@@ -165,10 +177,10 @@ def _counts(**counts: int | None) -> dict[str, int]:
 
 
 def _terms(reader: FieldReader, table: dict[str, Any], key: str, prefix: str) -> Iterator[Term]:
-    for index, entry in enumerate(reader.tables(table, key, default=[])):
-        where = f"{prefix}{key}[{index}]"
+    for number, (where, entry) in enumerate(reader.each(table, key, prefix, default=[]), start=1):
+        reader.only(entry, where, TERM_KEYS)
         yield Term(
-            reader.text(entry, "name", where, default=f"{index + 1}"),
+            reader.text(entry, "name", where, default=f"{number}"),
             reader.day(reader.value(entry, "start", where), f"{where}.start"),
             reader.day(reader.value(entry, "end", where), f"{where}.end"),
             weeks=reader.integer(entry, "weeks", where, low=0, high=53) if "weeks" in entry else None,
@@ -178,8 +190,8 @@ def _terms(reader: FieldReader, table: dict[str, Any], key: str, prefix: str) ->
 
 
 def _vacations(reader: FieldReader, table: dict[str, Any], key: str, prefix: str) -> Iterator[Vacation]:
-    for index, entry in enumerate(reader.tables(table, key, default=[])):
-        where = f"{prefix}{key}[{index}]"
+    for where, entry in reader.each(table, key, prefix, default=[]):
+        reader.only(entry, where, VACATION_KEYS)
         name = reader.text(entry, "name", where)
         if "kind" in entry:
             if entry["kind"] not in VacationKind.__members__.values():
@@ -202,8 +214,8 @@ def _vacations(reader: FieldReader, table: dict[str, Any], key: str, prefix: str
 
 
 def _groups(reader: FieldReader, body: dict[str, Any]) -> Iterator[GradeGroup]:
-    for index, entry in enumerate(reader.tables(body, "groups", default=[])):
-        where = f"groups[{index}]"
+    for where, entry in reader.each(body, "groups", default=[]):
+        reader.only(entry, where, GROUP_KEYS)
         grades = []
         for grade in reader.entries(entry, "grades", where, default=[]):
             if isinstance(grade, bool) or not isinstance(grade, int) or not 1 <= grade <= 11:
@@ -217,8 +229,8 @@ def _groups(reader: FieldReader, body: dict[str, Any]) -> Iterator[GradeGroup]:
             grades=frozenset(grades),
             classes=frozenset(classes),
             term_system=reader.text(entry, "term_system", where) if "term_system" in entry else None,
-            terms=tuple(_terms(reader, entry, "terms", f"{where}.")),
-            vacations=tuple(_vacations(reader, entry, "vacations", f"{where}.")),
+            terms=tuple(_terms(reader, entry, "terms", where)),
+            vacations=tuple(_vacations(reader, entry, "vacations", where)),
             first_day=_optional_day(reader, entry, "first_day", where),
             last_day=_optional_day(reader, entry, "last_day", where),
             source=reader.text(entry, "source", where, default="") if entry.get("source") else "",

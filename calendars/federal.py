@@ -26,12 +26,28 @@ SUNDAY = 6
 FRIDAY = 4
 
 
+# The keys the [federal] rules may hold (FieldReader.only refuses others, naming the closest).
+FEDERAL_KEYS = (
+    "source", "week", "first_day", "autumn_vacation", "winter_vacation", "spring_vacation", "last_day_on_or_before",
+    "exam_grades", "exam_grades_last_day_on_or_before", "term_names", "first_grade_vacation",
+)
+BREAK_KEYS = ("name", "days", "ends_first_sunday_on_or_after")
+
+
 def federal_spec(school_year: SchoolYear, path: Path) -> CalendarSpec:
     """The federal rules applied to one school year: four quarters around the autumn, winter and spring breaks."""
     rules = read_toml(path).get("federal")
     if not isinstance(rules, dict):
         raise CalendarError(f"{path}: нет раздела [federal].")
     reader = FieldReader(path, CalendarError)
+    reader.only(rules, "federal", FEDERAL_KEYS)
+    for key in ("autumn_vacation", "spring_vacation"):
+        if isinstance(rules.get(key), dict):
+            reader.only(rules[key], f"federal.{key}", BREAK_KEYS)
+    if isinstance(rules.get("winter_vacation"), dict):
+        reader.only(rules["winter_vacation"], "federal.winter_vacation", ("name", "start", "end"))
+    if isinstance(rules.get("first_grade_vacation"), dict):
+        reader.only(rules["first_grade_vacation"], "federal.first_grade_vacation", ("name", "days", "starts_monday_on_or_after"))
 
     def on(key: str, default: str, first_year: bool) -> date:
         month, day = reader.month_day(rules.get(key, default), f"federal.{key}")

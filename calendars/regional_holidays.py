@@ -80,11 +80,14 @@ def _rules(root: str, region_code: str) -> tuple[_Rule, ...]:
         return ()
     table = read_toml(path)
     reader = FieldReader(path, CalendarError)
-    law = reader.text(reader.table(table, "holidays"), "source", "holidays")
+    reader.only(table, "", ("holidays", "yearly", "dated"))
+    head = reader.table(table, "holidays")
+    reader.only(head, "holidays", ("source",))
+    law = reader.text(head, "source", "holidays")
     rules = []
     for key in ("yearly", "dated"):
-        for index, entry in enumerate(reader.tables(table, key, default=[])):
-            where = f"{key}[{index}]"
+        for where, entry in reader.each(table, key, default=[]):
+            reader.only(entry, where, ("name", "date", "source", "moves_from_weekend"))
             value = reader.value(entry, "date", where)
             rules.append(_Rule(
                 reader.text(entry, "name", where),

@@ -41,6 +41,10 @@ def regions() -> Mapping[str, Region]:
     return _regions(str(data_dir()))
 
 
+REGION_KEYS = ("name", "timezone", "iso", "aliases", "terms")
+"""The keys a region's table may hold (FieldReader.only refuses others, naming the closest)."""
+
+
 @functools.lru_cache(maxsize=8)
 def _regions(root: str) -> dict[str, Region]:
     """The regions file of one data folder, read once (deadline expansion asks for every date)."""
@@ -50,6 +54,7 @@ def _regions(root: str) -> dict[str, Region]:
     for code, entry in read_toml(path).items():
         if not isinstance(entry, dict):
             reader.fail(code, "ожидается таблица [код региона].")
+        reader.only(entry, code, REGION_KEYS)
         result[code] = Region(
             code=code,
             name=reader.text(entry, "name", code),

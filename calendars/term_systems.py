@@ -64,6 +64,10 @@ def term_system(key: str, where: str = "") -> TermSystem:
     return known[key]
 
 
+SYSTEM_KEYS = ("title", "name", "words", "count", "split_at")
+"""The keys a term system's table may hold."""
+
+
 @functools.lru_cache(maxsize=8)
 def _systems(root: str) -> dict[str, TermSystem]:
     path = Path(root) / "calendars" / "term_systems.toml"
@@ -72,6 +76,7 @@ def _systems(root: str) -> dict[str, TermSystem]:
     for key, entry in read_toml(path).items():
         if not isinstance(entry, dict):
             reader.fail(key, "ожидается таблица [система].")
+        reader.only(entry, key, SYSTEM_KEYS)
         kinds = []
         for kind in reader.entries(entry, "split_at", key, default=[]):
             if kind not in VacationKind.__members__.values():

@@ -47,7 +47,7 @@ class Context:
         if self._engine is None:
             from store.db import open_store
 
-            self._engine = open_store(self.settings.database_url, create=create)
+            self._engine = open_store(self.settings.database_url, create=create, lock_timeout=self.settings.lock_timeout)
         return self._engine
 
 

@@ -1,4 +1,9 @@
-"""`profplan demo`: the whole chain on the bundled data, as a first run shows it."""
+"""`profplan demo`: the whole chain on the bundled data, as a first run shows it.
+
+Run again on the same database it changes nothing: the roadmaps are
+unchanged, the stored timetable, subscriptions and done marks are shown
+instead of being made a second time.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from commands.base import Context, out, pass_context, ru_date
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from feeds.subscriptions import SubscriptionInfo
 
 DEMO_AS_OF = date(2024, 2, 15)  # a fixed day inside the seeds' school year, so the report is reproducible
 DEMO_DONE = (1, 2, 5)  # ordinals of the Leningrad roadmap's items the demo marks done
@@ -32,11 +39,12 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     from feeds.export import export_feeds
     from feeds.subscriptions import create_subscription
     from roadmaps.importer import import_documents
+    from scheduler.errors import SchedulingError
     from scheduler.service import load_school, schedule, timetable
     from store.db import resolve_url
     from tracking.occurrences import sync_roadmap
     from tracking.overdue import overdue_report, render_overdue
-    from tracking.status import mark_done
+    from tracking.status import mark_done, occurrence_history
     from tracking.summary import render_summary, summary
 
     engine = context.store(create=True)
@@ -50,10 +58,15 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     out.print(f"[bold]2. Расписание профминимума[/bold]: школа «{school.name}» ({school.school_id}), "
               f"классов {school.classes}, {school.region}, {school.year}")
     print_calendar(load_calendar(school.region, school.year))
-    report_solution(schedule(engine, school.school_id, time_limit=time_limit), as_json=False)
+    try:
+        view = timetable(engine, school.school_id)
+        out.print(f"Расписание уже составлено: занятий и встреч {len(view.placements)} "
+                  f"(составить заново: profplan schedule {school.school_id}).")
+    except SchedulingError:
+        report_solution(schedule(engine, school.school_id, time_limit=time_limit), as_json=False)
+        view = timetable(engine, school.school_id)
 
     out.print("[bold]3. Календари для подписки[/bold]")
-    view = timetable(engine, school.school_id)
     first = view.placements[0]
     leningrad = next(r for r in reports if r.region == school.region)
     executor = next(row.name for row in executors_of(engine, leningrad.roadmap))
@@ -63,6 +76,10 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
         ("staff", f"{school.school_id}/{first.staff}"),
         ("executor", executor),
     ):
+        existing = subscription_of(engine, kind, target)
+        if existing is not None:
+            out.print(f"  {existing.to_json()['kind_name']} «{target}»: подписка уже есть (токен {existing.prefix}…)")
+            continue
         created = create_subscription(engine, kind, target, base=context.settings.feeds_url)
         out.print(f"  {created.info.to_json()['kind_name']} «{target}»: {created.url}")
     written = export_feeds(engine, feeds_dir)
@@ -71,11 +88,26 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     out.print(f"[bold]4. Контроль сроков на {ru_date(DEMO_AS_OF)}[/bold]")
     for ordinal in DEMO_DONE:
         item = f"{leningrad.roadmap}#{ordinal}"
+        if occurrence_history(engine, item, "1")[0].status == "done":
+            out.print(f"{item}: уже отмечен выполненным.")
+            continue
         change = mark_done(engine, item, occurrence="1", on=date(2023, 10, 20), by="Демо: секретарь комитета",
                            evidence="Отчёт принят")
         out.print(change.render())
     out.print(render_summary(summary(engine, as_of=DEMO_AS_OF)))
     out.print(render_overdue(overdue_report(engine, as_of=DEMO_AS_OF, roadmap=leningrad.roadmap)))
+
+
+def subscription_of(engine: Engine, kind: str, target: str) -> SubscriptionInfo | None:
+    """The active subscription of a demo target made by an earlier run (its token is not stored, only the prefix)."""
+    from feeds.collect import resolve_target
+    from feeds.subscriptions import list_subscriptions
+    from store.db import transaction
+
+    with transaction(engine) as session:
+        resolved = resolve_target(session, kind, target)
+    return next((info for info in list_subscriptions(engine, include_revoked=False)
+                 if (info.kind, info.target) == (kind, resolved)), None)
 
 
 def executors_of(engine: Engine, roadmap: str) -> list[Any]:

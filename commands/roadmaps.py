@@ -225,12 +225,12 @@ def roadmap_list_command(context: Context, removed: bool, as_json: bool) -> None
 
 
 @roadmap_group.command("remove")
-@click.argument("key")
+@click.argument("key", metavar="КЛЮЧ")
 @click.option("--yes", is_flag=True, help="Не спрашивать подтверждения.")
 @json_option
 @pass_context
 def roadmap_remove_command(context: Context, key: str, yes: bool, as_json: bool) -> None:
-    """Удалить дорожную карту KEY; история отметок о выполнении сохраняется в архиве."""
+    """Удалить дорожную карту КЛЮЧ (см. profplan roadmap list); история отметок о выполнении сохраняется в архиве."""
     from roadmaps.queries import find_roadmap
     from roadmaps.removal import remove_roadmap
     from store.db import transaction

@@ -22,7 +22,7 @@ from tracking.policy import AlertPolicy
 @pass_context
 def done_command(context: Context, item: str, occurrence: str | None, on: date | None, by: str | None,
                  evidence: str | None, as_json: bool) -> None:
-    """Отметить срок пункта выполненным. ITEM: КАРТА#ПОРЯДКОВЫЙ, КАРТА:НОМЕР или id."""
+    """Отметить срок пункта выполненным. ПУНКТ: КАРТА#ПОРЯДКОВЫЙ, КАРТА:НОМЕР или id."""
     from tracking.status import mark_done
 
     show_change(mark_done(context.engine, item, occurrence, on=on, by=by, evidence=evidence), as_json)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from calendars.data_files import os_error_reason
 from calendars.errors import ProfplanError
 from feeds.cache import Collector, RenderedFeed, refresh_feed
 from feeds.collect import TARGET_KINDS, collect_feed
@@ -90,4 +91,4 @@ def _write_atomically(path: Path, body: bytes) -> None:
         temporary.write_bytes(body)
         os.replace(temporary, path)
     except OSError as exc:
-        raise ExportError(f"Не удалось записать «{path}»: {exc.strerror}.") from None
+        raise ExportError(f"Не удалось записать «{path}»: {os_error_reason(exc)}.") from None

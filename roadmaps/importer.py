@@ -29,6 +29,10 @@ from roadmaps.executors import executor_key
 from roadmaps.preview import DocumentPreview, PreviewRow, preview_document
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap
 from store.db import transaction
+from store.locks import Lock
+
+ROADMAPS_LOCK = Lock("roadmaps", "загрузка дорожных карт")
+"""Held by an import while it writes roadmaps, items and executors; schedules read items under its shared form."""
 
 # Item fields compared to tell an updated row from an unchanged one (not the source line: formats differ there).
 _COMPARED = (
@@ -103,7 +107,7 @@ def import_documents(
     items downstream (deadline occurrences) is updated with them or not at all.
     """
     school_year = SchoolYear.parse(year) if year else None
-    with transaction(engine) as session:
+    with transaction(engine, ROADMAPS_LOCK) as session:
         previews = []
         for path in paths:
             preview = preview_document(Path(path), region, school_year, session=session)

@@ -24,12 +24,12 @@ decided by :mod:`roadmaps.table`, shared with the Word reader.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from calendars.data_files import read_text
 from roadmaps.document import Role
 from roadmaps.errors import RoadmapError
 from roadmaps.table import Block, Cell, SourceParagraph, SourceRow, is_row_number, parse_number, read_header
@@ -59,27 +59,8 @@ def read_text_blocks(path: Path) -> list[Block]:
 
 
 def decode_text(path: Path) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1251 — what Russian offices save."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise RoadmapError(f"Не удалось прочитать файл «{path.name}»: {error.strerror or error}.") from error
-    if data.startswith(codecs.BOM_UTF8):
-        encodings: tuple[str, ...] = ("utf-8-sig",)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    elif b"\x00" in data:
-        raise RoadmapError(f"Файл «{path.name}» не похож на текстовый: сохраните документ как .txt или .docx.")
-    else:
-        encodings = ("utf-8", "cp1251")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RoadmapError(
-        f"Файл «{path.name}» не удалось прочитать: неизвестная кодировка (ожидается UTF-8 или Windows-1251)."
-    )
+    """The file's text in whatever encoding Russian offices save (see `calendars.data_files.decode_text`)."""
+    return read_text(path, RoadmapError)
 
 
 def _cell_layout_header(lines: Sequence[str]) -> tuple[int, int] | None:

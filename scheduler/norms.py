@@ -119,28 +119,47 @@ def load_norms(year: SchoolYear | str) -> Norms:
     return _read(path, read_toml(path), school_year)
 
 
+# The keys each table of the file may hold (FieldReader.only refuses others, suggesting the closest).
+SECTIONS = ("norms", "levels", "directions", "total", "activities", "soft")
+HEAD_KEYS = ("year", "source", "grades", "levels")
+DIRECTION_KEYS = ("title", "min")
+ACTIVITY_KEYS = (
+    "key", "title", "direction", "hours", "session_hours", "repeat", "slot", "elective", "windows", "weekday", "after",
+    "role", "venue", "grades", "item_pattern", "first_title", "last_title",
+)
+
+
 def _read(path: Path, table: dict[str, Any], school_year: SchoolYear) -> Norms:
     reader = FieldReader(path, NormsError)
+    reader.only(table, "", SECTIONS)
     head = reader.table(table, "norms")
+    reader.only(head, "norms", HEAD_KEYS)
     if reader.text(head, "year", "norms") != str(school_year):
         reader.fail("norms.year", f"файл должен описывать {school_year} учебный год, указано «{head['year']}».")
     grades = frozenset(_grades(reader, head, "norms"))
+    if reader.entries(head, "levels", "norms", list(LEVELS)) != list(LEVELS):
+        reader.fail("norms.levels", f"уровни профминимума — {', '.join(LEVELS)} (в этом порядке).")
+    reader.only(reader.table(table, "levels"), "levels", LEVELS)
     level_titles = {level: reader.text(reader.table(table, "levels"), level, "levels") for level in LEVELS}
+    direction_tables = reader.table(table, "directions")
+    for key in direction_tables:
+        reader.only(reader.table(direction_tables, key, "directions"), f"directions.{key}", DIRECTION_KEYS)
     directions = {
         key: Direction(
             key,
             reader.text(entry, "title", f"directions.{key}"),
             _per_level(reader, entry, "min", f"directions.{key}", required=True),
         )
-        for key, entry in reader.table(table, "directions").items()
+        for key, entry in direction_tables.items()
     }
+    reader.only(reader.table(table, "total"), "total", ("min",))
     total = _per_level(reader, reader.table(table, "total"), "min", "total", required=True)
     activities = tuple(
-        _activity(reader, entry, f"activities[{index}]", directions, grades)
-        for index, entry in enumerate(reader.tables(table, "activities"))
+        _activity(reader, entry, where, directions, grades) for where, entry in reader.each(table, "activities")
     )
     _check_activities(reader, activities)
     soft_table = reader.table(table, "soft")
+    reader.only(soft_table, "soft", SoftWeights.__dataclass_fields__)
     soft = SoftWeights(**{
         name: reader.integer(soft_table, name, "soft", low=0) for name in SoftWeights.__dataclass_fields__
     })
@@ -151,9 +170,9 @@ def _read(path: Path, table: dict[str, Any], school_year: SchoolYear) -> Norms:
 
 def _grades(reader: FieldReader, table: dict[str, Any], where: str, default: Any = None) -> list[int]:
     values = reader.entries(table, "grades", where, default)
-    for index, grade in enumerate(values):
+    for number, grade in enumerate(values, start=1):
         if isinstance(grade, bool) or not isinstance(grade, int) or not 1 <= grade <= 11:
-            reader.fail(f"{where}.grades[{index}]", f"класс должен быть числом от 1 до 11, указано «{grade}».")
+            reader.fail(f"{where}.grades[{number}]", f"класс должен быть числом от 1 до 11, указано «{grade}».")
     return values
 
 
@@ -171,6 +190,7 @@ def _per_level(reader: FieldReader, table: dict[str, Any], key: str, where: str,
 def _activity(
     reader: FieldReader, entry: dict[str, Any], where: str, directions: dict[str, Direction], grades: frozenset[int]
 ) -> Activity:
+    reader.only(entry, where, ACTIVITY_KEYS)
     key = reader.text(entry, "key", where)
     direction = reader.text(entry, "direction", where)
     if direction not in directions:
@@ -219,8 +239,8 @@ def _activity(
 
 def _windows(reader: FieldReader, entry: dict[str, Any], where: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     result = []
-    for index, pair in enumerate(reader.entries(entry, "windows", where, [["09-01", "08-31"]])):
-        name = f"{where}.windows[{index}]"
+    for number, pair in enumerate(reader.entries(entry, "windows", where, [["09-01", "08-31"]]), start=1):
+        name = f"{where}.windows[{number}]"
         if not isinstance(pair, list) or len(pair) != 2:
             reader.fail(name, "ожидается пара [\"ММ-ДД\", \"ММ-ДД\"].")
         result.append((reader.month_day(pair[0], name), reader.month_day(pair[1], name)))
@@ -230,7 +250,7 @@ def _windows(reader: FieldReader, entry: dict[str, Any], where: str) -> tuple[tu
 def _check_activities(reader: FieldReader, activities: tuple[Activity, ...]) -> None:
     keys = [activity.key for activity in activities]
     for index, activity in enumerate(activities):
-        where = f"activities[{index}]"
+        where = f"activities[{index + 1}]"
         if keys.count(activity.key) > 1:
             reader.fail(f"{where}.key", f"ключ «{activity.key}» повторяется.")
         for predecessor in activity.after:

@@ -78,6 +78,13 @@ DAY_CLOSES = time(22, 0)
 MAX_BREAK_MINUTES = 20
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The keys each table of the file may hold (FieldReader.only refuses others, suggesting the closest).
+SECTIONS = ("school", "slots", "evening", "classes", "staff", "venues")
+SCHOOL_KEYS = ("id", "name", "region", "year", "level", "week", "closed", "course_slot", "max_hours_per_day", "max_hours_per_week", "municipality")
+SLOT_KEYS = ("start", "minutes")
+CLASS_KEYS = ("name", "grade", "students", "teacher", "level", "max_hours_per_day", "max_hours_per_week", "leads")
+STAFF_KEYS = ("name", "roles", "max_hours_per_week", "email")
+VENUE_KEYS = ("name", "capacity", "kind")
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,9 @@ def load_profile(path: Path) -> Profile:
 def parse_profile(table: dict[str, Any], source: str) -> Profile:
     """Check a profile table; `source` (a file name) starts every error message."""
     reader = FieldReader(source, ProfileError)
+    reader.only(table, "", SECTIONS)
     head = reader.table(table, "school")
+    reader.only(head, "school", SCHOOL_KEYS)
     school_id = reader.text(head, "id", "school")
     if not _ID_RE.match(school_id):
         reader.fail("school.id", f"«{school_id}»: допустимы латинские буквы, цифры, «-» и «_».")
@@ -214,7 +223,7 @@ def parse_profile(table: dict[str, Any], source: str) -> Profile:
     evening = _slot(reader, reader.table(table, "evening"), "evening")
     for index, slot in enumerate(slots):
         if _overlap(slot, evening):
-            reader.fail("evening", f"вечерний слот пересекается со slots[{index}] ({slot.label()}).")
+            reader.fail("evening", f"вечерний слот пересекается со slots[{index + 1}] ({slot.label()}).")
     course_label = reader.text(head, "course_slot", "school", slots[0].label())
     course_slot = next((index for index, slot in enumerate(slots) if slot.label() == course_label), None)
     if course_slot is None:
@@ -224,11 +233,11 @@ def parse_profile(table: dict[str, Any], source: str) -> Profile:
     default_day = reader.integer(head, "max_hours_per_day", "school", 2, low=1, high=8)
     default_week = reader.integer(head, "max_hours_per_week", "school", 4, low=1, high=40)
     classes = tuple(
-        _school_class(reader, entry, f"classes[{index}]", level, by_name, default_day, default_week)
-        for index, entry in enumerate(reader.tables(table, "classes"))
+        _school_class(reader, entry, where, level, by_name, default_day, default_week)
+        for where, entry in reader.each(table, "classes")
     )
     _unique(reader, "classes", [cls.name for cls in classes])
-    venues = tuple(_venue(reader, entry, f"venues[{index}]") for index, entry in enumerate(reader.tables(table, "venues", default=[])))
+    venues = tuple(_venue(reader, entry, where) for where, entry in reader.each(table, "venues", default=[]))
     _unique(reader, "venues", [venue.name for venue in venues])
     return Profile(
         id=school_id,
@@ -257,6 +266,7 @@ def _level(reader: FieldReader, table: dict[str, Any], where: str, default: str 
 
 
 def _slot(reader: FieldReader, entry: dict[str, Any], where: str) -> Slot:
+    reader.only(entry, where, SLOT_KEYS)
     start = reader.clock(reader.value(entry, "start", where), f"{where}.start")
     slot = Slot(start, reader.integer(entry, "minutes", where, low=30, high=120))
     if start < DAY_OPENS or _minutes(start, DAY_CLOSES) < slot.minutes:
@@ -268,18 +278,18 @@ def _slots(reader: FieldReader, table: dict[str, Any]) -> tuple[Slot, ...]:
     entries = reader.tables(table, "slots")
     if not entries:
         reader.fail("slots", "нужен хотя бы один слот после уроков.")
-    slots = [_slot(reader, entry, f"slots[{index}]") for index, entry in enumerate(entries)]
+    slots = [_slot(reader, entry, where) for where, entry in reader.each(table, "slots")]
     order = sorted(range(len(slots)), key=lambda index: slots[index].start)
     for earlier, later in pairwise(order):
         if _overlap(slots[earlier], slots[later]):
-            reader.fail(f"slots[{later}]", f"слот {slots[later].label()} пересекается со slots[{earlier}] ({slots[earlier].label()}).")
+            reader.fail(f"slots[{later + 1}]", f"слот {slots[later].label()} пересекается со slots[{earlier + 1}] ({slots[earlier].label()}).")
     return tuple(slots[index] for index in order)
 
 
 def _staff(reader: FieldReader, table: dict[str, Any]) -> tuple[Staff, ...]:
     staff = []
-    for index, entry in enumerate(reader.tables(table, "staff")):
-        where = f"staff[{index}]"
+    for where, entry in reader.each(table, "staff"):
+        reader.only(entry, where, STAFF_KEYS)
         roles = reader.entries(entry, "roles", where)
         if not roles or not all(isinstance(role, str) and role.strip() for role in roles):
             reader.fail(f"{where}.roles", "нужен непустой список ролей (строк).")
@@ -300,6 +310,7 @@ def _school_class(
     reader: FieldReader, entry: dict[str, Any], where: str, school_level: str,
     staff: dict[str, Staff], default_day: int, default_week: int,
 ) -> SchoolClass:
+    reader.only(entry, where, CLASS_KEYS)
     teacher = reader.text(entry, "teacher", where)
     if teacher not in staff:
         reader.fail(f"{where}.teacher", f"«{teacher}» нет среди staff.")
@@ -322,6 +333,7 @@ def _school_class(
 
 
 def _venue(reader: FieldReader, entry: dict[str, Any], where: str) -> Venue:
+    reader.only(entry, where, VENUE_KEYS)
     return Venue(
         reader.text(entry, "name", where),
         reader.integer(entry, "capacity", where, low=1, high=10000),
@@ -331,8 +343,8 @@ def _venue(reader: FieldReader, entry: dict[str, Any], where: str) -> Venue:
 
 def _closures(reader: FieldReader, head: dict[str, Any], year: SchoolYear) -> tuple[Period, ...]:
     closures = []
-    for index, pair in enumerate(reader.entries(head, "closed", "school", [])):
-        where = f"school.closed[{index}]"
+    for number, pair in enumerate(reader.entries(head, "closed", "school", []), start=1):
+        where = f"school.closed[{number}]"
         if not isinstance(pair, list) or len(pair) != 2:
             reader.fail(where, "ожидается пара дат [\"ГГГГ-ММ-ДД\", \"ГГГГ-ММ-ДД\"].")
         start, end = reader.day(pair[0], where), reader.day(pair[1], where)
@@ -347,7 +359,7 @@ def _closures(reader: FieldReader, head: dict[str, Any], year: SchoolYear) -> tu
 def _unique(reader: FieldReader, where: str, names: list[str]) -> None:
     for index, name in enumerate(names):
         if names.index(name) != index:
-            reader.fail(f"{where}[{index}].name", f"«{name}» повторяется.")
+            reader.fail(f"{where}[{index + 1}].name", f"«{name}» повторяется.")
 
 
 def _add_minutes(start: time, minutes: int) -> time:

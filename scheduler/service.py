@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from calendars.academic import Period, region
 from calendars.deadlines.spec import DeadlineDataError, DeadlineSpec
+from roadmaps.importer import ROADMAPS_LOCK
 from roadmaps.tables import Item, Roadmap
 from scheduler.compliance import ComplianceRow, compliance, required_from_json, required_json
 from scheduler.errors import SchedulingError
@@ -36,6 +37,7 @@ from scheduler.replan import Change, as_placed, changes
 from scheduler.solve import Solution, solve
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
+from store.locks import Lock
 
 DEFAULT_TIME_LIMIT = 60.0
 DEFAULT_WORKERS = 2
@@ -165,14 +167,15 @@ class ComplianceReport:
 def load_school(engine: Engine, path: Path) -> SchoolResult:
     """Store a school profile (or replace the stored one of the same id)."""
     profile = load_profile(path)
-    with transaction(engine) as session:
+    with transaction(engine, _school_lock(profile.id)) as session:
         school = session.get(School, profile.id)
         created = school is None
         if school is None:
             school = School(id=profile.id, name=profile.name, region=profile.region, year=str(profile.year),
                             profile={}, updated_at=_now())
         school.name, school.region, school.year = profile.name, profile.region, str(profile.year)
-        school.profile, school.updated_at = profile.to_json(), _now()
+        if created or school.profile != profile.to_json():  # loading the same file again changes nothing
+            school.profile, school.updated_at = profile.to_json(), _now()
         session.add(school)
     return SchoolResult(profile.id, profile.name, profile.region, str(profile.year), created,
                         len(profile.classes), len(profile.staff), len(profile.venues))
@@ -184,7 +187,7 @@ def schedule(
 ) -> ScheduleResult:
     """Solve the school's timetable over [start, end] (default the school year) and store it as current."""
     settings = SolverSettings(time_limit, seed, workers)
-    with transaction(engine) as session:
+    with transaction(engine, ROADMAPS_LOCK.as_shared(), _school_lock(school_id)) as session:
         profile = _profile(session, school_id)
         norms = load_norms(profile.year)
         problem = build_problem(profile, norms, _item_windows(session, profile, norms), span=(start, end), session=session)
@@ -200,7 +203,7 @@ def replan(
     """Re-plan the current timetable after closures: sessions before `as_of` (default today) stay,
     the rest moves only as needed (each change costs `change` in the objective)."""
     settings = SolverSettings(time_limit, seed, workers)
-    with transaction(engine) as session:
+    with transaction(engine, ROADMAPS_LOCK.as_shared(), _school_lock(school_id)) as session:
         profile = _profile(session, school_id)
         current = _current(session, school_id)
         norms = load_norms(profile.year)
@@ -245,6 +248,11 @@ def compliance_report(engine: Engine, school_id: str) -> ComplianceReport:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _school_lock(school_id: str) -> Lock:
+    """Held while a school's profile or timetable is written: two schedules of one school take turns."""
+    return Lock(f"school:{school_id}", f"расписание школы {school_id}")
 
 
 def _profile(session: Session, school_id: str) -> Profile:

@@ -17,14 +17,33 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from calendars.errors import ProfplanError
+
 DEFAULT_DATABASE_URL = "sqlite:///profplan.db"
 DEFAULT_FEEDS_URL = "http://127.0.0.1:8080"
+DEFAULT_LOCK_TIMEOUT = 120.0
+"""Seconds a command waits for another one writing the same data (a schedule solves up to a minute by default)."""
 
 
 def _default_log_dir() -> Path:
     """Where crash logs go: $XDG_STATE_HOME/profplan (~/.local/state/profplan), as the XDG spec puts logs."""
     state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(state) / "profplan"
+
+
+def _typed(variable: str, value: str, kind: str) -> object:
+    """A variable's text as its field's type; a number that is not one is a Russian error naming the variable."""
+    if kind == "Path":
+        return Path(value)
+    if kind == "float":
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not number >= 0:
+            raise ProfplanError(f"{variable}: ожидается число секунд не меньше 0, указано «{value}».")
+        return number
+    return value
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,7 @@ class Settings:
     database_url: str = field(default=DEFAULT_DATABASE_URL, metadata={"env": "PROFPLAN_DATABASE_URL"})
     feeds_url: str = field(default=DEFAULT_FEEDS_URL, metadata={"env": "PROFPLAN_FEEDS_URL"})
     log_dir: Path = field(default_factory=_default_log_dir, metadata={"env": "PROFPLAN_LOG_DIR"})
+    lock_timeout: float = field(default=DEFAULT_LOCK_TIMEOUT, metadata={"env": "PROFPLAN_LOCK_TIMEOUT"})
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -43,7 +63,7 @@ class Settings:
         for spec in fields(cls):
             value = environ.get(spec.metadata["env"])
             if value:
-                given[spec.name] = Path(value) if spec.type in ("Path", Path) else value
+                given[spec.name] = _typed(spec.metadata["env"], value, str(spec.type))
         return cls(**given)  # type: ignore[arg-type]
 
     def with_database(self, database: str | os.PathLike[str] | None) -> Settings:

@@ -129,13 +129,17 @@ end = 2023-12-29
         ("[calendar\nweek=5", "ошибка формата TOML"),
         (TERMS + '[[vacations]]\nname = "Осенние каникулы"\nstart = 2023-10-28\nend = 2023-11-05\n'
                  '[[vacations]]\nname = "Дополнительные каникулы"\nstart = 2023-11-01\nend = 2023-11-03\n',
-         r"vacations\[1\] «Дополнительные каникулы» пересекается с «Осенние каникулы»"),
-        (TERMS + '[[terms]]\nname = "3"\nstart = 2024-01-09\nend = 2024-09-30\n', r"terms\[2\] «3»: даты .* вне учебного года 2023-2024"),
+         r"vacations\[2\] «Дополнительные каникулы» пересекается с «Осенние каникулы»"),
+        (TERMS + '[[terms]]\nname = "3"\nstart = 2024-01-09\nend = 2024-09-30\n', r"terms\[3\] «3»: даты .* вне учебного года 2023-2024"),
         (TERMS + '[[vacations]]\nname = "Осенние"\nstart = 2023-10-20\nend = 2023-11-05\n',
-         r"vacations\[0\] «Осенние» пересекается с периодом «1 четверть»"),
-        (TERMS.replace("2023-10-27", '"27.10.2023"'), r"terms\[0\]\.end: «27\.10\.2023» не дата"),
+         r"vacations\[1\] «Осенние» пересекается с периодом «1 четверть»"),
+        (TERMS.replace("2023-10-27", '"27.10.2023"'), r"terms\[1\]\.end: «27\.10\.2023» не дата"),
         ("[calendar]\nweek = 7\n" + TERMS, r"calendar\.week: учебная неделя должна быть 5 или 6 дней"),
         ("[calendar]\n", r"terms: не указано ни одной четверти"),
+        ("[calendar]\nweek = 5\nsorce = \"приказ\"\n" + TERMS, r"calendar\.sorce: нет такого поля; возможно, source\."),
+        (TERMS.replace('name = "2 четверть"', 'name = "2 четверть"\nfinish = 2023-12-29'),
+         r"terms\[2\]\.finish: нет такого поля; допустимы: name, start, end, weeks, days, source\."),
+        ("[calender]\n" + TERMS, r"calender: нет такого раздела; возможно, calendar\."),
     ],
 )
 def test_bad_calendar_files_name_the_file_and_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, message: str) -> None:

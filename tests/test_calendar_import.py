@@ -281,7 +281,7 @@ def test_a_bad_row_is_one_russian_line_and_nothing_is_stored(
 
 def test_a_vacation_overlapping_a_term_of_a_kug(tmp_path: Path, engine: Engine) -> None:
     lines = [line.replace("I четверть\t01.09.2026\t23.10.2026", "I четверть\t01.09.2026\t27.10.2026") for line in SCHOOL_KUG]
-    with pytest.raises(Exception, match=r"^kug\.txt: vacations\[0\] «Осенние каникулы» \(kug\.txt, строка 14\) "
+    with pytest.raises(Exception, match=r"^kug\.txt: vacations\[1\] «Осенние каникулы» \(kug\.txt, строка 14\) "
                                         r"пересекается с периодом «1 четверть» \(kug\.txt, строка 4\)\.$"):
         preview_import(engine, write_text(tmp_path / "kug.txt", lines), "RU-KGD", YEAR)
 

@@ -111,7 +111,7 @@ def test_a_group_vacation_overlapping_its_terms_is_an_error(data: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + '\n[[groups]]\nlabel = "5 классы"\ngrades = [5]\nterm_system = "trimesters"\n'
                     '[[groups.terms]]\nname = "1 триместр"\nstart = 2025-09-01\nend = 2025-11-28\n'
                     '[[groups.vacations]]\nname = "Летние каникулы"\nstart = 2026-05-20\nend = 2026-08-31\n', encoding="utf-8")
-    with pytest.raises(CalendarError, match=r"groups\[2\] «5 классы»\.vacations\[0\] «Летние каникулы» пересекается с периодом «1 триместр»"):
+    with pytest.raises(CalendarError, match=r"groups\[3\] «5 классы»\.vacations\[1\] «Летние каникулы» пересекается с периодом «1 триместр»"):
         load_calendar("RU-LEN", "2025-2026")
 
 

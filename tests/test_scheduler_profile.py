@@ -28,14 +28,14 @@ def test_demo_profile_loads_and_round_trips() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field"),
     [
-        ('teacher = "Белов Б. Б."', 'teacher = "Неизвестный И. И."', "classes[1].teacher"),
-        ("grade = 8\n", "grade = 13\n", "classes[1].grade"),
-        ('start = "16:10"', 'start = "21:50"', "slots[2]"),
-        ("capacity = 100", "capacity = 0", "venues[0].capacity"),
-        ('start = "15:15"\nminutes = 45', 'start = "14:40"\nminutes = 45', "slots[1]"),
-        ('level = "basic"', 'level = "expert"', "classes[0].level"),
-        ('email = "dop@small.example"', 'email = "not-an-email"', "staff[4].email"),
-        ('roles = ["tutor", "master"]', "roles = []", "staff[4].roles"),
+        ('teacher = "Белов Б. Б."', 'teacher = "Неизвестный И. И."', "classes[2].teacher"),
+        ("grade = 8\n", "grade = 13\n", "classes[2].grade"),
+        ('start = "16:10"', 'start = "21:50"', "slots[3]"),
+        ("capacity = 100", "capacity = 0", "venues[1].capacity"),
+        ('start = "15:15"\nminutes = 45', 'start = "14:40"\nminutes = 45', "slots[2]"),
+        ('level = "basic"', 'level = "expert"', "classes[1].level"),
+        ('email = "dop@small.example"', 'email = "not-an-email"', "staff[5].email"),
+        ('roles = ["tutor", "master"]', "roles = []", "staff[5].roles"),
     ],
 )
 def test_bad_profile_is_rejected_naming_file_and_field(tmp_path: Path, old: str, new: str, field: str) -> None:

@@ -10,8 +10,10 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from calendars.errors import ProfplanError
 from roadmaps.tables import Roadmap
 from store.db import StoreError, current_revisions, head_revisions, open_store, resolve_url, transaction
+from store.errors import FAILURES, failure_of, translate
 from store.settings import Settings
 
 
@@ -56,7 +58,7 @@ def test_unique_keys_are_enforced(db_url: str) -> None:
 
 
 def test_unreachable_server_is_a_russian_error_naming_the_address() -> None:
-    with pytest.raises(StoreError, match=r"База данных postgresql\+psycopg://nobody:\*\*\*@127\.0\.0\.1:1/none недоступна"):
+    with pytest.raises(StoreError, match=r"Сервер базы данных postgresql\+psycopg://nobody:\*\*\*@127\.0\.0\.1:1/none недоступен: .*refused"):
         open_store("postgresql://nobody:secret@127.0.0.1:1/none")
 
 
@@ -97,3 +99,29 @@ def test_a_missing_sqlite_file_is_an_error_unless_the_command_creates_it(tmp_pat
     open_store(missing)
     assert missing.exists()
     assert open_store(missing, create=False) is not None
+
+
+def test_the_lock_timeout_comes_from_the_environment_and_must_be_a_number() -> None:
+    assert Settings.from_environment({"PROFPLAN_LOCK_TIMEOUT": "2.5"}).lock_timeout == 2.5
+    assert Settings.from_environment({}).lock_timeout == 120.0
+    for wrong in ("долго", "-1", "nan"):
+        with pytest.raises(ProfplanError, match=f"PROFPLAN_LOCK_TIMEOUT: ожидается число секунд не меньше 0, указано «{wrong}»"):
+            Settings.from_environment({"PROFPLAN_LOCK_TIMEOUT": wrong})
+
+
+def test_every_registered_failure_becomes_its_message() -> None:
+    class Refused(Exception):
+        sqlstate = None
+
+    Refused.__module__ = "psycopg"
+    assert "недоступен" in str(translate(Refused("connection refused"), "db", connecting=True))
+    assert translate(Refused("connection refused"), "db", connecting=False) is None  # after connecting: a bug
+    for failure in FAILURES:
+        for phrase in failure.phrases:
+            exc = Exception(f"x {phrase} y")
+            assert failure_of(exc, connecting=False) is failure
+            assert str(translate(exc, "база.db")) == failure.message.format(db="база.db", reason=f"x {phrase} y")
+        for code in failure.sqlstates:
+            coded = Exception("server said no")
+            coded.sqlstate = code + "000"[: 5 - len(code)]  # type: ignore[attr-defined]
+            assert failure_of(coded, connecting=False) is failure

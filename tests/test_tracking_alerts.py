@@ -182,7 +182,8 @@ def test_bad_contacts_files_are_russian_errors_and_keep_the_stored_contacts(engi
         ('[[controller]]\nname = "X"\nemail = "a@example.org"', "не указано поле roadmap"),
         ('[[executor]]\nname = "X"\nemail = "a@example.org"\n[[executor]]\nname = "x"\nemail = "b@example.org"',
          "«x» указан дважды с разными адресами: a@example.org и b@example.org"),
-        ("[people]\n", "неизвестные разделы people"),
+        ("[people]\n", "people: нет такого раздела; допустимы: executor, controller"),
+        ('[[executor]]\nname = "x"\nemial = "x@example.org"\n', r"executor\[1\]\.emial: нет такого поля; возможно, email"),
         ("[[executor]\n", "ошибка формата TOML"),
     ]:
         path.write_text(text, encoding="utf-8")

@@ -31,6 +31,7 @@ from sqlmodel import Session, select
 
 from calendars.data_files import read_toml
 from calendars.errors import ProfplanError
+from calendars.fields import FieldReader
 from roadmaps.executors import executor_key
 from roadmaps.tables import Executor, Roadmap
 from store.db import transaction
@@ -38,6 +39,8 @@ from tracking.errors import ContactsError
 from tracking.tables import Contact
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+# The keys an entry of each section may hold (FieldReader.only refuses others, suggesting the closest).
+ENTRY_KEYS = {"executor": ("name", "email", "aliases"), "controller": ("roadmap", "name", "email")}
 
 
 @dataclass(frozen=True)
@@ -116,13 +119,12 @@ def _read(file: Path) -> list[_Entry]:
         table = read_toml(file)
     except ProfplanError as exc:
         raise ContactsError(str(exc)) from None
-    unknown_sections = sorted(set(table) - {"executor", "controller"})
-    if unknown_sections:
-        raise ContactsError(f"{file}: неизвестные разделы {', '.join(unknown_sections)} "
-                            "(ожидаются [[executor]] и [[controller]]).")
+    reader = FieldReader(file, ContactsError)
+    reader.only(table, "", ENTRY_KEYS)
     entries = []
     for role in ("executor", "controller"):
         for index, entry in enumerate(_tables(table, role, file)):
+            reader.only(entry, f"{role}[{index + 1}]", ENTRY_KEYS[role])
             where = f"{file}: [[{role}]] № {index + 1}"
             name, email = _text(entry, "name", where), _text(entry, "email", where)
             if not _EMAIL.match(email):

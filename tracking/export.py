@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from calendars.data_files import os_error_reason
 from tracking.errors import TrackingError
 from tracking.overdue import DueRow, OverdueReport
 
@@ -89,7 +90,7 @@ def _writing(path: Path | str) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise TrackingError(f"Не удалось записать файл {path}: {exc.strerror or exc}.") from None
+        raise TrackingError(f"Не удалось записать файл {path}: {os_error_reason(exc)}.") from None
 
 
 def _csv_value(value: str | int | date | None) -> str | int:

@@ -1,7 +1,10 @@
-"""Alembic environment: runs migrations on the engine profplan opened (see store.db).
+"""Alembic environment: runs migrations on the connection store.db.upgrade opened and locked.
 
 Each concern keeps its tables next to its code (`<package>/tables.py`);
 importing them here puts every table on SQLModel.metadata for autogenerate.
+The connection is already inside the migration lock's transaction, so the
+whole upgrade commits or rolls back as one (SQLite and PostgreSQL both have
+transactional DDL).
 """
 
 import importlib
@@ -14,11 +17,10 @@ from store.db import TABLE_MODULES
 for module in TABLE_MODULES:
     importlib.import_module(module)
 
-engine = context.config.attributes["engine"]
-with engine.begin() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=SQLModel.metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
-    )
-    context.run_migrations()
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+context.run_migrations()

@@ -1,0 +1,1 @@
+"""profplan's bundled data (norms, calendars, roadmaps, the demo school, translations), installed as `profplan_data`."""
