@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
 DEMO_AS_OF = date(2024, 2, 15)  # a fixed day inside the seeds' school year, so the report is reproducible
+DEMO_TRACK_FROM = date(2023, 9, 1)  # the committee has tracked the roadmaps since the school year began
 DEMO_DONE = (1, 2, 5)  # ordinals of the Leningrad roadmap's items the demo marks done
 
 
@@ -31,10 +32,11 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     from commands.schools import report_solution
     from feeds.export import export_feeds
     from feeds.subscriptions import create_subscription
+    from feeds.tokens import load_key
     from roadmaps.importer import import_documents
     from scheduler.service import load_school, schedule, timetable
     from store.db import resolve_url
-    from tracking.occurrences import sync_roadmap
+    from tracking.imports import ImportTracker
     from tracking.overdue import overdue_report, render_overdue
     from tracking.status import mark_done
     from tracking.summary import render_summary, summary
@@ -42,7 +44,7 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     engine = context.store(create=True)
     paths = sorted((data_dir() / "roadmaps").glob("*.txt"))
     out.print(f"[bold]1. Загрузка дорожных карт[/bold] ({len(paths)} документов) в {resolve_url(context.settings.database_url)}")
-    reports = import_documents(engine, paths, on_stored=sync_roadmap)
+    reports = import_documents(engine, paths, on_stored=ImportTracker(DEMO_TRACK_FROM))
     for report in reports:
         print_import_report(report)
 
@@ -63,10 +65,11 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
         ("staff", f"{school.school_id}/{first.staff}"),
         ("executor", executor),
     ):
-        created = create_subscription(engine, kind, target, base=context.settings.feeds_url)
-        out.print(f"  {created.info.to_json()['kind_name']} «{target}»: {created.url}")
-    written = export_feeds(engine, feeds_dir)
-    out.print(f"  Календари записаны в {feeds_dir}/ (файлов: {len(written)}); сервер: profplan serve")
+        created = create_subscription(engine, kind, target, key=load_key(context.settings.feeds_key_file),
+                                      base=context.settings.feeds_url)
+        out.print(f"  {created.info.kind.label} «{target}»: {created.url}")
+    written = export_feeds(engine, feeds_dir, load_key(context.settings.feeds_key_file))
+    out.print(f"  Календари записаны в {feeds_dir}/ (файлов: {len(written.written)}); сервер: profplan serve")
 
     out.print(f"[bold]4. Контроль сроков на {ru_date(DEMO_AS_OF)}[/bold]")
     for ordinal in DEMO_DONE:
@@ -74,8 +77,8 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
         change = mark_done(engine, item, occurrence="1", on=date(2023, 10, 20), by="Демо: секретарь комитета",
                            evidence="Отчёт принят")
         out.print(change.render())
-    out.print(render_summary(summary(engine, as_of=DEMO_AS_OF)))
-    out.print(render_overdue(overdue_report(engine, as_of=DEMO_AS_OF, roadmap=leningrad.roadmap)))
+    out.print(render_summary(summary(engine, as_of=DEMO_AS_OF), out.width))
+    out.print(render_overdue(overdue_report(engine, as_of=DEMO_AS_OF, roadmap=leningrad.roadmap), out.width))
 
 
 def executors_of(engine: Engine, roadmap: str) -> list[Any]:

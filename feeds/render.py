@@ -16,6 +16,11 @@ Written for what real subscribing clients do, not only for the RFC:
   event's new time is taken by clients;
 - deadlines are all-day VEVENTs unless the subscriber asked for VTODO only,
   because Google, iOS and Nextcloud do not show VTODO from a subscription;
+- SUMMARY is at most 120 characters, cut at a word with «…» (phones show one
+  line; roadmap titles run to 300 characters), and the full title then opens
+  DESCRIPTION;
+- a VTODO's DTSTART is written only when it is before DUE (RFC 5545 §3.8.2.3:
+  DUE must be later than DTSTART), and a completed one carries COMPLETED;
 - REFRESH-INTERVAL and X-PUBLISHED-TTL are written as real durations (PT6H);
 - text is sanitised of control characters that RFC 5545 forbids in TEXT and
   then escaped and folded by icalendar (commas, semicolons, newlines, lines
@@ -26,24 +31,30 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, Todo, vDuration, vText
 from icalendar import __version__ as icalendar_version
+from icalendar.enums import STATUS, TRANSP
 
 from feeds.model import AllDayWindow, Deadline, FeedContent, FeedOptions, TimedEvent, WeeklySeries
+from tracking.values import OccurrenceStatus
+from tracking.wording import cut
 
 PRODID = "-//profplan//Календари профориентации//RU"
 # Part of every cached feed's content hash: change it whenever the output for
 # the same content changes, so stored feeds are rendered again.
-FORMAT = f"profplan-feed-1/icalendar-{icalendar_version}"
+FORMAT = f"profplan-feed-2/icalendar-{icalendar_version}"
+# Longest SUMMARY written; a longer title is cut at a word and given whole in DESCRIPTION.
+SUMMARY_MAX = 120
 # VALARMs fire at this local hour, `reminder_days` before a deadline.
 REMINDER_HOUR = 9
 # C0 controls other than TAB and LF (and DEL) are not allowed in TEXT values.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
-_TODO_STATUS = {"open": "NEEDS-ACTION", "done": "COMPLETED", "cancelled": "CANCELLED"}
+_TODO_STATUS = {OccurrenceStatus.OPEN: STATUS.NEEDS_ACTION, OccurrenceStatus.DONE: STATUS.COMPLETED,
+                OccurrenceStatus.CANCELLED: STATUS.CANCELLED}
 _DEADLINE_PREFIX = {"open": "Срок", "done": "Выполнено", "cancelled": "Отменено"}
 
 
@@ -80,8 +91,17 @@ def render_calendar(content: FeedContent, options: FeedOptions) -> bytes:
         if options.deadlines_as in ("events", "both"):
             calendar.add_component(_deadline_event(deadline, options))
         if options.deadlines_as in ("todos", "both"):
-            calendar.add_component(_deadline_todo(deadline, options))
+            calendar.add_component(_deadline_todo(deadline, options, content.timezone))
     return calendar.to_ical()
+
+
+def summary_and_description(title: str, description: str) -> tuple[str, str]:
+    """SUMMARY of at most SUMMARY_MAX characters; when the title had to be cut, DESCRIPTION begins with it whole."""
+    clean = " ".join(clean_text(title).split())
+    short = cut(clean, SUMMARY_MAX)
+    if short == clean or clean in description:
+        return short, description
+    return short, f"{clean}\n\n{description}" if description else clean
 
 
 def _timezones(content: FeedContent) -> list[Timezone]:
@@ -115,17 +135,18 @@ def _stamped(component: Event | Todo, last_modified: datetime, sequence: int) ->
 
 def _new_event(uid: str, title: str, start: date | datetime, end: date | datetime, *,
                last_modified: datetime, sequence: int, description: str = "", location: str = "",
-               status: str = "CONFIRMED", transparent: bool = False) -> Event:
+               status: STATUS = STATUS.CONFIRMED, transparent: bool = False) -> Event:
+    summary, full = summary_and_description(title, clean_text(description))
     event = Event.new(
         uid=uid,
-        summary=clean_text(title),
+        summary=summary,
         start=start,
         end=end,
         stamp=last_modified,
-        description=clean_text(description) or None,
+        description=full or None,
         location=clean_text(location) or None,
         status=status,
-        transparency="TRANSPARENT" if transparent else "OPAQUE",
+        transparency=TRANSP.TRANSPARENT if transparent else TRANSP.OPAQUE,
     )
     _stamped(event, last_modified, sequence)
     return event
@@ -142,7 +163,7 @@ def _timed_event(event: TimedEvent) -> Event:
         sequence=event.sequence,
         description=event.description,
         location=event.location,
-        status="CANCELLED" if event.cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if event.cancelled else STATUS.CONFIRMED,
     )
 
 
@@ -199,23 +220,28 @@ def _deadline_event(deadline: Deadline, options: FeedOptions) -> Event:
         last_modified=deadline.last_modified,
         sequence=deadline.sequence,
         description=deadline.description,
-        status="CANCELLED" if deadline.status == "cancelled" else "CONFIRMED",
+        status=STATUS.CANCELLED if deadline.status is OccurrenceStatus.CANCELLED else STATUS.CONFIRMED,
         transparent=True,
     )
     _add_reminder(event, deadline, options, related_to_end=False)
     return event
 
 
-def _deadline_todo(deadline: Deadline, options: FeedOptions) -> Todo:
+def _deadline_todo(deadline: Deadline, options: FeedOptions, timezone: str) -> Todo:
+    """The deadline as a to-do: DUE its date, DTSTART only when earlier, COMPLETED (UTC) once done."""
+    summary, full = summary_and_description(_deadline_title(deadline), clean_text(deadline.description))
     todo = Todo.new(
         uid=todo_uid(deadline),
-        summary=clean_text(_deadline_title(deadline)),
-        description=clean_text(deadline.description) or None,
+        summary=summary,
+        description=full or None,
         stamp=deadline.last_modified,
-        start=deadline.start,
+        start=deadline.start if deadline.start is not None and deadline.start < deadline.due else None,
         status=_TODO_STATUS[deadline.status],
     )
     todo.DUE = deadline.due
+    if deadline.completed_on is not None:
+        # COMPLETED is a UTC DATE-TIME: the start of the day it was marked done, in the feed's zone.
+        todo.add("COMPLETED", datetime.combine(deadline.completed_on, time(0), ZoneInfo(timezone)).astimezone(UTC))
     _stamped(todo, deadline.last_modified, deadline.sequence)
     _add_reminder(todo, deadline, options, related_to_end=True)
     return todo

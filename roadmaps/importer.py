@@ -93,13 +93,14 @@ def import_documents(
     region: str | None = None,
     year: str | None = None,
     progress: Callable[[Path], None] | None = None,
-    on_stored: Callable[[Session, Roadmap], Any] | None = None,
+    on_stored: Callable[[Session, Roadmap, RoadmapDocument], Any] | None = None,
 ) -> list[DocumentReport]:
     """Read every document first (so a bad file fails before anything is written), then store them all.
 
     `on_stored` runs inside the same transaction for every new or changed
-    roadmap, so what is derived from the items downstream (deadline
-    occurrences) is updated with them or not at all.
+    roadmap, with the document read, so what is derived from the items and
+    indicators downstream (deadline occurrences, stored indicators) is
+    updated with them or not at all.
     """
     region = find_region(region).code if region else None  # an unknown code fails before any reading
     school_year = SchoolYear.parse(year) if year else None
@@ -141,7 +142,7 @@ def _store(
     path: Path,
     region: str | None,
     school_year: SchoolYear | None,
-    on_stored: Callable[[Session, Roadmap], Any] | None,
+    on_stored: Callable[[Session, Roadmap, RoadmapDocument], Any] | None,
 ) -> DocumentReport:
     content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
     key = roadmap_key(document, path)
@@ -174,7 +175,7 @@ def _store(
     assert roadmap.id is not None
     _sync_items(session, roadmap.id, document.items, rows, report)
     if on_stored:
-        on_stored(session, roadmap)
+        on_stored(session, roadmap, document)
     return report
 
 

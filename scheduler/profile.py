@@ -11,6 +11,7 @@ Format::
     [school]
     id = "len-kudrovo-1"            # unique; letters, digits, "-", "_"
     name = "МОБУ «СОШ № 1»"
+    address = "188691, Ленинградская обл., г. Кудрово, ул. Центральная, 1"   # optional: shown in calendars
     region = "RU-LEN"               # a region of data/calendars/regions.toml
     year = "2023-2024"
     level = "basic"                 # basic | main | advanced (профминимум level)
@@ -127,6 +128,7 @@ class Profile:
 
     id: str
     name: str
+    address: str | None
     region: str
     year: SchoolYear
     level: str
@@ -158,6 +160,7 @@ class Profile:
             "school": {
                 "id": self.id,
                 "name": self.name,
+                **({"address": self.address} if self.address else {}),
                 "region": self.region,
                 "year": str(self.year),
                 "level": self.level,
@@ -230,6 +233,7 @@ def parse_profile(table: dict[str, Any], source: str) -> Profile:
     return Profile(
         id=school_id,
         name=reader.text(head, "name", "school"),
+        address=reader.text(head, "address", "school") if "address" in head else None,
         region=region_code,
         year=year,
         level=level,

@@ -172,6 +172,7 @@ def load_school(engine: Engine, path: Path) -> SchoolResult:
             school = School(id=profile.id, name=profile.name, region=profile.region, year=str(profile.year),
                             profile={}, updated_at=_now())
         school.name, school.region, school.year = profile.name, profile.region, str(profile.year)
+        school.address = profile.address
         school.profile, school.updated_at = profile.to_json(), _now()
         session.add(school)
     return SchoolResult(profile.id, profile.name, profile.region, str(profile.year), created,

@@ -27,6 +27,11 @@ def _default_log_dir() -> Path:
     return Path(state) / "profplan"
 
 
+def _default_feeds_key_file() -> Path:
+    """The key feed tokens are derived from: beside the logs, never in the database (see feeds.tokens)."""
+    return _default_log_dir() / "feeds.key"
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a deployment may change; each field names its environment variable in `metadata["env"]`."""
@@ -34,6 +39,7 @@ class Settings:
     database_url: str = field(default=DEFAULT_DATABASE_URL, metadata={"env": "PROFPLAN_DATABASE_URL"})
     feeds_url: str = field(default=DEFAULT_FEEDS_URL, metadata={"env": "PROFPLAN_FEEDS_URL"})
     log_dir: Path = field(default_factory=_default_log_dir, metadata={"env": "PROFPLAN_LOG_DIR"})
+    feeds_key_file: Path = field(default_factory=_default_feeds_key_file, metadata={"env": "PROFPLAN_FEEDS_KEY_FILE"})
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
