@@ -220,7 +220,7 @@ def _deadline_event(deadline: Deadline, options: FeedOptions) -> Event:
         last_modified=deadline.last_modified,
         sequence=deadline.sequence,
         description=deadline.description,
-        status=STATUS.CANCELLED if deadline.status is OccurrenceStatus.CANCELLED else STATUS.CONFIRMED,
+        status=STATUS.CANCELLED if deadline.status == OccurrenceStatus.CANCELLED else STATUS.CONFIRMED,
         transparent=True,
     )
     _add_reminder(event, deadline, options, related_to_end=False)

@@ -34,14 +34,14 @@ class FeedKeyError(ProfplanError):
 def load_key(path: Path) -> bytes:
     """The deployment's feed key, made (readable by its owner only) on first use."""
     try:
-        text = path.read_text(encoding="ascii").strip()
+        content = path.read_bytes()
     except FileNotFoundError:
         return _new_key(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FeedKeyError(f"Не удалось прочитать ключ адресов календарей {path}: {exc}.") from None
+    except OSError as exc:
+        raise FeedKeyError(f"Не удалось прочитать ключ адресов календарей {path}: {exc.strerror or exc}.") from None
     try:
-        key = bytes.fromhex(text)
-    except ValueError:
+        key = bytes.fromhex(content.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
         key = b""
     if len(key) < _KEY_BYTES:
         raise FeedKeyError(f"Файл {path} не похож на ключ адресов календарей (ожидается {_KEY_BYTES * 2} шестнадцатеричных "

@@ -24,7 +24,7 @@ from rich.text import Text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from calendars.suggest import did_you_mean
+from calendars.suggest import closest
 from roadmaps.executors import executor_key
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap
 from store.db import transaction
@@ -188,14 +188,24 @@ def roadmap_scopes(session: Session, roadmap_id: int | None = None) -> list[Road
 
 
 def check_executor(session: Session, needle: str) -> None:
-    """An executor filter must name at least one stored executor; else an error with the closest names."""
+    """An executor filter must name at least one stored executor; else an error with the closest names.
+
+    The filter is a part of a name, so names are also compared by their beginning as long as what was
+    typed: «Комитет обшего» is close to «Комитет общего и профессионального образования …».
+    """
     folded = executor_key(needle)
-    names = session.exec(select(Executor.name, Executor.key)).all()
+    names = session.exec(select(col(Executor.name), col(Executor.key))).all()
     if folded and any(folded in key for _, key in names):
         return
-    known = [name for name, _ in names]
-    raise UnknownItemError(f"Исполнитель «{needle}» не найден в загруженных дорожных картах."
-                           + (did_you_mean(needle, known) or " Список исполнителей: profplan executors."))
+    beginnings: dict[str, str] = {}
+    for name, _ in names:
+        beginnings.setdefault(name[:len(needle)], name)
+    found = [beginnings[start] for start in closest(needle, beginnings)]
+    found += closest(needle, [name for name, _ in names])
+    shown = list(dict.fromkeys(found))[:3]
+    hint = (" Возможно, имелось в виду: " + ", ".join(f"«{name}»" for name in shown) + "." if shown
+            else " Список исполнителей: profplan executors.")
+    raise UnknownItemError(f"Исполнитель «{needle}» не найден в загруженных дорожных картах.{hint}")
 
 
 def matches_executor(needle: str | None, name: str) -> bool:
