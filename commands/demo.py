@@ -1,7 +1,12 @@
-"""`profplan demo`: the whole chain on the bundled data, as a first run shows it."""
+"""`profplan demo`: the whole chain on the bundled data, as a first run shows it.
+
+Each step fits one screen and says what its numbers mean; the full reports
+are one command away, and the step names it.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +21,7 @@ if TYPE_CHECKING:
 DEMO_AS_OF = date(2024, 2, 15)  # a fixed day inside the seeds' school year, so the report is reproducible
 DEMO_TRACK_FROM = date(2023, 9, 1)  # the committee has tracked the roadmaps since the school year began
 DEMO_DONE = (1, 2, 5)  # ordinals of the Leningrad roadmap's items the demo marks done
+DEMO_URGENT = 5  # rows of the most urgent list step 4 shows
 
 
 @click.command("demo")
@@ -27,9 +33,6 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     """Полный пример на встроенных данных: дорожные карты → расписание → календари → просрочка."""
     from calendars.academic import load_calendar
     from calendars.data_files import data_dir
-    from commands.calendar import print_calendar
-    from commands.roadmaps import print_import_report
-    from commands.schools import report_solution
     from feeds.export import export_feeds
     from feeds.subscriptions import create_subscription
     from feeds.tokens import load_key
@@ -37,48 +40,91 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     from scheduler.service import load_school, schedule, timetable
     from store.db import resolve_url
     from tracking.imports import ImportTracker
-    from tracking.overdue import overdue_report, render_overdue
+    from tracking.overdue import overdue_report, urgent_table
     from tracking.status import mark_done
-    from tracking.summary import render_summary, summary
+    from tracking.summary import meanings, roadmaps_table, summary
 
     engine = context.store(create=True)
     paths = sorted((data_dir() / "roadmaps").glob("*.txt"))
     out.print(f"[bold]1. Загрузка дорожных карт[/bold] ({len(paths)} документов) в {resolve_url(context.settings.database_url)}")
-    reports = import_documents(engine, paths, on_stored=ImportTracker(DEMO_TRACK_FROM))
+    tracker = ImportTracker(DEMO_TRACK_FROM)
+    reports = import_documents(engine, paths, on_stored=tracker)
     for report in reports:
-        print_import_report(report)
+        tracked = tracker.results.get(report.roadmap)
+        occurrences = f"сроков и отчётов {tracked.occurrences.created + tracked.occurrences.kept}" if tracked else "без изменений"
+        indicators = f", показателей {tracked.indicators.created + tracked.indicators.kept}" if tracked and (
+            tracked.indicators.created + tracked.indicators.kept) else ""
+        out.print(f"  {report.source} → «{report.roadmap}» ({report.region or 'регион не указан'}): пунктов {report.rows}, "
+                  f"{occurrences}{indicators}")
+        for warning in report.warnings:
+            out.print(f"    предупреждение: {warning}")
+    out.print(f"  Пункт — строка плана; срок — дата, к которой его надо выполнить (у повторяющихся — каждая дата); "
+              f"отчёт — запрос о ходе работ раз в квартал по пунктам «постоянно», «по мере необходимости». "
+              f"Отслеживание — с {ru_date(DEMO_TRACK_FROM)}: раньше этой даты отчётов не просят.")
 
     school = load_school(engine, data_dir() / "schools" / "demo.toml")
+    calendar = load_calendar(school.region, school.year).to_json()
     out.print(f"[bold]2. Расписание профминимума[/bold]: школа «{school.name}» ({school.school_id}), "
               f"классов {school.classes}, {school.region}, {school.year}")
-    print_calendar(load_calendar(school.region, school.year))
-    report_solution(schedule(engine, school.school_id, time_limit=time_limit), as_json=False)
+    out.print(f"  Учебный календарь: {len(calendar['terms'])} четверти, каникул {len(calendar['vacations'])}, "
+              f"праздников в году {len(calendar['holidays'])}, учебных дней {calendar['counts']['school_days']} "
+              f"(подробно: profplan calendar --region {school.region} --year {school.year}).")
+    result = schedule(engine, school.school_id, time_limit=time_limit)
+    print_solution(result.to_json())
 
-    out.print("[bold]3. Календари для подписки[/bold]")
+    out.print("[bold]3. Календари для подписки[/bold] (адрес — секретная ссылка; календарь телефона обновляет её сам)")
     view = timetable(engine, school.school_id)
     first = view.placements[0]
     leningrad = next(r for r in reports if r.region == school.region)
     executor = next(row.name for row in executors_of(engine, leningrad.roadmap))
-    for kind, target in (
-        ("school", school.school_id),
-        ("class", f"{school.school_id}/{first.class_name}"),
-        ("staff", f"{school.school_id}/{first.staff}"),
-        ("executor", executor),
+    key = load_key(context.settings.feeds_key_file)
+    for kind, target, what in (
+        ("school", school.school_id, "все занятия школы и сроки пунктов, которые они выполняют"),
+        ("class", f"{school.school_id}/{first.class_name}", "занятия класса и только их сроки"),
+        ("staff", f"{school.school_id}/{first.staff}", "занятия, которые ведёт сотрудник"),
+        ("executor", executor, "сроки пунктов исполнителя: с начала отслеживания на год вперёд"),
     ):
-        created = create_subscription(engine, kind, target, key=load_key(context.settings.feeds_key_file),
-                                      base=context.settings.feeds_url)
-        out.print(f"  {created.info.kind.label} «{target}»: {created.url}")
-    written = export_feeds(engine, feeds_dir, load_key(context.settings.feeds_key_file))
-    out.print(f"  Календари записаны в {feeds_dir}/ (файлов: {len(written.written)}); сервер: profplan serve")
+        created = create_subscription(engine, kind, target, key=key, base=context.settings.feeds_url)
+        out.print(f"  {created.info.kind.label} «{target}» — {what}:\n    {created.url}")
+    export = export_feeds(engine, feeds_dir, key)
+    out.print(f"  Файлы календарей в {feeds_dir}/: {len(export.written)} (имена — те же секретные токены, папку можно "
+              "опубликовать как /feeds/, см. README); сервер: profplan serve")
 
     out.print(f"[bold]4. Контроль сроков на {ru_date(DEMO_AS_OF)}[/bold]")
     for ordinal in DEMO_DONE:
-        item = f"{leningrad.roadmap}#{ordinal}"
-        change = mark_done(engine, item, occurrence="1", on=date(2023, 10, 20), by="Демо: секретарь комитета",
-                           evidence="Отчёт принят")
-        out.print(change.render())
-    out.print(render_summary(summary(engine, as_of=DEMO_AS_OF), out.width))
-    out.print(render_overdue(overdue_report(engine, as_of=DEMO_AS_OF, roadmap=leningrad.roadmap), out.width))
+        mark_done(engine, f"{leningrad.roadmap}#{ordinal}", occurrence="1", on=date(2023, 10, 20),
+                  by="Демо: секретарь комитета", evidence="Отчёт принят")
+    out.print(f"  Комитет отметил выполненными пункты {', '.join(f'#{n}' for n in DEMO_DONE)} карты {leningrad.roadmap} "
+              "(profplan done).")
+    counts = summary(engine, as_of=DEMO_AS_OF)
+    out.print(roadmaps_table(counts, out.width))
+    out.print(urgent_table(overdue_report(engine, as_of=DEMO_AS_OF, roadmap=leningrad.roadmap), out.width, DEMO_URGENT))
+    out.print(meanings(counts))
+    out.print(f"  Полностью: profplan summary --as-of {DEMO_AS_OF}; profplan overdue --as-of {DEMO_AS_OF} "
+              f"(--executor, --roadmap, --all); письма: profplan alerts --as-of {DEMO_AS_OF} --dry-run.")
+
+
+STATUS_NAMES = {"optimal": "оптимально", "feasible": "допустимо", "infeasible": "невыполнимо",
+                "unknown": "решение не найдено"}
+
+
+def print_solution(data: dict[str, Any]) -> None:
+    """The solve in a few lines: status with what objective and bound mean, then each class's hours against the norm."""
+    gap = " — лучше не бывает" if data["objective"] == data["bound"] else f" — отрыв {data['gap'] * 100:.1f}%"
+    out.print(f"  Статус: {STATUS_NAMES.get(data['status'], data['status'])} за {data['solve_seconds']} с; "
+              f"штраф {data['objective']}, доказанная граница {data['bound']}{gap}. Штраф — сумма нарушений мягких "
+              "правил (неравномерность по неделям и месяцам, нагрузка педагогов), граница — меньше которой не бывает.")
+    out.print(f"  Период {ru_date(data['from'])}–{ru_date(data['to'])}; занятий и встреч: {data['placements']}. "
+              "Часы профминимума по классам (план / норма уровня):")
+    by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in data["compliance"]:
+        by_class[row["class"]].append(row)
+    for name, rows in by_class.items():
+        total = next(row for row in rows if row["direction"] == "total")
+        missed = [row["title"] for row in rows if not row["met"]]
+        state = "все нормы выполнены" if not missed else "не выполнено: " + ", ".join(missed)
+        out.print(f"    {name}: {total['planned']} ч из {total['required']} — {state} ({len(rows) - 1} направлений)")
+    out.print("  Подробно: profplan compliance demo-kudrovo; profplan timetable demo-kudrovo --class 8А")
 
 
 def executors_of(engine: Engine, roadmap: str) -> list[Any]:

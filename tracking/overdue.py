@@ -250,6 +250,14 @@ def render_overdue(report: OverdueReport, width: int, limit: int | None = DEFAUL
     for group in report.executors:
         executors.add_row(cell(cut(group.executor, flex)), cell(str(len(group.overdue)), "bold red" if group.overdue else ""),
                           cell(str(len(group.soon))), cell(f"{group.most_overdue} дн." if group.overdue else "—"))
+    counts = Text(f"Исполнителей: {len(report.executors)}; просрочено "
+                  f"{counted(sum(len(g.overdue) for g in report.executors), 'срок', 'срока', 'сроков')}, "
+                  f"скоро срок — {sum(len(g.soon) for g in report.executors)} (по каждому исполнителю отдельно).")
+    return Group(title, counts, executors, urgent_table(report, width, limit), footer)
+
+
+def urgent_table(report: OverdueReport, width: int, limit: int | None = DEFAULT_LIMIT) -> RenderableType:
+    """The `limit` most urgent occurrences (all when None), each once with its executors, one or two lines each."""
     urgent = report.urgent()
     shown = urgent if limit is None else urgent[:limit]
     heading = (f"Самые срочные: {len(shown)} из {len(urgent)}" + (" (все — --all, больше — --limit N)"
@@ -263,10 +271,7 @@ def render_overdue(report: OverdueReport, width: int, limit: int | None = DEFAUL
         rows.add_row(cell(two_lines(row.state, 13), "bold red" if row.is_overdue else "yellow"), cell(row.item),
                      cell(two_lines(name, flex)), cell("\n".join([fmt_date(row.due), ", ".join(notes)]).strip()),
                      cell(two_lines("; ".join(entry.executors), 18)))
-    counts = Text(f"Исполнителей: {len(report.executors)}; просрочено "
-                  f"{counted(sum(len(g.overdue) for g in report.executors), 'срок', 'срока', 'сроков')}, "
-                  f"скоро срок — {sum(len(g.soon) for g in report.executors)} (по каждому исполнителю отдельно).")
-    return Group(title, counts, executors, rows, footer)
+    return rows
 
 
 def _footer(report: OverdueReport) -> Text:

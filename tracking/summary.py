@@ -194,7 +194,7 @@ def render_summary(report: Summary, width: int, limit: int | None = DEFAULT_LIMI
     """Russian, for a terminal of `width` columns: every roadmap, the `limit` most overdue executors, indicators."""
     parts: list[RenderableType] = [
         Text(f"Сводка на {report.as_of.describe()} (скоро срок — в ближайшие {report.soon_days} дн.)", style="bold"),
-        _table("По дорожным картам", "Дорожная карта", report.roadmaps, width, show_key=True),
+        roadmaps_table(report, width),
     ]
     shown = report.executors if limit is None else report.executors[:limit]
     more = len(report.executors) - len(shown)
@@ -203,10 +203,20 @@ def render_summary(report: Summary, width: int, limit: int | None = DEFAULT_LIMI
                         "Исполнитель", shown, width, show_key=False))
     if report.indicators:
         parts.append(render_indicators(report.indicators, width, title="Показатели дорожных карт"))
-    roadmaps = ", ".join(scope.render() for scope in report.scopes) or "не загружены"
-    parts.append(Text(f"{MEANINGS.format(soon=report.soon_days)} Дорожные карты (в скобках — начало отслеживания): "
-                      f"{roadmaps}.", style="dim"))
+    parts.append(meanings(report))
     return Group(*parts)
+
+
+def roadmaps_table(report: Summary, width: int) -> RenderableType:
+    """Every roadmap with its counts, the most overdue first."""
+    return _table("По дорожным картам", "Дорожная карта", report.roadmaps, width, show_key=True)
+
+
+def meanings(report: Summary) -> Text:
+    """What each number means and which roadmaps are counted, since when."""
+    roadmaps = ", ".join(scope.render() for scope in report.scopes) or "не загружены"
+    return Text(f"{MEANINGS.format(soon=report.soon_days)} Дорожные карты (в скобках — начало отслеживания): "
+                f"{roadmaps}.", style="dim")
 
 
 def _table(title: str, first: str, rows: Sequence[SummaryRow], width: int, show_key: bool) -> RenderableType:
