@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from calendars.academic import Period, region
 from calendars.deadlines.spec import DeadlineDataError, DeadlineSpec
+from calendars.suggest import did_you_mean
 from roadmaps.tables import Item, Roadmap
 from scheduler.compliance import ComplianceRow, compliance, required_from_json, required_json
 from scheduler.errors import SchedulingError
@@ -223,7 +224,11 @@ def replan(
 def timetable(engine: Engine, school_id: str, class_name: str | None = None, staff: str | None = None) -> TimetableView:
     """The current timetable's placements, optionally of one class or one staff member."""
     with transaction(engine) as session:
-        _profile(session, school_id)
+        profile = _profile(session, school_id)
+        for given, known, what in ((class_name, [c.name for c in profile.classes], "Класс"),
+                                   (staff, [p.name for p in profile.staff], "Сотрудник")):
+            if given and given not in known:  # a filter naming nobody is an error, never an empty timetable
+                raise SchedulingError(f"{what} «{given}» в школе «{school_id}» не найден.{did_you_mean(given, known)}")
         current = _current(session, school_id)
         query = select(Placement).where(Placement.timetable_id == current.id)
         if class_name:

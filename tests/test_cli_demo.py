@@ -44,6 +44,10 @@ def test_demo_then_every_report_command(tmp_path: Path) -> None:
     assert placements and {p["class"] for p in placements} == {"8А"}
     assert {"class", "activity", "direction", "date", "start", "end", "hours", "staff", "venue", "item"} <= set(placements[0])
 
+    for option, typo, hint in (("--class", "8В", "«8Б»"), ("--staff", "Иванова М.П.", "«Иванова М. П.»")):
+        wrong = runner.invoke(cli, ["--db", db, "timetable", "demo-kudrovo", option, typo])
+        assert wrong.exit_code == 1 and f"Возможно, имелось в виду: {hint}" in str(wrong.exception)
+
     compliance = json.loads(runner.invoke(cli, ["--db", db, "compliance", "demo-kudrovo", "--json"]).output)
     assert compliance["met"] is True
 

@@ -136,10 +136,10 @@ def upgrade() -> None:
     op.add_column('school', sa.Column('address', sqlmodel.sql.sqltypes.AutoString(), nullable=True))
 
 
-def _create_alert_delivery(name: str, typed: bool) -> sa.Table:
+def _create_alert_delivery(name: str, typed: bool) -> None:
     stage = ([sa.Column('stage', sa.String(length=12), nullable=False), sa.Column('step', sa.Integer(), nullable=False)]
              if typed else [sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False)])
-    return op.create_table(
+    op.create_table(
         name,
         sa.Column('id', sa.Integer(), primary_key=True),
         sa.Column('occurrence_id', sa.Integer(), sa.ForeignKey('deadline_occurrence.id', ondelete='CASCADE'),
@@ -160,22 +160,22 @@ _KEPT_COLUMNS = ("occurrence_id", "role", "recipient", "status", "attempts", "la
 
 
 def _rebuild_alert_delivery(connection: sa.engine.Connection, typed: bool) -> None:
-    """alert_delivery rebuilt with "soon:7" as (stage, step), or back: a new table, filled, then renamed.
+    """alert_delivery rebuilt with "soon:7" as (stage, step), or back: a new table, filled in SQL, then renamed.
 
     The same on SQLite and PostgreSQL (the old unique constraint has no name
     SQLite could drop it by); ids are not kept, nothing refers to them.
     """
-    new = _create_alert_delivery('alert_delivery_rebuilt', typed)
-    rows = connection.execute(sa.text(
-        f"SELECT {', '.join(_KEPT_COLUMNS)}, stage{', step' if not typed else ''} FROM alert_delivery")).mappings().all()
-    for row in rows:
-        values = {key: row[key] for key in _KEPT_COLUMNS}
-        if typed:
-            kind, _, step = row['stage'].partition(':')
-            values.update(stage=kind, step=int(step or 0))
-        else:
-            values['stage'] = f"{row['stage']}:{row['step']}"
-        connection.execute(new.insert().values(**values))
+    _create_alert_delivery('alert_delivery_rebuilt', typed)
+    kept = ", ".join(_KEPT_COLUMNS)
+    if typed:
+        sqlite = connection.dialect.name == 'sqlite'
+        kind = "substr(stage, 1, instr(stage, ':') - 1)" if sqlite else "split_part(stage, ':', 1)"
+        step = "substr(stage, instr(stage, ':') + 1)" if sqlite else "split_part(stage, ':', 2)"
+        connection.execute(sa.text(f"INSERT INTO alert_delivery_rebuilt ({kept}, stage, step) "
+                                   f"SELECT {kept}, {kind}, CAST({step} AS INTEGER) FROM alert_delivery"))
+    else:
+        connection.execute(sa.text(f"INSERT INTO alert_delivery_rebuilt ({kept}, stage) "
+                                   f"SELECT {kept}, stage || ':' || CAST(step AS VARCHAR) FROM alert_delivery"))
     op.drop_index('ix_alert_delivery_occurrence_id', table_name='alert_delivery')
     op.drop_table('alert_delivery')
     op.rename_table('alert_delivery_rebuilt', 'alert_delivery')
