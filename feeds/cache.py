@@ -13,6 +13,7 @@ Last-Modified back.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 from collections.abc import Iterable, Sequence
@@ -35,6 +36,7 @@ Component = TimedEvent | WeeklySeries | AllDayWindow | Deadline
 T = TypeVar("T")
 
 _CHUNK = 500  # bound on IN (...) lists: SQLite allows 32766 parameters, keep queries small anyway
+_BY_SUBSCRIPTION = by_subscription()
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,12 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fingerprint(component: Component) -> str:
-    """What a component shows, without its revision: equal fingerprints mean nothing changed."""
+    """What a component shows, without its revision: equal fingerprints mean nothing changed.
+
+    Kept per component value: the feeds of one school share most components.
+    """
     return _digest(replace(component, sequence=0, last_modified=UNSTAMPED))
 
 
@@ -143,12 +149,6 @@ def stored_feed(session: Session, subscription_id: int) -> RenderedFeed | None:
     return None if cache is None else RenderedFeed.of(cache)
 
 
-def current_stamp(session: Session, subscription_id: int, day: datetime) -> str:
-    """The change stamp of a subscription's feed now (see `feeds.stamps`)."""
-    row = session.execute(by_subscription(), {"subscription_id": subscription_id}).one()
-    return input_stamp(row, feed_day(day))
-
-
 def refresh_feed(session: Session, subscription: Subscription, collector: Collector,
                  now: datetime | None = None, stamp: str | None = None) -> RenderedFeed:
     """The subscription's feed: as stored while its change stamp holds, else collected and, if changed, rendered.
@@ -160,10 +160,11 @@ def refresh_feed(session: Session, subscription: Subscription, collector: Collec
     """
     assert subscription.id is not None
     moment = now or utc_now()
-    stamp = stamp or current_stamp(session, subscription.id, moment)
+    stored = session.connection().execute(_BY_SUBSCRIPTION, {"subscription_id": subscription.id}).one()
+    stamp = stamp or input_stamp(stored, feed_day(moment))
+    if stored.input_stamp == stamp:
+        return RenderedFeed(subscription.id, stored.body, stored.body_gzip, stored.etag, stored.last_modified)
     cache = _current_cache(session, subscription.id)
-    if cache is not None and cache.input_stamp == stamp:
-        return RenderedFeed.of(cache)
     options = FeedOptions.from_json(subscription.options)
     content = stamp_revisions(session, collector(session, subscription, feed_day(moment)), moment)
     content_hash = _digest((FORMAT, content, options))
@@ -186,6 +187,6 @@ def refresh_feed(session: Session, subscription: Subscription, collector: Collec
             .values(body=body, body_gzip=body_gzip, input_stamp=stamp, content_hash=content_hash, etag=etag,
                     last_modified=last_modified)
         )
-    stored = stored_feed(session, subscription.id)
-    assert stored is not None
-    return stored
+    rendered = stored_feed(session, subscription.id)
+    assert rendered is not None
+    return rendered

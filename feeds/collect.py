@@ -54,6 +54,7 @@ from calendars.errors import ProfplanError
 from calendars.suggest import did_you_mean
 from feeds.kinds import FeedKind
 from feeds.model import UNSTAMPED, AllDayWindow, Deadline, FeedContent
+from feeds.stamps import tracking_version
 from feeds.tables import Subscription
 from feeds.timetable import Folded, PlacementView, fold_placements
 from roadmaps.executors import executor_key
@@ -405,11 +406,40 @@ class _Occurrence:
         return day <= self.occurrence.due and (start is None or day >= start)
 
 
+class _OccurrenceSets:
+    """The occurrences of recently asked item sets, by (items, tracking version): a school's feeds ask for the same."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[object, ...], list[_Occurrence]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, item_ids: Iterable[int]) -> list[_Occurrence]:
+        ids = tuple(sorted(set(item_ids)))
+        if not ids:
+            return []
+        key = (ids, tracking_version(session.connection()))
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                return found
+        built = _load_occurrences(session, ids)
+        with self._lock:
+            self._kept[key] = built
+            while len(self._kept) > _SCHOOLS_KEPT * 4:
+                self._kept.popitem(last=False)
+        return built
+
+
+_OCCURRENCES = _OccurrenceSets()
+
+
 def _occurrences(session: Session, item_ids: Iterable[int]) -> list[_Occurrence]:
     """Every current (active) occurrence of the items, due date order, with its roadmap's tracking start."""
-    ids = sorted(set(item_ids))
-    if not ids:
-        return []
+    return _OCCURRENCES.get(session, item_ids)
+
+
+def _load_occurrences(session: Session, ids: tuple[int, ...]) -> list[_Occurrence]:
     rows = session.exec(
         select(DeadlineOccurrence, Item, Roadmap, col(RoadmapTracking.track_from))
         .join(Item, col(Item.id) == DeadlineOccurrence.item_id)
@@ -418,7 +448,7 @@ def _occurrences(session: Session, item_ids: Iterable[int]) -> list[_Occurrence]
         .where(col(DeadlineOccurrence.item_id).in_(ids), col(DeadlineOccurrence.active))
         .order_by(col(DeadlineOccurrence.due), col(DeadlineOccurrence.id))
     ).all()
-    executors = executors_by_item(session, ids)
+    executors = executors_by_item(session, list(ids))
     return [_Occurrence(occurrence, item, roadmap, tuple(e.name for e in executors.get(item.id or 0, [])),
                         track_from or date.min)
             for occurrence, item, roadmap, track_from in rows]

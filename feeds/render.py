@@ -69,7 +69,14 @@ def todo_uid(deadline: Deadline) -> str:
 
 
 def render_calendar(content: FeedContent, options: FeedOptions) -> bytes:
-    """The whole feed as iCalendar bytes: CRLF lines, UTF-8, folded, deterministic for equal input."""
+    """The whole feed as iCalendar bytes: CRLF lines, UTF-8, folded, deterministic for equal input.
+
+    Each component is serialised on its own and kept (by its value, which
+    includes its revision): a school's forty feeds share most of their
+    components, and serialising is what a build spends its time on. The
+    calendar is its properties, then the components' bytes in order — the
+    same bytes icalendar writes for the whole calendar at once.
+    """
     calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH", uid=content.uid)
     for name in ("NAME", "X-WR-CALNAME"):
         calendar.add(name, vText(clean_text(content.name)))
@@ -78,21 +85,51 @@ def render_calendar(content: FeedContent, options: FeedOptions) -> bytes:
     calendar.add("X-WR-TIMEZONE", content.timezone)
     calendar.add("REFRESH-INTERVAL", vDuration(options.refresh), parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(options.refresh))
+    shell = calendar.to_ical()
+    assert shell.endswith(_END), "a calendar's serialisation ends with its END line"
 
-    for timezone in _timezones(content):
-        calendar.add_component(timezone)
-    for event in sorted(content.events, key=lambda item: (item.start, item.uid)):
-        calendar.add_component(_timed_event(event))
-    for series in sorted(content.series, key=lambda item: (item.first_start, item.uid)):
-        calendar.add_component(_weekly_series(series))
-    for window in sorted(content.windows, key=lambda item: (item.first_day, item.uid)):
-        calendar.add_component(_window(window))
+    parts = [shell[: -len(_END)]]
+    parts += [_timezone_bytes(*span) for span in _timezone_spans(content)]
+    parts += [_event_bytes(event) for event in sorted(content.events, key=lambda item: (item.start, item.uid))]
+    parts += [_series_bytes(series) for series in sorted(content.series, key=lambda item: (item.first_start, item.uid))]
+    parts += [_window_bytes(window) for window in sorted(content.windows, key=lambda item: (item.first_day, item.uid))]
     for deadline in sorted(content.deadlines, key=lambda item: (item.due, item.uid)):
         if options.deadlines_as in ("events", "both"):
-            calendar.add_component(_deadline_event(deadline, options))
+            parts.append(_deadline_event_bytes(deadline, options.reminder_days))
         if options.deadlines_as in ("todos", "both"):
-            calendar.add_component(_deadline_todo(deadline, options, content.timezone))
-    return calendar.to_ical()
+            parts.append(_deadline_todo_bytes(deadline, options.reminder_days, content.timezone))
+    parts.append(_END)
+    return b"".join(parts)
+
+
+_END = b"END:VCALENDAR\r\n"
+# Serialised components kept per process: about a region's worth (25 schools' timetables and deadlines).
+_KEPT = 1 << 16
+
+
+@functools.lru_cache(maxsize=_KEPT)
+def _event_bytes(event: TimedEvent) -> bytes:
+    return _timed_event(event).to_ical()
+
+
+@functools.lru_cache(maxsize=_KEPT)
+def _series_bytes(series: WeeklySeries) -> bytes:
+    return _weekly_series(series).to_ical()
+
+
+@functools.lru_cache(maxsize=_KEPT)
+def _window_bytes(window: AllDayWindow) -> bytes:
+    return _window(window).to_ical()
+
+
+@functools.lru_cache(maxsize=_KEPT)
+def _deadline_event_bytes(deadline: Deadline, reminder_days: int) -> bytes:
+    return _deadline_event(deadline, reminder_days).to_ical()
+
+
+@functools.lru_cache(maxsize=_KEPT)
+def _deadline_todo_bytes(deadline: Deadline, reminder_days: int, timezone: str) -> bytes:
+    return _deadline_todo(deadline, reminder_days, timezone).to_ical()
 
 
 def summary_and_description(title: str, description: str) -> tuple[str, str]:
@@ -104,27 +141,24 @@ def summary_and_description(title: str, description: str) -> tuple[str, str]:
     return short, f"{clean}\n\n{description}" if description else clean
 
 
-def _timezones(content: FeedContent) -> list[Timezone]:
-    """One VTIMEZONE per zone used, sorted by TZID, covering the years the timed values fall in."""
+def _timezone_spans(content: FeedContent) -> list[tuple[str, int, int]]:
+    """(TZID, first year, last year) of each zone used, sorted by TZID: the VTIMEZONEs the calendar needs."""
     spans: dict[str, list[datetime]] = {}
     for event in content.events:
         spans.setdefault(event.timezone, []).extend((event.start, event.end))
     for series in content.series:
         spans.setdefault(series.timezone, []).extend((series.first_start, series.last_start + series.duration))
-    return [
-        _vtimezone(tzid, min(moments).year, max(moments).year)
-        for tzid, moments in sorted(spans.items())
-    ]
+    return [(tzid, min(moments).year, max(moments).year) for tzid, moments in sorted(spans.items())]
 
 
 @functools.lru_cache(maxsize=64)
-def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+def _timezone_bytes(tzid: str, first_year: int, last_year: int) -> bytes:
     """A VTIMEZONE from 1 January of the first year used, with two years' margin after the last.
 
-    Building one scans the zone's transitions, so the result is cached; it is
-    only ever serialised, never changed, so sharing it between calendars is safe.
+    Building one scans the zone's transitions, so its bytes are kept.
     """
-    return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 2, 1, 1))
+    zone = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 2, 1, 1))
+    return zone.to_ical()
 
 
 def _stamped(component: Event | Todo, last_modified: datetime, sequence: int) -> None:
@@ -210,7 +244,7 @@ def _deadline_title(deadline: Deadline) -> str:
     return f"{_DEADLINE_PREFIX[deadline.status]}: {deadline.title}"
 
 
-def _deadline_event(deadline: Deadline, options: FeedOptions) -> Event:
+def _deadline_event(deadline: Deadline, reminder_days: int) -> Event:
     """The deadline as an all-day event on its due date, free time, with a reminder while open."""
     event = _new_event(
         deadline.uid,
@@ -223,11 +257,11 @@ def _deadline_event(deadline: Deadline, options: FeedOptions) -> Event:
         status=STATUS.CANCELLED if deadline.status == OccurrenceStatus.CANCELLED else STATUS.CONFIRMED,
         transparent=True,
     )
-    _add_reminder(event, deadline, options, related_to_end=False)
+    _add_reminder(event, deadline, reminder_days, related_to_end=False)
     return event
 
 
-def _deadline_todo(deadline: Deadline, options: FeedOptions, timezone: str) -> Todo:
+def _deadline_todo(deadline: Deadline, reminder_days: int, timezone: str) -> Todo:
     """The deadline as a to-do: DUE its date, DTSTART only when earlier, COMPLETED (UTC) once done."""
     summary, full = summary_and_description(_deadline_title(deadline), clean_text(deadline.description))
     todo = Todo.new(
@@ -243,11 +277,11 @@ def _deadline_todo(deadline: Deadline, options: FeedOptions, timezone: str) -> T
         # COMPLETED is a UTC DATE-TIME: the start of the day it was marked done, in the feed's zone.
         todo.add("COMPLETED", datetime.combine(deadline.completed_on, time(0), ZoneInfo(timezone)).astimezone(UTC))
     _stamped(todo, deadline.last_modified, deadline.sequence)
-    _add_reminder(todo, deadline, options, related_to_end=True)
+    _add_reminder(todo, deadline, reminder_days, related_to_end=True)
     return todo
 
 
-def _add_reminder(component: Event | Todo, deadline: Deadline, options: FeedOptions, *, related_to_end: bool) -> None:
+def _add_reminder(component: Event | Todo, deadline: Deadline, reminder_days: int, *, related_to_end: bool) -> None:
     """A DISPLAY alarm at REMINDER_HOUR local time `reminder_days` before an open deadline.
 
     The trigger is relative to the due date's midnight: DTSTART of the
@@ -256,7 +290,7 @@ def _add_reminder(component: Event | Todo, deadline: Deadline, options: FeedOpti
     """
     if deadline.status != "open":
         return
-    before = timedelta(days=options.reminder_days) - timedelta(hours=REMINDER_HOUR)
+    before = timedelta(days=reminder_days) - timedelta(hours=REMINDER_HOUR)
     alarm = Alarm.new_display(
         description=clean_text(f"Срок {deadline.due:%d.%m.%Y}: {deadline.title}"),
         trigger=-before,

@@ -39,13 +39,14 @@ from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from feeds.cache import RenderedFeed, refresh_feed, stored_feed, utc_now
 from feeds.collect import Collector, collect_feed, feed_day
-from feeds.stamps import input_stamp, lookup
+from feeds.lookup import PreparedLookup
+from feeds.stamps import input_stamp
 from feeds.tables import Subscription
 from feeds.tokens import PREFIX_LENGTH, hash_token, is_token_shaped
 from store.db import open_store, transaction
@@ -56,7 +57,6 @@ GZIP_TAG = "-gzip"
 _REFRESH_ATTEMPTS = 3
 _TOKEN_IN_PATH = re.compile(rf"(/feeds/[A-Za-z0-9_-]{{{PREFIX_LENGTH}}})[A-Za-z0-9_-]+")
 _NOT_FOUND_HEADERS = {"cache-control": "no-store"}
-_LOOKUP = lookup()
 
 log = logging.getLogger(__name__)
 
@@ -96,75 +96,78 @@ class FeedHead:
     last_modified: datetime
 
 
+@dataclass(frozen=True)
+class Found:
+    """An active token's subscription as the lookup found it: its current stamp, and its validators if current."""
+
+    subscription_id: int
+    stamp: str
+    head: FeedHead | None  # None: the stored feed is missing or older than the stamp, refresh first
+
+
 @dataclass
 class FeedService:
     """Answers feed requests; bodies are kept in memory by ETag (up to `memory` bytes, least recently used first out).
 
-    A request costs one indexed lookup that also returns the change stamp; a
-    200 reads the body from the database only after it changed.
+    `find` is one indexed lookup that also returns the change stamp — cheap
+    enough to run on the event loop, cheaper than a hop to a worker thread,
+    which is what makes a 304 cost less than a static file server's. The
+    rest blocks for longer and runs in worker threads: `refresh` (collect,
+    render) when the stamp moved, `body` when the body is not in memory.
     """
 
     engine: Engine
     collector: Collector = collect_feed
     memory: int = 64 * 1024 * 1024
+    _lookup: PreparedLookup = field(init=False)
     _bodies: OrderedDict[int, RenderedFeed] = field(default_factory=OrderedDict)
     _held: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def answer(self, token: str, method: str, request_headers: Headers) -> Response:
-        """The whole answer to GET or HEAD of one token's feed (run in a worker thread: it blocks on the store)."""
-        now = utc_now()
-        head = self._head(token, now)
-        if head is None:
-            return Response(status_code=404, headers=_NOT_FOUND_HEADERS)
-        gzipped = accepts_gzip(request_headers)
-        if _not_modified(request_headers, head, now):
-            return Response(status_code=304, headers=_validators(head, gzipped))
-        feed = self._feed(head)
-        headers = _validators(FeedHead(feed.subscription_id, feed.etag, feed.last_modified), gzipped)
-        body = feed.body_gzip if gzipped else feed.body
-        if gzipped:
-            headers["content-encoding"] = "gzip"
-        if method == "HEAD":
-            return Response(headers={**headers, "content-length": str(len(body))}, media_type=CONTENT_TYPE)
-        return Response(body, headers=headers, media_type=CONTENT_TYPE)
+    def __post_init__(self) -> None:
+        self._lookup = PreparedLookup(self.engine)
 
-    def _head(self, token: str, now: datetime) -> FeedHead | None:
-        """The validators of an active token's feed, refreshed first if its stamp moved; None for any other token."""
+    def find(self, token: str, now: datetime) -> Found | None:
+        """The active subscription of a token, with its validators when its stored feed is current; None for any
+        other token, malformed, unknown, revoked or rotated alike."""
         if not is_token_shaped(token):
             return None
         wanted = hash_token(token)
-        with self.engine.connect() as connection:
-            row = connection.execute(_LOOKUP, {"token_hash": wanted}).first()
+        row = self._lookup.find(wanted)
         if row is None or not hmac.compare_digest(row.token_hash, wanted):
             return None
         stamp = input_stamp(row, feed_day(now))
-        if row.etag is not None and row.input_stamp == stamp:
-            return FeedHead(row.id, row.etag, row.last_modified)
-        feed = self._refresh(row.id, stamp)
-        return FeedHead(feed.subscription_id, feed.etag, feed.last_modified)
+        last_modified = row.last_modified_utc
+        if row.etag is None or row.input_stamp != stamp or last_modified is None:
+            return Found(row.id, stamp, None)
+        return Found(row.id, stamp, FeedHead(row.id, row.etag, last_modified))
 
-    def _refresh(self, subscription_id: int, stamp: str) -> RenderedFeed:
+    def refresh(self, found: Found) -> FeedHead:
+        """The feed collected again for the stamp found (rendered and stored if its content changed)."""
         for attempt in range(_REFRESH_ATTEMPTS):
             try:
                 with transaction(self.engine) as session:
-                    feed = refresh_feed(session, session.get_one(Subscription, subscription_id), self.collector,
-                                        stamp=stamp)
+                    feed = refresh_feed(session, session.get_one(Subscription, found.subscription_id), self.collector,
+                                        stamp=found.stamp)
                 break
             except OperationalError:
                 # Another process held the rows (SQLite lock, PostgreSQL deadlock): its result is as good.
                 if attempt == _REFRESH_ATTEMPTS - 1:
                     raise
         self._keep(feed)
-        return feed
+        return FeedHead(feed.subscription_id, feed.etag, feed.last_modified)
 
-    def _feed(self, head: FeedHead) -> RenderedFeed:
-        """The body for these validators: from memory, else from the store (then possibly a newer one)."""
+    def kept(self, head: FeedHead) -> RenderedFeed | None:
+        """The body for these validators if it is in memory."""
         with self._lock:
             kept = self._bodies.get(head.subscription_id)
             if kept is not None and kept.etag == head.etag:
                 self._bodies.move_to_end(head.subscription_id)
                 return kept
+        return None
+
+    def body(self, head: FeedHead) -> RenderedFeed:
+        """The stored body (possibly newer than these validators), kept in memory from now on."""
         with Session(self.engine) as session:
             feed = stored_feed(session, head.subscription_id)
         assert feed is not None
@@ -180,6 +183,27 @@ class FeedService:
             while self._held > self.memory and len(self._bodies) > 1:
                 _, dropped = self._bodies.popitem(last=False)
                 self._held -= _size(dropped)
+
+
+async def answer(service: FeedService, token: str, method: str, request_headers: Headers) -> Response:
+    """The whole answer to GET or HEAD of one token's feed."""
+    now = utc_now()
+    found = service.find(token, now)
+    if found is None:
+        return Response(status_code=404, headers=_NOT_FOUND_HEADERS)
+    head = found.head if found.head is not None else await run_in_threadpool(service.refresh, found)
+    gzipped = accepts_gzip(request_headers)
+    if _not_modified(request_headers, head, now):
+        return Response(status_code=304, headers=_validators(head, gzipped))
+    kept = service.kept(head)
+    feed = kept if kept is not None else await run_in_threadpool(service.body, head)
+    headers = _validators(FeedHead(feed.subscription_id, feed.etag, feed.last_modified), gzipped)
+    body = feed.body_gzip if gzipped else feed.body
+    if gzipped:
+        headers["content-encoding"] = "gzip"
+    if method == "HEAD":
+        return Response(headers={**headers, "content-length": str(len(body))}, media_type=CONTENT_TYPE)
+    return Response(body, headers=headers, media_type=CONTENT_TYPE)
 
 
 def _size(feed: RenderedFeed) -> int:
@@ -235,6 +259,22 @@ def _not_modified(headers: Headers, feed: FeedHead, now: datetime) -> bool:
     return feed.last_modified <= since
 
 
+@dataclass(frozen=True)
+class FeedEndpoint:
+    """The ASGI endpoint of /feeds/{name}: a plain ASGI callable, so a request costs no Request object and no
+    per-request wrappers; anything but <token>.ics gets the bodiless 404."""
+
+    service: FeedService
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        name: str = scope["path_params"]["name"]
+        if "/" in name or not name.endswith(".ics"):
+            response = Response(status_code=404, headers=_NOT_FOUND_HEADERS)
+        else:
+            response = await answer(self.service, name.removesuffix(".ics"), scope["method"], Headers(scope=scope))
+        await response(scope, receive, send)
+
+
 def create_app(engine: Engine, *, collector: Collector = collect_feed) -> Starlette:
     """The ASGI app over one store; `collector` is replaceable so tests can serve hand-built content.
 
@@ -242,15 +282,8 @@ def create_app(engine: Engine, *, collector: Collector = collect_feed) -> Starle
     /feeds/<token>.ics with the same 404, and the router never redirects
     (no trailing-slash fix-ups that would echo the path into a Location).
     """
-    service = FeedService(engine, collector)
-
-    async def feed(request: Request) -> Response:
-        name: str = request.path_params["name"]
-        if "/" in name or not name.endswith(".ics"):
-            return Response(status_code=404, headers=_NOT_FOUND_HEADERS)
-        return await run_in_threadpool(service.answer, name.removesuffix(".ics"), request.method, request.headers)
-
-    app = Starlette(routes=[Route("/feeds/{name:path}", feed, methods=["GET", "HEAD"])])
+    endpoint = FeedEndpoint(FeedService(engine, collector))
+    app = Starlette(routes=[Route("/feeds/{name:path}", endpoint, methods=["GET", "HEAD"])])
     app.router.redirect_slashes = False
     return app
 

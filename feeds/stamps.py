@@ -23,11 +23,13 @@ every server process on one PostgreSQL sees a change on its next request.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from datetime import date
+import json
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import Connection, Select, and_, bindparam, func, select
 from sqlmodel import col
 
 from feeds.render import FORMAT
@@ -59,17 +61,51 @@ def lookup() -> Select[Any]:
 
 
 def by_subscription() -> Select[Any]:
-    """The same stamp values for one subscription by id (`:subscription_id`), for refreshes outside a request."""
+    """One subscription (`:subscription_id`) with its stored feed and its change stamp, for refreshes outside a
+    request: all a refresh of an unchanged feed reads."""
     return (
-        select(col(Subscription.options), *_TRACKING, col(School.updated_at).label("school_updated"),
-               col(Timetable.id).label("timetable_id"))
+        select(col(Subscription.options), col(FeedCache.subscription_id), col(FeedCache.body), col(FeedCache.body_gzip),
+               col(FeedCache.etag), col(FeedCache.last_modified), col(FeedCache.input_stamp), *_TRACKING,
+               col(School.updated_at).label("school_updated"), col(Timetable.id).label("timetable_id"))
+        .outerjoin(FeedCache, col(FeedCache.subscription_id) == Subscription.id)
         .outerjoin(School, col(School.id) == Subscription.school_id)
         .outerjoin(Timetable, and_(col(Timetable.school_id) == Subscription.school_id, col(Timetable.current).is_(True)))
         .where(col(Subscription.id) == bindparam("subscription_id"))
     )
 
 
+def tracking_version(connection: Connection) -> tuple[Any, ...]:
+    """The tracking part of the stamp alone: what every feed's deadlines depend on."""
+    return tuple(connection.execute(select(*_TRACKING)).one())
+
+
+def canonical(value: Any) -> str:
+    """A stamp value the same however it was read: a timestamp as the driver returns it (SQLite: text) or as
+    SQLAlchemy converts it gives the same UTC ISO text; JSON text and its parsed dict the same sorted items."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    return str(value)
+
+
+def options_of(value: Any) -> dict[str, Any]:
+    """A subscription's options as stored: a dict from SQLAlchemy or psycopg, JSON text from raw SQLite."""
+    return json.loads(value) if isinstance(value, str) else dict(value)
+
+
 def input_stamp(row: Any, day: date) -> str:
     """The digest of a looked-up row's stamp values, the subscription's options, the day and the format."""
-    values = tuple(str(getattr(row, name)) for name in STAMP_COLUMNS)
-    return hashlib.sha256(repr((FORMAT, day.isoformat(), sorted(row.options.items()), values)).encode()).hexdigest()
+    options = row.options if isinstance(row.options, str) else json.dumps(row.options, sort_keys=True)
+    return _digest(tuple(getattr(row, name) for name in STAMP_COLUMNS), options, day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(values: tuple[Any, ...], options: str, day: date) -> str:
+    """Kept per distinct input: between changes, every request of a feed asks for the same digest."""
+    canonical_values = tuple(canonical(value) for value in values)
+    return hashlib.sha256(repr((FORMAT, day.isoformat(), sorted(options_of(options).items()),
+                                canonical_values)).encode()).hexdigest()
