@@ -76,11 +76,17 @@ def _components(content: FeedContent) -> list[Component]:
     return [*content.events, *content.series, *content.windows, *content.deadlines]
 
 
-def _insert_ignoring_conflicts(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: another process may insert first."""
+def _insert_ignoring_conflicts(session: Session, table: Table, rows: list[dict[str, Any]]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL (another process may insert first), as one
+    statement executed for many rows (compiled once); returns how many rows were inserted."""
+    if not rows:
+        return 0
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for chunk in _chunks(rows):
-        session.execute(insert(table).values(list(chunk)).on_conflict_do_nothing())
+    statement = insert(table).on_conflict_do_nothing()
+    if len(rows) == 1:
+        return int(session.execute(statement, rows[0]).rowcount)  # type: ignore[attr-defined]
+    session.execute(statement, rows)
+    return len(rows)
 
 
 def _chunks(values: Sequence[T]) -> Iterable[Sequence[T]]:
@@ -162,31 +168,34 @@ def refresh_feed(session: Session, subscription: Subscription, collector: Collec
     moment = now or utc_now()
     stored = session.connection().execute(_BY_SUBSCRIPTION, {"subscription_id": subscription.id}).one()
     stamp = stamp or input_stamp(stored, feed_day(moment))
-    if stored.input_stamp == stamp:
+    cached = stored.subscription_id is not None
+    if cached and stored.input_stamp == stamp:
         return RenderedFeed(subscription.id, stored.body, stored.body_gzip, stored.etag, stored.last_modified)
-    cache = _current_cache(session, subscription.id)
     options = FeedOptions.from_json(subscription.options)
     content = stamp_revisions(session, collector(session, subscription, feed_day(moment)), moment)
     content_hash = _digest((FORMAT, content, options))
-    if cache is not None and cache.content_hash == content_hash:
+    if cached and stored.content_hash == content_hash:
         session.execute(update(FeedCache).where(col(FeedCache.subscription_id) == subscription.id,
                                                 col(FeedCache.content_hash) == content_hash).values(input_stamp=stamp))
-        return RenderedFeed.of(cache)
+        return RenderedFeed(subscription.id, stored.body, stored.body_gzip, stored.etag, stored.last_modified)
     body = render_calendar(content, options)
     body_gzip = gzip.compress(body, compresslevel=6, mtime=0)
     etag = hashlib.sha256(body).hexdigest()[:32]
-    if cache is None:
-        values = {"subscription_id": subscription.id, "body": body, "body_gzip": body_gzip, "input_stamp": stamp,
-                  "content_hash": content_hash, "etag": etag, "last_modified": moment}
-        _insert_ignoring_conflicts(session, SQLModel.metadata.tables["feed_cache"], [values])
+    last_modified = moment if not cached else stored.last_modified if etag == stored.etag else max(
+        moment, stored.last_modified + timedelta(seconds=1))
+    values: dict[str, Any] = {"body": body, "body_gzip": body_gzip, "input_stamp": stamp, "content_hash": content_hash,
+                              "etag": etag, "last_modified": last_modified}
+    if not cached:
+        written = _insert_ignoring_conflicts(session, SQLModel.metadata.tables["feed_cache"],
+                                             [{**values, "subscription_id": subscription.id}])
     else:
-        last_modified = cache.last_modified if etag == cache.etag else max(moment, cache.last_modified + timedelta(seconds=1))
-        session.execute(
+        written = session.execute(
             update(FeedCache)
-            .where(col(FeedCache.subscription_id) == subscription.id, col(FeedCache.content_hash) == cache.content_hash)
-            .values(body=body, body_gzip=body_gzip, input_stamp=stamp, content_hash=content_hash, etag=etag,
-                    last_modified=last_modified)
-        )
-    rendered = stored_feed(session, subscription.id)
+            .where(col(FeedCache.subscription_id) == subscription.id, col(FeedCache.content_hash) == stored.content_hash)
+            .values(**values)
+        ).rowcount  # type: ignore[attr-defined]
+    if written == 1:
+        return RenderedFeed(subscription.id, body, body_gzip, etag, last_modified)
+    rendered = stored_feed(session, subscription.id)  # another process wrote first: its result is as good
     assert rendered is not None
     return rendered

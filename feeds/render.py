@@ -162,7 +162,7 @@ def _timezone_bytes(tzid: str, first_year: int, last_year: int) -> bytes:
 
 
 def _stamped(component: Event | Todo, last_modified: datetime, sequence: int) -> None:
-    component.DTSTAMP = last_modified
+    """LAST-MODIFIED and SEQUENCE; DTSTAMP, the same instant, is given to `new()`."""
     component.LAST_MODIFIED = last_modified
     component.add("SEQUENCE", sequence)
 

@@ -65,7 +65,8 @@ def by_subscription() -> Select[Any]:
     request: all a refresh of an unchanged feed reads."""
     return (
         select(col(Subscription.options), col(FeedCache.subscription_id), col(FeedCache.body), col(FeedCache.body_gzip),
-               col(FeedCache.etag), col(FeedCache.last_modified), col(FeedCache.input_stamp), *_TRACKING,
+               col(FeedCache.etag), col(FeedCache.last_modified), col(FeedCache.input_stamp),
+               col(FeedCache.content_hash), *_TRACKING,
                col(School.updated_at).label("school_updated"), col(Timetable.id).label("timetable_id"))
         .outerjoin(FeedCache, col(FeedCache.subscription_id) == Subscription.id)
         .outerjoin(School, col(School.id) == Subscription.school_id)

@@ -12,7 +12,8 @@ a series is the same component in the school, class and staff feeds.
 
 LOCATION names the venue and the school with its address ("Актовый зал,
 МОБУ «СОШ № 1», 188691, Кудрово, ул. Центральная, 1"): a staff member
-subscribed to two schools, or a parent, must be able to find the room.
+subscribed to two schools, or a parent, must be able to find the room;
+DESCRIPTION says what the session is and who leads it.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def fold_placements(placements: Iterable[PlacementView], timezone: str, school_n
 
 @dataclass(frozen=True)
 class _Place:
-    """Where a school's sessions are: its name and postal address, for LOCATION and DESCRIPTION."""
+    """Where a school's sessions are: its name and postal address, for LOCATION."""
 
     school: str
     address: str | None
@@ -140,7 +141,7 @@ def _fold_series(members: list[PlacementView], timezone: str,
         last_modified=UNSTAMPED,
         exdates=exdates,
         location=place.location(first.venue),
-        description=_description(first, place, f"Еженедельно по {_WEEKDAYS_PLURAL[first.day.weekday()]}."),
+        description=_description(first, f"Еженедельно по {_WEEKDAYS_PLURAL[first.day.weekday()]}."),
     ), first, rest
 
 
@@ -157,14 +158,13 @@ def _event(placement: PlacementView, timezone: str, place: _Place) -> TimedEvent
         timezone=timezone,
         last_modified=UNSTAMPED,
         location=place.location(placement.venue),
-        description=_description(placement, place, _KIND_NOTES.get(placement.kind, "")),
+        description=_description(placement, _KIND_NOTES.get(placement.kind, "")),
     )
 
 
-def _description(placement: PlacementView, place: _Place, note: str) -> str:
+def _description(placement: PlacementView, note: str) -> str:
+    """What the session is, for whom and who leads it; where it is (the school and its address) is LOCATION."""
     lines = [
-        f"Школа: {place.school}",
-        *([f"Адрес: {place.address}"] if place.address else []),
         *([f"Класс: {placement.class_name}"] if placement.class_name else []),
         f"Направление: {placement.direction}",
         f"Часов: {placement.hours}",

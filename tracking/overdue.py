@@ -5,11 +5,12 @@ occurrence is overdue by exactly one definition (`tracking.state`). Rows are
 one per (occurrence, executor): an item with three executors is each one's
 business and counts under each of them.
 
-On a terminal the report fits a screen: a line of counts per executor, then
-the most urgent occurrences of the whole report (10 unless `--limit` or
-`--all` says otherwise), most overdue first, one or two lines each, and a
-footer naming the roadmaps and the date the report covers. Every row is in
-the JSON, CSV and XLSX outputs.
+On a terminal the report fits a screen: a line of counts (overdue, due
+soon, the oldest overdue) per executor for the executors with the most
+overdue, then the most urgent occurrences of the whole report, most overdue
+first, one or two lines each — 10 of each unless `--limit` or `--all` says
+otherwise — and a footer naming the roadmaps and the date the report covers.
+Every row is in the JSON, CSV and XLSX outputs.
 """
 
 from __future__ import annotations
@@ -246,8 +247,11 @@ def render_overdue(report: OverdueReport, width: int, limit: int | None = DEFAUL
     footer = _footer(report)
     if not report.executors:
         return Group(title, Text("Просроченных сроков и сроков в ближайшие дни нет."), footer)
-    executors, flex = fixed_table(None, _EXECUTOR_COLUMNS, width)
-    for group in report.executors:
+    shown = report.executors if limit is None else report.executors[:limit]
+    hidden = len(report.executors) - len(shown)
+    executors, flex = fixed_table(f"По исполнителям: {len(shown)} из {len(report.executors)}, больше всего просроченного"
+                                  + (" (все — --all, больше — --limit N)" if hidden else ""), _EXECUTOR_COLUMNS, width)
+    for group in shown:
         executors.add_row(cell(cut(group.executor, flex)), cell(str(len(group.overdue)), "bold red" if group.overdue else ""),
                           cell(str(len(group.soon))), cell(f"{group.most_overdue} дн." if group.overdue else "—"))
     counts = Text(f"Исполнителей: {len(report.executors)}; просрочено "
