@@ -90,5 +90,19 @@ def test_demo_then_every_report_command(tmp_path: Path) -> None:
     after = json.loads(runner.invoke(cli, ["--db", db, "timetable", "demo-kudrovo", "--json"]).output)
     assert not [p for p in after if "2024-02-05" <= p["date"] <= "2024-02-11"]
 
+    todos = runner.invoke(cli, ["--db", db, "subscribe", "--class", "demo-kudrovo/8А", "--deadlines-as", "todos"])
+    assert todos.exit_code == 0 and "не показывают задачи (VTODO)" in " ".join(todos.output.split())
+    old_token = re.findall(r"/feeds/([A-Za-z0-9_-]+)\.ics", todos.output)[0]
+    rotated = runner.invoke(cli, ["--db", db, "subscription", "rotate", old_token[:8], "--json"])
+    assert rotated.exit_code == 0, rotated.output
+    new_token = json.loads(rotated.output)["token"]
+    assert new_token != old_token and json.loads(rotated.output)["target"] == "demo-kudrovo/8А"
+    exported = runner.invoke(cli, ["--db", db, "feeds", "export", str(tmp_path / "feeds")])
+    assert exported.exit_code == 0 and "удалено файлов отозванных и заменённых подписок: 0" in exported.output
+    names = {path.name for path in (tmp_path / "feeds").glob("*.ics")}
+    assert f"{new_token}.ics" in names and f"{old_token}.ics" not in names and len(names) == 5
+    missing = runner.invoke(cli, ["--db", str(tmp_path / "typo.db"), "indicators"])
+    assert missing.exit_code == 1 and not (tmp_path / "typo.db").exists()
+
     future = runner.invoke(cli, ["--db", db, "done", "2448-р_2023-10-09#3", "--on", "2999-01-01"])
     assert future.exit_code == 1 and "ещё не наступила" in str(future.exception)
