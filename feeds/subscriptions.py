@@ -102,12 +102,15 @@ class NewSubscription:
         return {**self.info.to_json(), "token": self.token, "url": self.url, "webcal_url": self.webcal_url}
 
 
-def _issue(row: Subscription, key: bytes) -> str:
-    """Give the row a new salt and the token derived from it; returns the token."""
+def _issue(session: Session, row: Subscription, key: bytes, root: str) -> NewSubscription:
+    """Give the row a new salt and the token derived from it, store it; the subscription with its new URLs."""
     row.salt = new_salt()
     token = derive_token(key, row.salt)
     row.token_hash, row.token_prefix = hash_token(token), token[:PREFIX_LENGTH]
-    return token
+    session.add(row)
+    session.flush()
+    url, webcal = feed_urls(root, token)
+    return NewSubscription(SubscriptionInfo.of(session, row), token, url, webcal)
 
 
 def create_subscription(engine: Engine, kind: FeedKind | str, target: str, *, key: bytes, base: str | None = None,
@@ -123,12 +126,7 @@ def create_subscription(engine: Engine, kind: FeedKind | str, target: str, *, ke
         row = Subscription(token_hash="", token_prefix="", target_kind=chosen, target=resolved,
                            school_id=TARGETS[chosen].school_of(resolved),
                            options=(options or FeedOptions()).to_json(), created_at=utc_now())
-        token = _issue(row, key)
-        session.add(row)
-        session.flush()
-        info = SubscriptionInfo.of(session, row)
-    url, webcal = feed_urls(root, token)
-    return NewSubscription(info, token, url, webcal)
+        return _issue(session, row, key, root)
 
 
 def list_subscriptions(engine: Engine, *, include_revoked: bool = True) -> list[SubscriptionInfo]:
@@ -181,9 +179,4 @@ def rotate_subscription(engine: Engine, token_or_prefix: str, *, key: bytes, bas
         if row.revoked_at is not None:
             raise SubscriptionError(f"Подписка {row.token_prefix}… отозвана: новый адрес для неё не выпускается, "
                                     "создайте новую подписку (profplan subscribe).")
-        token = _issue(row, key)
-        session.add(row)
-        session.flush()
-        info = SubscriptionInfo.of(session, row)
-    url, webcal = feed_urls(root, token)
-    return NewSubscription(info, token, url, webcal)
+        return _issue(session, row, key, root)
