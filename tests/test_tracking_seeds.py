@@ -138,3 +138,17 @@ def test_a_reimported_document_keeps_indicator_values(imported: str, tmp_path: P
     assert report["changed"] and report["tracking"]["indicators"] == {"created": 0, "kept": 17, "retired": 0}
     row = json.loads(run(imported, "indicators", "--roadmap", KALININGRAD, "--json").output)["indicators"][2]
     assert row["actual"]["value"] == 42
+
+
+def test_checkins_are_set_on_the_command_line_for_a_roadmap_or_one_item(imported: str) -> None:
+    monthly = run(imported, "checkins", KALININGRAD, "--every", "month")
+    assert monthly.exit_code == 0 and f"дорожной карты {KALININGRAD}: ежемесячно" in monthly.output
+    item = run(imported, "checkins", f"{KALININGRAD}#1", "--every", "none", "--json")
+    assert json.loads(item.output)["effective"] == "none"
+    back = run(imported, "checkins", f"{KALININGRAD}#1", "--as-roadmap")
+    assert "как у дорожной карты (ежемесячно)" in " ".join(back.output.split())
+    both = CliRunner().invoke(cli, ["--db", imported, "checkins", KALININGRAD, "--every", "month", "--as-roadmap"])
+    assert both.exit_code == 2
+    unknown = CliRunner().invoke(cli, ["--db", imported, "checkins", KALININGRAD, "--every", "weekly"])
+    assert unknown.exit_code == 2 and "weekly" in unknown.output
+    run(imported, "checkins", KALININGRAD, "--every", "quarter")
