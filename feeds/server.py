@@ -21,6 +21,7 @@ in full: uvicorn's log records are filtered down to the 8-character prefix.
 from __future__ import annotations
 
 import copy
+import functools
 import hmac
 import logging
 import os
@@ -39,7 +40,6 @@ from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
-from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -52,11 +52,10 @@ from feeds.tokens import PREFIX_LENGTH, hash_token, is_token_shaped
 from store.db import open_store, transaction
 from store.settings import Settings
 
-CONTENT_TYPE = "text/calendar; charset=utf-8"
+CONTENT_TYPE = b"text/calendar; charset=utf-8"
 GZIP_TAG = "-gzip"
 _REFRESH_ATTEMPTS = 3
 _TOKEN_IN_PATH = re.compile(rf"(/feeds/[A-Za-z0-9_-]{{{PREFIX_LENGTH}}})[A-Za-z0-9_-]+")
-_NOT_FOUND_HEADERS = {"cache-control": "no-store"}
 
 log = logging.getLogger(__name__)
 
@@ -185,25 +184,42 @@ class FeedService:
                 self._held -= _size(dropped)
 
 
-async def answer(service: FeedService, token: str, method: str, request_headers: Headers) -> Response:
-    """The whole answer to GET or HEAD of one token's feed."""
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer as it goes on the wire: status, header pairs (latin-1 bytes) and body."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes = b""
+
+    async def __call__(self, send: Send, method: str) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else self.body})
+
+
+_NOT_FOUND = Answer(404, [(b"cache-control", b"no-store"), (b"content-length", b"0")])
+_STATIC_HEADERS = [(b"vary", b"Accept-Encoding"), (b"cache-control", b"private, no-cache"),
+                   (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+
+
+async def answer(service: FeedService, token: str, request_headers: Headers) -> Answer:
+    """The answer to GET or HEAD of one token's feed (HEAD sends the same headers and no body)."""
     now = utc_now()
     found = service.find(token, now)
     if found is None:
-        return Response(status_code=404, headers=_NOT_FOUND_HEADERS)
+        return _NOT_FOUND
     head = found.head if found.head is not None else await run_in_threadpool(service.refresh, found)
     gzipped = accepts_gzip(request_headers)
     if _not_modified(request_headers, head, now):
-        return Response(status_code=304, headers=_validators(head, gzipped))
+        return Answer(304, _validators(head, gzipped))
     kept = service.kept(head)
     feed = kept if kept is not None else await run_in_threadpool(service.body, head)
-    headers = _validators(FeedHead(feed.subscription_id, feed.etag, feed.last_modified), gzipped)
     body = feed.body_gzip if gzipped else feed.body
+    headers = _validators(FeedHead(feed.subscription_id, feed.etag, feed.last_modified), gzipped)
+    headers += [(b"content-type", CONTENT_TYPE), (b"content-length", str(len(body)).encode())]
     if gzipped:
-        headers["content-encoding"] = "gzip"
-    if method == "HEAD":
-        return Response(headers={**headers, "content-length": str(len(body))}, media_type=CONTENT_TYPE)
-    return Response(body, headers=headers, media_type=CONTENT_TYPE)
+        headers.append((b"content-encoding", b"gzip"))
+    return Answer(200, headers, body)
 
 
 def _size(feed: RenderedFeed) -> int:
@@ -227,16 +243,15 @@ def accepts_gzip(headers: Headers) -> bool:
     return allowed.get("gzip", allowed.get("*", 0.0)) > 0
 
 
-def _validators(head: FeedHead, gzipped: bool) -> dict[str, str]:
+def _validators(head: FeedHead, gzipped: bool) -> list[tuple[bytes, bytes]]:
     """ETag (of the representation sent: the gzipped one has its own), Last-Modified and the caching rules."""
-    return {
-        "etag": f'"{head.etag}{GZIP_TAG if gzipped else ""}"',
-        "last-modified": format_datetime(head.last_modified, usegmt=True),
-        "vary": "Accept-Encoding",
-        "cache-control": "private, no-cache",
-        "x-content-type-options": "nosniff",
-        "referrer-policy": "no-referrer",
-    }
+    return [(b"etag", f'"{head.etag}{GZIP_TAG if gzipped else ""}"'.encode()),
+            (b"last-modified", _http_date(head.last_modified)), *_STATIC_HEADERS]
+
+
+@functools.lru_cache(maxsize=4096)
+def _http_date(moment: datetime) -> bytes:
+    return format_datetime(moment, usegmt=True).encode()
 
 
 def _not_modified(headers: Headers, feed: FeedHead, now: datetime) -> bool:
@@ -269,10 +284,10 @@ class FeedEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         name: str = scope["path_params"]["name"]
         if "/" in name or not name.endswith(".ics"):
-            response = Response(status_code=404, headers=_NOT_FOUND_HEADERS)
+            reply = _NOT_FOUND
         else:
-            response = await answer(self.service, name.removesuffix(".ics"), scope["method"], Headers(scope=scope))
-        await response(scope, receive, send)
+            reply = await answer(self.service, name.removesuffix(".ics"), Headers(scope=scope))
+        await reply(send, scope["method"])
 
 
 def create_app(engine: Engine, *, collector: Collector = collect_feed) -> Starlette:
