@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from commands.base import Context, out, pass_context, ru_date
+from commands.schools import STATUS_NAMES
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -102,10 +103,6 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     out.print(meanings(counts))
     out.print(f"  Полностью: profplan summary --as-of {DEMO_AS_OF}; profplan overdue --as-of {DEMO_AS_OF} "
               f"(--executor, --roadmap, --all); письма: profplan alerts --as-of {DEMO_AS_OF} --dry-run.")
-
-
-STATUS_NAMES = {"optimal": "оптимально", "feasible": "допустимо", "infeasible": "невыполнимо",
-                "unknown": "решение не найдено"}
 
 
 def print_solution(data: dict[str, Any]) -> None:

@@ -42,7 +42,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
@@ -208,36 +208,52 @@ class SchoolTimetable:
     folded: Folded
 
 
-class _SchoolTimetables:
-    """Folded timetables of recently used schools, by (school, timetable, profile and items version)."""
+V = TypeVar("V")
 
-    def __init__(self) -> None:
-        self._kept: OrderedDict[tuple[object, ...], SchoolTimetable] = OrderedDict()
+
+class _Recent(Generic[V]):
+    """Values built from the store and kept, by a key naming every version they depend on (least recent first out).
+
+    A key that includes the versions can never give a stale value; it only
+    spares the school's other feeds building the same thing again.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._kept: OrderedDict[tuple[object, ...], V] = OrderedDict()
+        self._size = size
         self._lock = threading.Lock()
 
-    def get(self, session: Session, school: School) -> SchoolTimetable:
-        current = session.exec(
-            select(Timetable.id).where(Timetable.school_id == school.id, col(Timetable.current).is_(True))
-        ).first()
-        items_version = session.exec(select(func.max(Roadmap.imported_at))).one()
-        key = (school.id, current, school.updated_at, school.name, school.address, items_version)
+    def get(self, key: tuple[object, ...], build: Callable[[], V]) -> V:
         with self._lock:
             found = self._kept.get(key)
             if found is not None:
                 self._kept.move_to_end(key)
                 return found
-        timezone = find_region(school.region).timezone
-        placements = tuple(_placements(session, school, current)) if current is not None else ()
-        built = SchoolTimetable(school.id, school.name, timezone, placements,
-                                fold_placements(placements, timezone, school.name, school.address))
+        built = build()
         with self._lock:
             self._kept[key] = built
-            while len(self._kept) > _SCHOOLS_KEPT:
+            while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
         return built
 
 
-_TIMETABLES = _SchoolTimetables()
+_TIMETABLES: _Recent[SchoolTimetable] = _Recent(_SCHOOLS_KEPT)
+
+
+def school_timetable(session: Session, school: School) -> SchoolTimetable:
+    """The school's current timetable, folded once per (timetable, profile, items) version."""
+    current = session.exec(
+        select(Timetable.id).where(Timetable.school_id == school.id, col(Timetable.current).is_(True))
+    ).first()
+    items_version = session.exec(select(func.max(Roadmap.imported_at))).one()
+
+    def build() -> SchoolTimetable:
+        timezone = find_region(school.region).timezone
+        placements = tuple(_placements(session, school, current)) if current is not None else ()
+        return SchoolTimetable(school.id, school.name, timezone, placements,
+                               fold_placements(placements, timezone, school.name, school.address))
+
+    return _TIMETABLES.get((school.id, current, school.updated_at, school.name, school.address, items_version), build)
 
 
 class _InSchool(ABC):
@@ -272,7 +288,7 @@ class _InSchool(ABC):
         if school is None:
             return FeedContent(uid=uid, name=f"Профминимум: {target}", description="Школа удалена из profplan.",
                                timezone=DEFAULT_TIMEZONE)
-        timetable = _TIMETABLES.get(session, school)
+        timetable = school_timetable(session, school)
         events = [event for placement, event in timetable.folded.events if self.mine(placement, name)]
         series = [weekly for first, weekly in timetable.folded.series if self.mine(first, name)]
         own = [placement for placement in timetable.placements if self.mine(placement, name)]
@@ -406,37 +422,16 @@ class _Occurrence:
         return day <= self.occurrence.due and (start is None or day >= start)
 
 
-class _OccurrenceSets:
-    """The occurrences of recently asked item sets, by (items, tracking version): a school's feeds ask for the same."""
-
-    def __init__(self) -> None:
-        self._kept: OrderedDict[tuple[object, ...], list[_Occurrence]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, session: Session, item_ids: Iterable[int]) -> list[_Occurrence]:
-        ids = tuple(sorted(set(item_ids)))
-        if not ids:
-            return []
-        key = (ids, tracking_version(session.connection()))
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-                return found
-        built = _load_occurrences(session, ids)
-        with self._lock:
-            self._kept[key] = built
-            while len(self._kept) > _SCHOOLS_KEPT * 4:
-                self._kept.popitem(last=False)
-        return built
-
-
-_OCCURRENCES = _OccurrenceSets()
+_OCCURRENCES: _Recent[list[_Occurrence]] = _Recent(_SCHOOLS_KEPT * 4)
 
 
 def _occurrences(session: Session, item_ids: Iterable[int]) -> list[_Occurrence]:
-    """Every current (active) occurrence of the items, due date order, with its roadmap's tracking start."""
-    return _OCCURRENCES.get(session, item_ids)
+    """Every current (active) occurrence of the items, due date order, with its roadmap's tracking start
+    (kept per item set and tracking version: a school's feeds ask for the same)."""
+    ids = tuple(sorted(set(item_ids)))
+    if not ids:
+        return []
+    return _OCCURRENCES.get((ids, tracking_version(session.connection())), lambda: _load_occurrences(session, ids))
 
 
 def _load_occurrences(session: Session, ids: tuple[int, ...]) -> list[_Occurrence]:
