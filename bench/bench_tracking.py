@@ -11,6 +11,7 @@ year. PostgreSQL runs in a scratch database created and dropped here.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import psycopg
+from rich.console import Console
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
@@ -33,9 +35,10 @@ from calendars.school_year import SchoolYear  # noqa: E402
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap  # noqa: E402
 from store.db import open_store  # noqa: E402
 from tracking.occurrences import planned_occurrences  # noqa: E402
-from tracking.overdue import overdue_report  # noqa: E402
+from tracking.overdue import overdue_report, render_overdue  # noqa: E402
 from tracking.summary import summary  # noqa: E402
-from tracking.tables import DeadlineOccurrence  # noqa: E402
+from tracking.tables import DeadlineOccurrence, RoadmapTracking  # noqa: E402
+from tracking.values import CheckinEvery  # noqa: E402
 
 PG_ADMIN = os.environ.get("PROFPLAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 YEAR = SchoolYear(2023)
@@ -55,7 +58,7 @@ def populate(engine: Engine, roadmaps: int, items: int) -> int:
     specs = [parse_deadline(text, YEAR) for text in TEXTS]
     terms = region_calendars(REGION)
     span = (YEAR.start, YEAR.end)
-    planned = [planned_occurrences(spec, terms, span, "quarter") for spec in specs]
+    planned = [planned_occurrences(spec, terms, span, CheckinEvery.QUARTER, track_from=YEAR.start) for spec in specs]
     now = datetime.now(UTC)
     with engine.begin() as connection:
         connection.execute(insert(Executor), [
@@ -65,6 +68,9 @@ def populate(engine: Engine, roadmaps: int, items: int) -> int:
              "title": f"Дорожная карта {r}", "region": REGION, "school_year": str(YEAR),
              "period_start": YEAR.start, "period_end": YEAR.end, "controller": "заместитель председателя",
              "warnings": [], "imported_at": now} for r in range(1, roadmaps + 1)])
+        connection.execute(insert(RoadmapTracking), [
+            {"roadmap_id": r, "track_from": YEAR.start, "checkin_every": CheckinEvery.QUARTER, "updated_at": now}
+            for r in range(1, roadmaps + 1)])
         item_rows, links, occurrences = [], [], []
         for index in range(roadmaps * items):
             item_id, variant = index + 1, index % len(TEXTS)
@@ -126,8 +132,12 @@ def bench(label: str, url: str, roadmaps: int, items: int) -> None:
     rows = len(report.rows())
     overdue_s = timed(lambda: overdue_report(engine, as_of=AS_OF))
     summary_s = timed(lambda: summary(engine, as_of=AS_OF))
+    screen = Console(width=100, record=True, file=io.StringIO())
+    rendered_s = timed(lambda: screen.print(render_overdue(overdue_report(engine, as_of=AS_OF), 100)))
+    lines = len(screen.export_text().splitlines()) // 3  # the best-of-three run printed three times
     print(f"{label:<10} {roadmaps} roadmaps × {items} items, {count} occurrences (loaded in {loaded:.1f} s): "
-          f"overdue report {overdue_s:.2f} s ({rows} rows), summary {summary_s:.2f} s")
+          f"overdue report {overdue_s:.2f} s ({rows} rows), on a 100-column terminal {rendered_s:.2f} s "
+          f"({lines} lines), summary {summary_s:.2f} s")
     engine.dispose()
 
 

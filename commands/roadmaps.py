@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from commands.base import Context, json_option, out, pass_context, print_json, progress_callback, ru_date, table
+from commands.base import Context, date_option, json_option, out, pass_context, print_json, progress_callback, ru_date, table
 
 if TYPE_CHECKING:
     from calendars.deadlines import DeadlineSpec, SchoolCalendar
@@ -30,30 +31,45 @@ KIND_NAMES = {
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--region", help="Регион документа (ISO 3166-2), если он не указан в тексте.")
 @click.option("--year", help="Учебный год документа, например 2023-2024.")
+@click.option("--track-from", callback=date_option,
+              help="Начало отслеживания: отчёты и повторяющиеся сроки — с этой даты "
+                   "(по умолчанию позднее из начала периода карты и дня загрузки).")
 @click.option("--force", is_flag=True, help="Загрузить, даже если большинство строк таблицы не прочитано.")
 @click.option("--preview", is_flag=True, help="Только показать, как понята каждая строка, ничего не сохраняя.")
 @json_option
 @pass_context
 def import_command(
-    context: Context, paths: tuple[Path, ...], region: str | None, year: str | None, force: bool, preview: bool, as_json: bool
+    context: Context, paths: tuple[Path, ...], region: str | None, year: str | None, track_from: date | None,
+    force: bool, preview: bool, as_json: bool,
 ) -> None:
-    """Загрузить дорожные карты: пункты, сроки, исполнители (.txt, .docx, .pdf, .xlsx, .ods, .odt, HTML, .doc)."""
+    """Загрузить дорожные карты: пункты, сроки, исполнители, показатели (.txt, .docx, .pdf, .xlsx, .ods, .odt, HTML, .doc)."""
     if preview:
         _print_previews(paths, region, year, as_json)
         return
     from roadmaps.importer import import_documents
-    from tracking.occurrences import sync_roadmap
+    from tracking.imports import ImportTracker
+    from tracking.occurrences import set_tracking_start
 
+    engine = context.store(create=True)
+    tracker = ImportTracker(track_from)
     bar, advance = progress_callback(len(paths), "Чтение документов")
     with bar or nullcontext():
-        reports = import_documents(
-            context.store(create=True), paths, region=region, year=year, progress=advance, on_stored=sync_roadmap, force=force,
-        )
+        reports = import_documents(engine, paths, region=region, year=year, progress=advance, on_stored=tracker,
+                                   force=force)
+    # A document imported before and unchanged is not stored again: a new tracking start is set on its own.
+    tracked: dict[str, Any] = {
+        report.roadmap: set_tracking_start(engine, report.roadmap, track_from) if track_from and report.unchanged
+        else tracker.results.get(report.roadmap)
+        for report in reports
+    }
     if as_json:
-        print_json([report.to_json() for report in reports])
+        print_json([{**report.to_json(), "tracking": result.to_json() if (result := tracked[report.roadmap]) else None}
+                    for report in reports])
         return
     for report in reports:
         print_import_report(report)
+        if (result := tracked[report.roadmap]) is not None:
+            out.print(f"  {result.render()}")
 
 
 def _print_previews(paths: tuple[Path, ...], region: str | None, year: str | None, as_json: bool) -> None:

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, get_args
 
 from calendars.errors import ProfplanError
+from tracking.values import OccurrenceStatus
 
-DeadlineStatus = Literal["open", "done", "cancelled"]
 DeadlinesAs = Literal["events", "todos", "both"]
 
 DEADLINES_AS: tuple[str, ...] = get_args(DeadlinesAs)
@@ -135,21 +135,27 @@ class AllDayWindow:
 
 @dataclass(frozen=True)
 class Deadline:
-    """One due date of a roadmap item; `start` is when work on it may begin, if the roadmap says."""
+    """One due date of a roadmap item; `start` is when work on it may begin, if the roadmap says.
+
+    `completed_on` is the day a done deadline was marked done (VTODO COMPLETED).
+    """
 
     uid: str
     title: str
     due: date
-    status: DeadlineStatus
+    status: OccurrenceStatus
     last_modified: datetime
     start: date | None = None
     description: str = ""
     sequence: int = 0
+    completed_on: date | None = None
 
     def __post_init__(self) -> None:
         _require_utc(self.last_modified, "last_modified")
         if self.start is not None and self.start > self.due:
             raise ValueError(f"deadline {self.uid} starts after it is due")
+        if self.completed_on is not None and self.status != "done":
+            raise ValueError(f"deadline {self.uid} is completed but not done")
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,14 @@
-"""Subscriptions: a secret feed URL per subscriber and target; created, listed and revoked.
+"""Subscriptions: a secret feed URL per subscriber and target; created, listed, rotated and revoked.
 
-The token in the URL is the only credential a calendar client can carry, so
-it is random (256 bits from `secrets`), shown once at creation, and stored
-only as its SHA-256: a leaked database does not leak working URLs. The
-server looks a request up by that hash (an indexed equality) and confirms it
-with a constant-time comparison. Lists show an 8-character prefix, enough to
-tell subscriptions apart and far too little to guess the rest.
+The token in the URL is the only credential a calendar client can carry (see
+`feeds.tokens`): shown once at creation, stored only as its hash. Lists show
+an 8-character prefix, enough to tell subscriptions apart and far too little
+to guess the rest. Rotating gives the same subscription (target, options,
+revisions) a new token; the old URL answers 404 from the next request on.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,29 +19,17 @@ from sqlmodel import Session, col, select
 
 from calendars.errors import ProfplanError
 from feeds.cache import utc_now
-from feeds.collect import TARGET_KINDS, resolve_target, target_label
+from feeds.collect import TARGETS, resolve_target
+from feeds.kinds import FeedKind
 from feeds.model import FeedOptions
 from feeds.tables import Subscription
+from feeds.tokens import PREFIX_LENGTH, derive_token, hash_token, is_token_shaped, new_salt
 from store.db import transaction
 from store.settings import DEFAULT_FEEDS_URL
-
-PREFIX_LENGTH = 8
-_TOKEN_BYTES = 32
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
-_KIND_NAMES = {"executor": "исполнитель", "school": "школа", "class": "класс", "staff": "сотрудник"}
 
 
 class SubscriptionError(ProfplanError):
     """A subscription that cannot be made or found."""
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def is_token_shaped(text: str) -> bool:
-    """Whether text could be a token at all: anything else is refused before touching the database."""
-    return bool(_TOKEN_RE.match(text))
 
 
 def base_url(given: str | None = None) -> str:
@@ -63,13 +47,20 @@ def feed_urls(base: str, token: str) -> tuple[str, str]:
     return url, "webcal://" + url.split("://", 1)[1]
 
 
+def feed_kind(text: str) -> FeedKind:
+    try:
+        return FeedKind(text)
+    except ValueError:
+        raise SubscriptionError(f"Неизвестный вид подписки «{text}»: допустимы {', '.join(FeedKind)}.") from None
+
+
 @dataclass(frozen=True)
 class SubscriptionInfo:
     """A subscription as lists show it: never the token, only its prefix."""
 
     id: int
     prefix: str
-    kind: str
+    kind: FeedKind
     target: str
     label: str
     options: FeedOptions
@@ -80,7 +71,7 @@ class SubscriptionInfo:
     def of(cls, session: Session, row: Subscription) -> SubscriptionInfo:
         assert row.id is not None
         return cls(row.id, row.token_prefix, row.target_kind, row.target,
-                   target_label(session, row.target_kind, row.target), FeedOptions.from_json(row.options),
+                   TARGETS[row.target_kind].label(session, row.target), FeedOptions.from_json(row.options),
                    row.created_at, row.revoked_at)
 
     def to_json(self) -> dict[str, Any]:
@@ -88,7 +79,7 @@ class SubscriptionInfo:
             "id": self.id,
             "prefix": self.prefix,
             "kind": self.kind,
-            "kind_name": _KIND_NAMES[self.kind],
+            "kind_name": self.kind.label,
             "target": self.target,
             "label": self.label,
             "options": self.options.to_json(),
@@ -100,7 +91,7 @@ class SubscriptionInfo:
 
 @dataclass(frozen=True)
 class NewSubscription:
-    """A subscription just made: the only time its token and URLs are ever shown."""
+    """A subscription just made or rotated: the only time its token and URLs are shown."""
 
     info: SubscriptionInfo
     token: str
@@ -111,28 +102,31 @@ class NewSubscription:
         return {**self.info.to_json(), "token": self.token, "url": self.url, "webcal_url": self.webcal_url}
 
 
-def create_subscription(engine: Engine, kind: str, target: str, *, base: str | None = None,
-                        options: FeedOptions | None = None) -> NewSubscription:
-    """Subscribe to a target: `executor` (name), `school` (id), `class` (SCHOOL_ID/NAME), `staff` (NAME or SCHOOL_ID/NAME)."""
-    if kind not in TARGET_KINDS:
-        raise SubscriptionError(f"Неизвестный вид подписки «{kind}»: допустимы {', '.join(TARGET_KINDS)}.")
-    root = base_url(base)
-    token = secrets.token_urlsafe(_TOKEN_BYTES)
-    with transaction(engine) as session:
-        resolved = resolve_target(session, kind, target)
-        row = Subscription(
-            token_hash=hash_token(token),
-            token_prefix=token[:PREFIX_LENGTH],
-            target_kind=kind,
-            target=resolved,
-            options=(options or FeedOptions()).to_json(),
-            created_at=utc_now(),
-        )
-        session.add(row)
-        session.flush()
-        info = SubscriptionInfo.of(session, row)
+def _issue(session: Session, row: Subscription, key: bytes, root: str) -> NewSubscription:
+    """Give the row a new salt and the token derived from it, store it; the subscription with its new URLs."""
+    row.salt = new_salt()
+    token = derive_token(key, row.salt)
+    row.token_hash, row.token_prefix = hash_token(token), token[:PREFIX_LENGTH]
+    session.add(row)
+    session.flush()
     url, webcal = feed_urls(root, token)
-    return NewSubscription(info, token, url, webcal)
+    return NewSubscription(SubscriptionInfo.of(session, row), token, url, webcal)
+
+
+def create_subscription(engine: Engine, kind: FeedKind | str, target: str, *, key: bytes, base: str | None = None,
+                        options: FeedOptions | None = None) -> NewSubscription:
+    """Subscribe to a target: `executor` (name), `school` (id), `class` (SCHOOL_ID/NAME), `staff` (NAME or SCHOOL_ID/NAME).
+
+    `key` is the deployment's feed key (`feeds.tokens.load_key`).
+    """
+    chosen = feed_kind(kind)
+    root = base_url(base)
+    with transaction(engine) as session:
+        resolved = resolve_target(session, chosen, target)
+        row = Subscription(token_hash="", token_prefix="", target_kind=chosen, target=resolved,
+                           school_id=TARGETS[chosen].school_of(resolved),
+                           options=(options or FeedOptions()).to_json(), created_at=utc_now())
+        return _issue(session, row, key, root)
 
 
 def list_subscriptions(engine: Engine, *, include_revoked: bool = True) -> list[SubscriptionInfo]:
@@ -151,22 +145,38 @@ def _token_from(text: str) -> str:
     return value
 
 
+def _find(session: Session, token_or_prefix: str) -> Subscription:
+    """A subscription by its token, feed URL, or the prefix `subscriptions` shows."""
+    value = _token_from(token_or_prefix)
+    row = None
+    if is_token_shaped(value):
+        row = session.exec(select(Subscription).where(Subscription.token_hash == hash_token(value))).first()
+    elif len(value) == PREFIX_LENGTH:
+        matches = session.exec(select(Subscription).where(Subscription.token_prefix == value)).all()
+        if len(matches) > 1:
+            raise SubscriptionError(f"Префикс «{value}» подходит к нескольким подпискам: укажите адрес подписки целиком.")
+        row = matches[0] if matches else None
+    if row is None:
+        raise SubscriptionError("Подписка не найдена: укажите её адрес, токен или префикс из списка подписок.")
+    return row
+
+
 def revoke_subscription(engine: Engine, token_or_prefix: str) -> SubscriptionInfo:
     """Revoke by token, feed URL, or the prefix `subscriptions` shows; revoking twice changes nothing."""
-    value = _token_from(token_or_prefix)
     with transaction(engine) as session:
-        row = None
-        if is_token_shaped(value):
-            wanted = hash_token(value)
-            row = session.exec(select(Subscription).where(Subscription.token_hash == wanted)).first()
-        elif len(value) == PREFIX_LENGTH:
-            matches = session.exec(select(Subscription).where(Subscription.token_prefix == value)).all()
-            if len(matches) > 1:
-                raise SubscriptionError(f"Префикс «{value}» подходит к нескольким подпискам: укажите адрес подписки целиком.")
-            row = matches[0] if matches else None
-        if row is None:
-            raise SubscriptionError("Подписка не найдена: укажите её адрес, токен или префикс из списка подписок.")
+        row = _find(session, token_or_prefix)
         if row.revoked_at is None:
             row.revoked_at = utc_now()
             session.add(row)
         return SubscriptionInfo.of(session, row)
+
+
+def rotate_subscription(engine: Engine, token_or_prefix: str, *, key: bytes, base: str | None = None) -> NewSubscription:
+    """A new token for the same subscription (a URL that leaked); the old one stops working at once."""
+    root = base_url(base)
+    with transaction(engine) as session:
+        row = _find(session, token_or_prefix)
+        if row.revoked_at is not None:
+            raise SubscriptionError(f"Подписка {row.token_prefix}… отозвана: новый адрес для неё не выпускается, "
+                                    "создайте новую подписку (profplan subscribe).")
+        return _issue(session, row, key, root)

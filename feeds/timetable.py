@@ -9,6 +9,11 @@ session without a matching session become EXDATEs, and every session off the
 pattern (a make-up, a moved week, a substitute) stays a separate event under
 its own placement UID. Grouping always uses the whole class's placements, so
 a series is the same component in the school, class and staff feeds.
+
+LOCATION names the venue and the school with its address ("Актовый зал,
+МОБУ «СОШ № 1», 188691, Кудрово, ул. Центральная, 1"): a staff member
+subscribed to two schools, or a parent, must be able to find the room;
+DESCRIPTION says what the session is and who leads it.
 """
 
 from __future__ import annotations
@@ -68,8 +73,10 @@ def component_uid(kind: str, *parts: str) -> str:
     return f"{kind}-{digest}@profplan"
 
 
-def fold_placements(placements: Iterable[PlacementView], timezone: str, school_name: str) -> Folded:
+def fold_placements(placements: Iterable[PlacementView], timezone: str, school_name: str,
+                    address: str | None = None) -> Folded:
     """Every placement as a timed event, except the regular sessions of series, which fold into one each."""
+    place = _Place(school_name, address)
     events: list[tuple[PlacementView, TimedEvent]] = []
     series: list[tuple[PlacementView, WeeklySeries]] = []
     groups: dict[tuple[str, str], list[PlacementView]] = defaultdict(list)
@@ -77,13 +84,24 @@ def fold_placements(placements: Iterable[PlacementView], timezone: str, school_n
         if placement.series:
             groups[(placement.class_name, placement.series)].append(placement)
         else:
-            events.append((placement, _event(placement, timezone, school_name)))
+            events.append((placement, _event(placement, timezone, place)))
     for _, members in sorted(groups.items()):
-        folded, first, rest = _fold_series(members, timezone, school_name)
+        folded, first, rest = _fold_series(members, timezone, place)
         if folded is not None and first is not None:
             series.append((first, folded))
-        events.extend((placement, _event(placement, timezone, school_name)) for placement in rest)
+        events.extend((placement, _event(placement, timezone, place)) for placement in rest)
     return Folded(tuple(events), tuple(series))
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a school's sessions are: its name and postal address, for LOCATION."""
+
+    school: str
+    address: str | None
+
+    def location(self, venue: str | None) -> str:
+        return ", ".join(part for part in (venue, self.school, self.address) if part)
 
 
 def _regular_pattern(members: Sequence[PlacementView]) -> tuple[int, time, time, str, str | None]:
@@ -94,7 +112,7 @@ def _regular_pattern(members: Sequence[PlacementView]) -> tuple[int, time, time,
 
 
 def _fold_series(members: list[PlacementView], timezone: str,
-                 school_name: str) -> tuple[WeeklySeries | None, PlacementView | None, list[PlacementView]]:
+                 place: _Place) -> tuple[WeeklySeries | None, PlacementView | None, list[PlacementView]]:
     """(the series, its first session, the placements left as events); no series unless two sessions fit one pattern."""
     if not any(p.kind != "makeup" for p in members):
         return None, None, members
@@ -122,8 +140,8 @@ def _fold_series(members: list[PlacementView], timezone: str,
         timezone=timezone,
         last_modified=UNSTAMPED,
         exdates=exdates,
-        location=first.venue or "",
-        description=_description(first, school_name, f"Еженедельно по {_WEEKDAYS_PLURAL[first.day.weekday()]}."),
+        location=place.location(first.venue),
+        description=_description(first, f"Еженедельно по {_WEEKDAYS_PLURAL[first.day.weekday()]}."),
     ), first, rest
 
 
@@ -131,7 +149,7 @@ def _title(placement: PlacementView) -> str:
     return f"{placement.title} — {placement.class_name}" if placement.class_name else placement.title
 
 
-def _event(placement: PlacementView, timezone: str, school_name: str) -> TimedEvent:
+def _event(placement: PlacementView, timezone: str, place: _Place) -> TimedEvent:
     return TimedEvent(
         uid=component_uid("placement", placement.school_id, placement.uid),
         title=_title(placement),
@@ -139,14 +157,14 @@ def _event(placement: PlacementView, timezone: str, school_name: str) -> TimedEv
         end=datetime.combine(placement.day, placement.end),
         timezone=timezone,
         last_modified=UNSTAMPED,
-        location=placement.venue or "",
-        description=_description(placement, school_name, _KIND_NOTES.get(placement.kind, "")),
+        location=place.location(placement.venue),
+        description=_description(placement, _KIND_NOTES.get(placement.kind, "")),
     )
 
 
-def _description(placement: PlacementView, school_name: str, note: str) -> str:
+def _description(placement: PlacementView, note: str) -> str:
+    """What the session is, for whom and who leads it; where it is (the school and its address) is LOCATION."""
     lines = [
-        f"Школа: {school_name}",
         *([f"Класс: {placement.class_name}"] if placement.class_name else []),
         f"Направление: {placement.direction}",
         f"Часов: {placement.hours}",

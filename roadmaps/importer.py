@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from calendars.school_year import SchoolYear
+from roadmaps.document import RoadmapDocument
 from roadmaps.executors import executor_key
 from roadmaps.preview import DocumentPreview, PreviewRow, preview_document
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap
@@ -96,15 +97,16 @@ def import_documents(
     region: str | None = None,
     year: str | None = None,
     progress: Callable[[Path], None] | None = None,
-    on_stored: Callable[[Session, Roadmap], Any] | None = None,
+    on_stored: Callable[[Session, Roadmap, RoadmapDocument], Any] | None = None,
     force: bool = False,
 ) -> list[DocumentReport]:
     """Read every document first (so a bad file fails before anything is written), then store them all.
 
     A document most of whose rows cannot be read is refused (UnreadableDocumentError
     with the counts) unless `force`. `on_stored` runs inside the same
-    transaction for every new or changed roadmap, so what is derived from the
-    items downstream (deadline occurrences) is updated with them or not at all.
+    transaction for every new or changed roadmap, with the document read, so
+    what is derived from the items and indicators downstream (deadline
+    occurrences, stored indicators) is updated with them or not at all.
     """
     school_year = SchoolYear.parse(year) if year else None
     with transaction(engine, ROADMAPS_LOCK) as session:
@@ -119,7 +121,9 @@ def import_documents(
         return [_store(session, preview, on_stored) for preview in previews]
 
 
-def _store(session: Session, preview: DocumentPreview, on_stored: Callable[[Session, Roadmap], Any] | None) -> DocumentReport:
+def _store(
+    session: Session, preview: DocumentPreview, on_stored: Callable[[Session, Roadmap, RoadmapDocument], Any] | None,
+) -> DocumentReport:
     document, path = preview.document, preview.path
     content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
     roadmap = session.exec(select(Roadmap).where(Roadmap.key == preview.key)).first()
@@ -152,7 +156,7 @@ def _store(session: Session, preview: DocumentPreview, on_stored: Callable[[Sess
     _sync_items(session, roadmap.id, preview.rows, report)
     report.unchanged = same_context and not (report.added or report.changed or report.removed)
     if on_stored and not report.unchanged:
-        on_stored(session, roadmap)
+        on_stored(session, roadmap, document)
     return report
 
 

@@ -11,6 +11,7 @@ Format::
     [school]
     id = "len-kudrovo-1"            # unique; letters, digits, "-", "_"
     name = "МОБУ «СОШ № 1»"
+    address = "188691, Ленинградская обл., г. Кудрово, ул. Центральная, 1"   # optional: shown in calendars
     region = "RU-LEN"               # a region of data/calendars/regions.toml
     year = "2023-2024"
     municipality = "Всеволожский район"   # optional: the municipality (район, городской округ)
@@ -80,7 +81,10 @@ _ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The keys each table of the file may hold (FieldReader.only refuses others, suggesting the closest).
 SECTIONS = ("school", "slots", "evening", "classes", "staff", "venues")
-SCHOOL_KEYS = ("id", "name", "region", "year", "level", "week", "closed", "course_slot", "max_hours_per_day", "max_hours_per_week", "municipality")
+SCHOOL_KEYS = (
+    "id", "name", "region", "year", "level", "week", "closed", "course_slot", "max_hours_per_day", "max_hours_per_week",
+    "municipality", "address",
+)
 SLOT_KEYS = ("start", "minutes")
 CLASS_KEYS = ("name", "grade", "students", "teacher", "level", "max_hours_per_day", "max_hours_per_week", "leads")
 STAFF_KEYS = ("name", "roles", "max_hours_per_week", "email")
@@ -135,6 +139,7 @@ class Profile:
 
     id: str
     name: str
+    address: str | None
     region: str
     year: SchoolYear
     level: str
@@ -167,6 +172,7 @@ class Profile:
             "school": {
                 "id": self.id,
                 "name": self.name,
+                **({"address": self.address} if self.address else {}),
                 "region": self.region,
                 "year": str(self.year),
                 **({"municipality": self.municipality} if self.municipality else {}),
@@ -242,6 +248,7 @@ def parse_profile(table: dict[str, Any], source: str) -> Profile:
     return Profile(
         id=school_id,
         name=reader.text(head, "name", "school"),
+        address=reader.text(head, "address", "school") if "address" in head else None,
         region=region_code,
         year=year,
         level=level,

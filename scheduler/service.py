@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from calendars.academic import Period, region
 from calendars.deadlines.spec import DeadlineDataError, DeadlineSpec
+from calendars.suggest import did_you_mean
 from roadmaps.importer import ROADMAPS_LOCK
 from roadmaps.tables import Item, Roadmap
 from scheduler.compliance import ComplianceRow, compliance, required_from_json, required_json
@@ -174,7 +175,9 @@ def load_school(engine: Engine, path: Path) -> SchoolResult:
             school = School(id=profile.id, name=profile.name, region=profile.region, year=str(profile.year),
                             profile={}, updated_at=_now())
         school.name, school.region, school.year = profile.name, profile.region, str(profile.year)
-        if created or school.profile != profile.to_json():  # loading the same file again changes nothing
+        if created or school.profile != profile.to_json() or school.address != profile.address:
+            # loading the same file again changes nothing
+            school.address = profile.address
             school.profile, school.updated_at = profile.to_json(), _now()
         session.add(school)
     return SchoolResult(profile.id, profile.name, profile.region, str(profile.year), created,
@@ -225,7 +228,11 @@ def replan(
 def timetable(engine: Engine, school_id: str, class_name: str | None = None, staff: str | None = None) -> TimetableView:
     """The current timetable's placements, optionally of one class or one staff member."""
     with transaction(engine) as session:
-        _profile(session, school_id)
+        profile = _profile(session, school_id)
+        for given, known, what in ((class_name, [c.name for c in profile.classes], "Класс"),
+                                   (staff, [p.name for p in profile.staff], "Сотрудник")):
+            if given and given not in known:  # a filter naming nobody is an error, never an empty timetable
+                raise SchedulingError(f"{what} «{given}» в школе «{school_id}» не найден.{did_you_mean(given, known)}")
         current = _current(session, school_id)
         query = select(Placement).where(Placement.timetable_id == current.id)
         if class_name:

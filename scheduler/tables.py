@@ -23,6 +23,7 @@ class School(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=64)
     name: str
+    address: str | None = None  # postal address, shown with the venue in calendar feeds
     region: str = Field(max_length=10)
     year: str = Field(max_length=9)
     profile: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

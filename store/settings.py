@@ -46,6 +46,11 @@ def _typed(variable: str, value: str, kind: str) -> object:
     return value
 
 
+def _default_feeds_key_file() -> Path:
+    """The key feed tokens are derived from: beside the logs, never in the database (see feeds.tokens)."""
+    return _default_log_dir() / "feeds.key"
+
+
 @dataclass(frozen=True)
 class Settings:
     """What a deployment may change; each field names its environment variable in `metadata["env"]`."""
@@ -54,6 +59,7 @@ class Settings:
     feeds_url: str = field(default=DEFAULT_FEEDS_URL, metadata={"env": "PROFPLAN_FEEDS_URL"})
     log_dir: Path = field(default_factory=_default_log_dir, metadata={"env": "PROFPLAN_LOG_DIR"})
     lock_timeout: float = field(default=DEFAULT_LOCK_TIMEOUT, metadata={"env": "PROFPLAN_LOCK_TIMEOUT"})
+    feeds_key_file: Path = field(default_factory=_default_feeds_key_file, metadata={"env": "PROFPLAN_FEEDS_KEY_FILE"})
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:

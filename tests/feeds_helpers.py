@@ -158,6 +158,10 @@ def read_todos(data: bytes) -> list[tuple[str, str]]:
     return sorted((str(todo["UID"]), todo.DUE.isoformat()) for todo in calendar.walk("VTODO"))
 
 
+# The feed key of the tests (feeds.tokens): fixed, so tokens derived in a test can be derived again.
+FEED_KEY = bytes(range(32))
+
+
 @dataclass
 class FakeCollector:
     """A collector serving hand-built content per subscription id; tests change it to simulate a re-plan."""
@@ -165,7 +169,7 @@ class FakeCollector:
     contents: dict[int, FeedContent] = field(default_factory=dict)
     calls: int = 0
 
-    def __call__(self, session: Session, subscription: Subscription) -> FeedContent:
+    def __call__(self, session: Session, subscription: Subscription, today: date) -> FeedContent:
         self.calls += 1
         assert subscription.id is not None
         return self.contents[subscription.id]

@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import DEMO_SCHOOL, LENINGRAD, ROADMAPS, fingerprint, run
+from feeds_helpers import FEED_KEY
+from tracking_helpers import EARLY_TRACK_FROM
 
 from feeds.subscriptions import create_subscription
 from roadmaps.importer import import_documents
 from scheduler.service import compliance_report, load_school, schedule
 from store.backup import BackupError, backup, restore
 from store.db import open_store
-from tracking.occurrences import sync_roadmap
+from tracking.imports import ImportTracker
 from tracking.status import mark_done
 
 OTHER = ROADMAPS / "001_e3bc991062043600.txt"
@@ -25,10 +27,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A backup of a database with a roadmap, its deadlines, the demo school's timetable, a subscription and a done mark."""
     folder = tmp_path_factory.mktemp("template")
     engine = open_store(folder / "profplan.db")
-    [report] = import_documents(engine, [LENINGRAD], on_stored=sync_roadmap)
+    [report] = import_documents(engine, [LENINGRAD], on_stored=ImportTracker(EARLY_TRACK_FROM))
     load_school(engine, DEMO_SCHOOL)
     assert schedule(engine, "demo-kudrovo", time_limit=10).ok
-    create_subscription(engine, "school", "demo-kudrovo")
+    create_subscription(engine, "school", "demo-kudrovo", key=FEED_KEY)
     mark_done(engine, f"{report.roadmap}#1", occurrence="1", on=date(2023, 10, 20), by="Секретарь", evidence="Отчёт")
     backup(engine, folder / "backup.json")
     engine.dispose()

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 from sqlmodel import select
+from tracking_helpers import EARLY_TRACK_FROM
 
 import cli
 from calendar_orders.importer import preview_import, store_import
@@ -29,7 +30,7 @@ from scheduler.service import load_school
 from store.db import open_store, transaction
 from tests.calendar_docs import MODULAR_KUG, REGION_ORDER, SCHOOL_KUG, TRIMESTER_KUG, write_docx, write_text
 from tests.scheduler_helpers import write_profile
-from tracking.occurrences import sync_roadmap
+from tracking.imports import ImportTracker
 from tracking.tables import DeadlineOccurrence
 
 YEAR = "2026-2027"
@@ -384,7 +385,7 @@ ROADMAP = (
 def test_deadline_occurrences_follow_an_imported_order(tmp_path: Path, db_url: str) -> None:
     engine = open_store(db_url)
     roadmap = write_text(tmp_path / "roadmap.txt", ROADMAP)
-    import_documents(engine, [roadmap], region="RU-LEN", year=YEAR, on_stored=sync_roadmap)
+    import_documents(engine, [roadmap], region="RU-LEN", year=YEAR, on_stored=ImportTracker(EARLY_TRACK_FROM))
 
     def dues() -> list[date]:
         with transaction(engine) as session:

@@ -28,6 +28,7 @@ from cli_helpers import (
     unprivileged_prefix,
 )
 from conftest import PG_ADMIN
+from feeds_helpers import FEED_KEY
 
 from feeds.subscriptions import create_subscription
 from roadmaps.importer import import_documents
@@ -180,7 +181,7 @@ def test_a_full_disk_during_an_import_rolls_everything_back(stored: Path, tmp_pa
 def test_a_full_disk_while_writing_feeds_is_one_line(stored: Path, tmp_path: Path) -> None:
     engine = open_store(stored)
     assert schedule(engine, "demo-kudrovo", time_limit=10).ok
-    create_subscription(engine, "school", "demo-kudrovo")
+    create_subscription(engine, "school", "demo-kudrovo", key=FEED_KEY)
     engine.dispose()
     before = fingerprint(stored)
     out = tmp_path / "feeds"

@@ -21,7 +21,7 @@ from roadmaps.importer import import_documents
 from roadmaps.queries import list_executors, list_items
 from roadmaps.tables import Executor, Item, Roadmap
 from store.db import open_store, transaction
-from tracking.occurrences import sync_roadmap
+from tracking.imports import ImportTracker
 from tracking.tables import DeadlineOccurrence
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "data" / "roadmaps").glob("*.txt"))
@@ -36,7 +36,7 @@ def _count(engine, model) -> int:  # type: ignore[no-untyped-def]
 
 def test_all_seeds_import_with_every_row_and_no_review(db_url: str) -> None:
     engine = open_store(db_url)
-    reports = import_documents(engine, SEEDS, on_stored=sync_roadmap)
+    reports = import_documents(engine, SEEDS, on_stored=ImportTracker(date(2023, 9, 1)))
     assert {r.source[:3]: r.rows for r in reports} == ROWS
     assert [r.needs_review for r in reports] == [[]] * 5
     assert _count(engine, Item) == sum(ROWS.values())

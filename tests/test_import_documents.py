@@ -15,6 +15,7 @@ from docx_fixtures import build_docx
 from kpvr_fixtures import ITEMS as KPVR_ITEMS
 from kpvr_fixtures import build_kpvr_docx
 from sqlmodel import select
+from tracking_helpers import EARLY_TRACK_FROM
 
 from calendars.academic import load_calendar
 from cli import cli
@@ -26,7 +27,7 @@ from roadmaps.removal import remove_roadmap
 from roadmaps.tables import Item, RemovedRoadmap, Roadmap
 from store.db import open_store, transaction
 from tracking.archive import archive_marks
-from tracking.occurrences import sync_roadmap
+from tracking.imports import ImportTracker
 from tracking.status import mark_done
 from tracking.tables import DeadlineOccurrence, OccurrenceEvent
 
@@ -66,7 +67,7 @@ def test_every_format_imports_to_exactly_the_seed_items(tmp_path: Path, kind: st
 
 def test_an_unnumbered_kpvr_with_module_rows_imports_row_by_row(db_url: str, tmp_path: Path) -> None:
     engine = open_store(db_url)
-    report = import_documents(engine, [build_kpvr_docx(tmp_path / "kpvr.docx")], region="RU-LEN", on_stored=sync_roadmap)[0]
+    report = import_documents(engine, [build_kpvr_docx(tmp_path / "kpvr.docx")], region="RU-LEN", on_stored=ImportTracker(EARLY_TRACK_FROM))[0]
     assert (report.rows, report.needs_review, report.school_year) == (6, [], "2024-2025")
     with transaction(engine) as session:
         items = list_items(session)
@@ -83,10 +84,10 @@ def test_an_unnumbered_kpvr_with_module_rows_imports_row_by_row(db_url: str, tmp
 
 def test_the_same_content_as_txt_and_as_docx_is_unchanged_on_reimport(tmp_path: Path) -> None:
     engine = open_store(tmp_path / "p.db")
-    first = import_documents(engine, [SEEDS[0]], on_stored=sync_roadmap)[0]
+    first = import_documents(engine, [SEEDS[0]], on_stored=ImportTracker(EARLY_TRACK_FROM))[0]
     with transaction(engine) as session:
         ids = [item.id for item in session.exec(select(Item)).all()]
-    again = import_documents(engine, [build_docx(SEEDS[0], tmp_path / "000.docx")], on_stored=sync_roadmap)[0]
+    again = import_documents(engine, [build_docx(SEEDS[0], tmp_path / "000.docx")], on_stored=ImportTracker(EARLY_TRACK_FROM))[0]
     assert first.roadmap == again.roadmap
     assert again.unchanged and (again.added, again.changed, again.removed) == ([], [], [])
     with transaction(engine) as session:
@@ -153,7 +154,7 @@ def test_cli_preview_stores_nothing_and_shows_how_each_row_was_understood(tmp_pa
 
 def test_remove_archives_the_history_of_marks_and_is_transactional(db_url: str) -> None:
     engine = open_store(db_url)
-    import_documents(engine, [SEEDS[0], SEEDS[4]], on_stored=sync_roadmap)
+    import_documents(engine, [SEEDS[0], SEEDS[4]], on_stored=ImportTracker(EARLY_TRACK_FROM))
     mark_done(engine, "2448-р_2023-10-09:1", on=None, by="Иванова", evidence="приказ № 5")
     with pytest.raises(RuntimeError):  # an archiver failing: nothing removed, nothing archived
         remove_roadmap(engine, "2448-р_2023-10-09", archivers=[archive_marks, _failing])

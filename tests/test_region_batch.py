@@ -22,6 +22,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from sqlmodel import select
+from tracking_helpers import EARLY_TRACK_FROM
 
 from calendars.data_files import data_dir
 from cli import cli
@@ -37,7 +38,7 @@ from scheduler import service
 from store.db import open_store, transaction
 from tests.region_helpers import running_cluster, wait_for_workers, write_region
 from tests.scheduler_helpers import check_timetable, read_current
-from tracking.occurrences import sync_roadmap
+from tracking.imports import ImportTracker
 from tracking.overdue import overdue_report
 
 LIMIT = "10"
@@ -74,7 +75,7 @@ def solved(tmp_path_factory: pytest.TempPathFactory) -> Solved:
     folder = write_region(root / "schools", GOOD, infeasible="delta")
     (folder / "broken.toml").write_text('[school]\nid = "broken"\n', encoding="utf-8")
     db = root / "region.db"
-    import_documents(open_store(f"sqlite:///{db}"), [LENINGRAD], on_stored=sync_roadmap)
+    import_documents(open_store(f"sqlite:///{db}"), [LENINGRAD], on_stored=ImportTracker(EARLY_TRACK_FROM))
     result = CliRunner().invoke(cli, ["--db", str(db), "region", "schedule", "--schools", str(folder), "--workers", "2",
                                       "--time-limit", LIMIT, "--json"])
     return Solved(db, result.exit_code, json.loads(result.stdout), result.stderr, str(result.exception))

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from roadmaps.importer import import_documents
 from store.db import transaction
 from tests.tracking_helpers import KOMITET, LEN_CONTROLLER, LOIRO, MOUO, Inbox, Row, add_roadmap, emptied, free_port, header, smtp_server, store  # noqa: F401 - store is the module fixture
-from tracking.alerts import AlertsNotDelivered, parse_smtp, render_alert_run, send_alerts
+from tracking.alerts import AlertsNotDelivered, render_alert_run, send_alerts
+from tracking.channels import Letter
 from tracking.contacts import load_contacts
+from tracking.email_channel import EmailChannel, parse_smtp
 from tracking.errors import ContactsError, TrackingError
-from tracking.occurrences import sync_occurrences
-from tracking.policy import AlertPolicy
+from tracking.imports import ImportTracker
+from tracking.policy import AlertPolicy, AlertStage, StageKind
 from tracking.status import mark_done
 from tracking.tables import AlertDelivery
+from tracking.values import DeliveryStatus
 
 REPO = Path(__file__).resolve().parent.parent
 KEY = "LEN-alerts"
@@ -58,7 +64,8 @@ def engine(store: Engine, tmp_path: Path) -> Engine:  # noqa: F811 - the importe
 def _run(engine: Engine, inbox: Inbox, day: str, policy: AlertPolicy | None = None) -> dict[str, list[str]]:
     """One alerts run; returns recipient → subjects received in it."""
     inbox.clear()
-    send_alerts(engine, as_of=date.fromisoformat(day), smtp=inbox.address, policy=policy or AlertPolicy())
+    policy = policy or AlertPolicy()
+    send_alerts(engine, EmailChannel(inbox.address, policy.sender), as_of=date.fromisoformat(day), policy=policy)
     received: dict[str, list[str]] = {}
     for envelope, message in zip(inbox.envelopes, inbox.messages(), strict=True):
         for recipient in envelope.rcpt_tos:
@@ -118,7 +125,7 @@ def test_lead_times_reminder_interval_and_grace_period_are_configurable(engine: 
 def test_an_executor_without_address_is_reported_not_skipped(engine: Engine) -> None:
     with smtp_server() as inbox:
         inbox.clear()
-        run = send_alerts(engine, as_of=date(2023, 12, 28), smtp=inbox.address)
+        run = send_alerts(engine, EmailChannel(inbox.address), as_of=date(2023, 12, 28))
     assert [(m.role, m.name, m.alerts) for m in run.missing] == [("executor", LOIRO, 1)]
     assert f"Нет адреса (исполнитель): {LOIRO} — напоминаний: 1" in render_alert_run(run)
 
@@ -127,14 +134,14 @@ def test_a_down_server_is_a_russian_error_recorded_and_retried_on_the_next_run(e
     port = free_port()  # nothing listens there
     with pytest.raises(AlertsNotDelivered, match=rf"Не удалось отправить писем: 1 из 1 \(SMTP-сервер 127\.0\.0\.1:{port} "
                                                  r"недоступен.*будут отправлены повторно") as caught:
-        send_alerts(engine, as_of=date(2023, 10, 24), smtp=f"127.0.0.1:{port}")
-    assert caught.value.run.count("failed") == 1
+        send_alerts(engine, EmailChannel(f"127.0.0.1:{port}"), as_of=date(2023, 10, 24))
+    assert caught.value.run.count(DeliveryStatus.FAILED) == 1
     with transaction(engine) as session:
         [failed] = session.exec(select(AlertDelivery)).all()
     assert (failed.status, failed.attempts, failed.recipient) == ("failed", 1, KOMITET_MAIL)
 
     with smtp_server() as inbox:
-        run = send_alerts(engine, as_of=date(2023, 10, 25), smtp=inbox.address)
+        run = send_alerts(engine, EmailChannel(inbox.address), as_of=date(2023, 10, 25))
         assert [e.rcpt_tos for e in inbox.envelopes] == [[KOMITET_MAIL]]
     assert "повторно после сбоя — напоминаний: 1" in render_alert_run(run)
     with transaction(engine) as session:
@@ -145,21 +152,27 @@ def test_a_down_server_is_a_russian_error_recorded_and_retried_on_the_next_run(e
 def test_a_refused_recipient_fails_alone_and_what_was_sent_stays_recorded(engine: Engine) -> None:
     with smtp_server(refuse={MOUO_MAIL}) as inbox:
         with pytest.raises(AlertsNotDelivered, match="1 из 3 .*сервер отклонил письмо"):
-            send_alerts(engine, as_of=date(2023, 11, 23), smtp=inbox.address)
+            send_alerts(engine, EmailChannel(inbox.address), as_of=date(2023, 11, 23))
         assert [e.rcpt_tos for e in inbox.envelopes] == [[CONTROLLER_MAIL], [KOMITET_MAIL]]
     with transaction(engine) as session:
-        statuses = {(d.recipient, d.stage): d.status for d in session.exec(select(AlertDelivery)).all()}
+        statuses = {(d.recipient, str(AlertStage(d.stage, d.step))): d.status
+                    for d in session.exec(select(AlertDelivery)).all()}
     assert statuses == {(CONTROLLER_MAIL, "escalation:1"): "sent", (KOMITET_MAIL, "overdue:3"): "sent",
                         (KOMITET_MAIL, "soon:7"): "sent", (MOUO_MAIL, "soon:7"): "failed"}
 
 
 def test_dry_run_prints_what_would_be_sent_and_records_nothing(engine: Engine) -> None:
     with smtp_server() as inbox:
-        run = send_alerts(engine, as_of=date(2023, 11, 15), smtp=inbox.address, dry_run=True)
+        run = send_alerts(engine, EmailChannel(inbox.address), as_of=date(2023, 11, 15), dry_run=True)
         assert inbox.envelopes == []
     text = render_alert_run(run)
-    assert "Пробный запуск на 15.11.2023: писем к отправке — 2" in text
-    assert f"Кому: {KOMITET} <{KOMITET_MAIL}> (исполнитель)" in text and "(контролирующее лицо)" in text
+    assert "Пробный запуск на 15.11.2023: писем к отправке — 2 (электронная почта)" in text
+    lines = text.splitlines()
+    assert f"  {KOMITET} <{KOMITET_MAIL}> (исполнитель): просрочено 1, скоро срок 0" in lines
+    assert any(line.endswith("(контролирующее лицо): просрочено 1, скоро срок 0, эскалация контролёру") for line in lines)
+    assert "Кому:" not in text and len(lines) == 4  # a line per letter, not the letters
+    verbose = render_alert_run(run, verbose=True)
+    assert f"Кому: {KOMITET} <{KOMITET_MAIL}> (исполнитель)" in verbose and "Здравствуйте!" in verbose
     with transaction(engine) as session:
         assert session.exec(select(AlertDelivery)).all() == []
 
@@ -171,7 +184,9 @@ def test_dry_run_prints_what_would_be_sent_and_records_nothing(engine: Engine) -
 ])
 def test_alert_stages(days_overdue: int, executor: str | None, escalation: str | None) -> None:
     policy = AlertPolicy()
-    assert (policy.executor_stage(days_overdue), policy.escalation_stage(days_overdue)) == (executor, escalation)
+    stages = (policy.executor_stage(days_overdue), policy.escalation_stage(days_overdue))
+    assert tuple(None if stage is None else str(stage) for stage in stages) == (executor, escalation)
+    assert all(stage is None or isinstance(stage.kind, StageKind) for stage in stages)
 
 
 def test_bad_contacts_files_are_russian_errors_and_keep_the_stored_contacts(engine: Engine, tmp_path: Path) -> None:
@@ -211,12 +226,63 @@ def test_a_bad_smtp_address_is_a_russian_error(address: str) -> None:
 def test_the_example_contacts_file_matches_the_demo_roadmaps(store: Engine) -> None:  # noqa: F811
     """The bundled example names only executors and roadmaps the real documents have."""
     engine = emptied(store)
-    import_documents(engine, sorted((REPO / "data" / "roadmaps").glob("*.txt")))
-    sync_occurrences(engine)
+    import_documents(engine, sorted((REPO / "data" / "roadmaps").glob("*.txt")), on_stored=ImportTracker(date(2023, 9, 1)))
     loaded = load_contacts(engine, REPO / "data" / "contacts.example.toml")
     assert loaded.unknown_names == []
     assert loaded.roadmaps_without_controller == ["003_95c3605fb32b2d2e"]  # the Lipetsk model plan names none
-    run = send_alerts(engine, as_of=date(2024, 3, 1), dry_run=True)
+    run = send_alerts(engine, EmailChannel(), as_of=date(2024, 3, 1), dry_run=True)
     recipients = {o.digest.recipient for o in run.outcomes}
     assert {"komitet.lo@example.org", "zam1.komitet.lo@example.org", "manekina@example.org"} <= recipients
     assert any(m.role == "controller" and "003_95c3605fb32b2d2e" in m.name for m in run.missing)
+
+
+def test_a_long_digest_lists_the_20_most_urgent_and_attaches_the_rest_as_xlsx(engine: Engine) -> None:
+    with transaction(engine) as session:
+        add_roadmap(session, "LEN-many", [Row(str(n), f"Мероприятие {n}", f"{day} 2023 г.", [KOMITET])
+                                          for n, day in enumerate(["сентябрь", "октябрь"] * 13, 1)])
+    with smtp_server() as inbox:
+        _run(engine, inbox, "2023-11-15")
+        [message] = inbox.to(KOMITET_MAIL)
+    assert message.get_content_type() == "multipart/mixed"
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "просрочено — 27, скоро срок — 0" in text  # 26 new and item 1 of the alerts roadmap
+    assert text.count("Отметить выполнение:") == 20
+    assert "Ещё 7 — в приложенной таблице XLSX (там все 27)." in text
+    assert all(f"[LEN-many#{n}]" in text for n in range(1, 26, 2))  # every September row: the most overdue first
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "сроки.xlsx"
+    book = load_workbook(io.BytesIO(attachment.get_content()))
+    assert sum(sheet.max_row - 1 for sheet in book.worksheets) == 27
+
+
+@dataclass
+class Messenger:
+    """A channel of its own (a chat bot, say): the digests reach it with no change to their logic."""
+
+    sent: list[Letter] = field(default_factory=list)
+    name: str = "мессенджер"
+
+    def __enter__(self) -> Messenger:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def send(self, letter: Letter) -> str | None:
+        if letter.address == MOUO_MAIL:
+            return "чат не найден"
+        self.sent.append(letter)
+        return None
+
+
+def test_delivery_is_a_channel_another_one_gets_the_same_letters_and_failures_are_recorded(engine: Engine) -> None:
+    messenger = Messenger()
+    with pytest.raises(AlertsNotDelivered, match="чат не найден") as caught:
+        send_alerts(engine, messenger, as_of=date(2023, 11, 23))
+    assert sorted(letter.address for letter in messenger.sent) == [KOMITET_MAIL, CONTROLLER_MAIL]
+    assert "(мессенджер)" in render_alert_run(caught.value.run)
+    assert all(letter.text.startswith("Здравствуйте!") and letter.html for letter in messenger.sent)
+    again = Messenger()
+    with pytest.raises(AlertsNotDelivered, match="1 из 1"):  # only MOUO's failed letter is still due
+        send_alerts(engine, again, as_of=date(2023, 11, 23))
+    assert again.sent == []

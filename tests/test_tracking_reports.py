@@ -40,23 +40,31 @@ def _listing(report: OverdueReport) -> list[tuple[str, str, int]]:
     return [(g.executor, r.item, r.days_overdue) for g in report.executors for r in (*g.overdue, *g.soon)]
 
 
-def _text(renderable: object) -> str:
-    console = Console(record=True, width=200)
+def _text(renderable: object, width: int = 100) -> str:
+    console = Console(record=True, width=width)
     console.print(renderable)
     return console.export_text()
 
 
+def _flat(text: str) -> str:
+    """The text with line breaks as spaces, to find phrases a terminal wrapped."""
+    return " ".join(text.split())
+
+
 def test_overdue_on_the_first_of_november_per_executor_most_urgent_first(engine: Engine) -> None:
     report = overdue_report(engine, as_of=date(2023, 11, 1))
-    assert _listing(report) == [
-        (LOIRO, f"{LEN_KEY}#6", 32),  # the quarterly check-in of "Постоянно", due 30.09
+    assert _listing(report) == [  # executors with the most overdue first, each one's rows most overdue first
         (MOUO, f"{LEN_KEY}#3", 5),  # parent meetings, first term ended 27.10
         (MOUO, f"{LEN_KEY}#2", 1),
-        (CHE_KOMITET, f"{CHE_KEY}#1", 1),
         (KOMITET, f"{LEN_KEY}#1", 1),
         (KOMITET, f"{LEN_KEY}#2", 1),
+        (LOIRO, f"{LEN_KEY}#6", 32),  # the quarterly check-in of "Постоянно", due 30.09
+        (CHE_KOMITET, f"{CHE_KEY}#1", 1),
     ]
-    [row] = report.executors[0].overdue
+    assert [(entry.first.item, entry.executors) for entry in report.urgent()][:2] == [
+        (f"{LEN_KEY}#6", (LOIRO,)), (f"{LEN_KEY}#3", (MOUO,))]  # the urgent list: each occurrence once
+    assert [entry.executors for entry in report.urgent() if entry.first.item == f"{LEN_KEY}#2"] == [(KOMITET, MOUO)]
+    [row] = next(group for group in report.executors if group.executor == LOIRO).overdue
     assert (row.kind, row.due, row.title, row.deadline_text) == ("checkin", date(2023, 9, 30),
                                                                   "Информационное сопровождение", "Постоянно")
     assert row.controller == "первого заместителя председателя комитета"
@@ -78,7 +86,8 @@ def test_nothing_is_overdue_early_in_the_year_and_filters_narrow_the_report(engi
     assert overdue_report(engine, as_of=date(2023, 9, 10)).executors == []
     soon = overdue_report(engine, as_of=date(2023, 9, 15), soon=15)
     assert _listing(soon) == [(LOIRO, f"{LEN_KEY}#6", -15)]
-    assert "Просроченных сроков нет" in _text(render_overdue(overdue_report(engine, as_of=date(2023, 9, 10))))
+    quiet = _text(render_overdue(overdue_report(engine, as_of=date(2023, 9, 10)), 100))
+    assert "Просроченных сроков и сроков в ближайшие дни нет" in quiet and f"{LEN_KEY} (с 01.09.2023)" in _flat(quiet)
     only_che = overdue_report(engine, as_of=date(2024, 1, 10), roadmap=CHE_KEY)
     assert {g.executor for g in only_che.executors} == {CHE_KOMITET}
     assert {g.executor for g in overdue_report(engine, as_of=date(2024, 1, 10), executor="ЛОИРО").executors} == {LOIRO}
@@ -95,11 +104,13 @@ def test_each_region_is_reported_on_its_own_date(engine: Engine) -> None:
 
 def test_report_renders_in_russian_and_serialises_to_json(engine: Engine) -> None:
     report = overdue_report(engine, as_of=date(2023, 11, 1))
-    text = _text(render_overdue(report))
-    assert "Просроченные сроки на 01.11.2023" in text and "просрочено на 32 дня" in text
-    assert "отчёт 30.09.2023" in text
+    text = _text(render_overdue(report, 100))
+    assert "Просроченные сроки на 01.11.2023" in text and "просрочено на" in text and "32 дня" in text
+    assert "30.09.2023" in text and "отчёт" in text
+    assert f"дорожные карты (2, в скобках — начало отслеживания): {CHE_KEY} (с 01.09.2023), {LEN_KEY}" in _flat(text)
     data = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
-    assert data["as_of"] == "2023-11-01" and data["executors"][0]["overdue"][0]["days_overdue"] == 32
+    loiro = next(group for group in data["executors"] if group["executor"] == LOIRO)
+    assert data["as_of"] == "2023-11-01" and loiro["overdue"][0]["days_overdue"] == 32 and loiro["overdue_count"] == 1
 
 
 def test_summary_counts_per_roadmap_and_executor(engine: Engine) -> None:
@@ -108,12 +119,15 @@ def test_summary_counts_per_roadmap_and_executor(engine: Engine) -> None:
     result = summary(engine, as_of=date(2023, 11, 1))
     by_roadmap = {row.name: row.counts.to_json() for row in result.roadmaps}
     assert by_roadmap[f"Дорожная карта {LEN_KEY}"] == {
-        "total": 14, "done": 2, "on_time": 1, "overdue": 2, "due_soon": 0, "no_fixed_date": 1}
+        "total": 14, "done": 2, "on_time": 1, "overdue": 2, "due_soon": 0, "planned": 0, "no_fixed_date": 1}
     by_executor = {row.name: row.counts.to_json() for row in result.executors}
-    assert by_executor[KOMITET] == {"total": 3, "done": 1, "on_time": 1, "overdue": 1, "due_soon": 0, "no_fixed_date": 0}
-    assert by_executor[LOIRO] == {"total": 7, "done": 0, "on_time": 0, "overdue": 1, "due_soon": 0, "no_fixed_date": 1}
+    assert by_executor[KOMITET] == {"total": 3, "done": 1, "on_time": 1, "overdue": 1, "due_soon": 0, "planned": 0,
+                                    "no_fixed_date": 0}
+    assert by_executor[LOIRO] == {"total": 7, "done": 0, "on_time": 0, "overdue": 1, "due_soon": 0, "planned": 0,
+                                  "no_fixed_date": 1}
     assert by_executor[MOUO]["overdue"] == 1 and by_executor[MOUO]["done"] == 1
-    assert "Мероприятий без срока" in _text(render_summary(result))
+    text = _flat(_text(render_summary(result, 100)))
+    assert "Без срока" in text and "в плане — открытые сроки" in text and f"{LEN_KEY} (с 01.09.2023)" in text
     assert json.loads(json.dumps(result.to_json()))["roadmaps"][0]["overdue"] == 2
 
 
@@ -153,7 +167,7 @@ def test_bad_report_arguments_are_russian_errors(engine: Engine, tmp_path: Path)
         overdue_report(engine, as_of=date(2023, 11, 1), soon=-1)
     with pytest.raises(TrackingError, match="--soon"):
         summary(engine, as_of=date(2023, 11, 1), soon=-3)
-    with pytest.raises(UnknownItemError, match="Дорожная карта «нет» не найдена"):
+    with pytest.raises(UnknownItemError, match="Дорожная карта «нет» не найдена.*Загруженные: "):
         overdue_report(engine, roadmap="нет")
     with pytest.raises(TrackingError, match="Не удалось записать файл .*нет-папки"):
         export_xlsx(overdue_report(engine, as_of=date(2023, 11, 1)), tmp_path / "нет-папки" / "x.xlsx")
@@ -164,3 +178,38 @@ def test_without_a_date_each_region_reports_on_its_own_today(engine: Engine) -> 
     report = overdue_report(engine)
     after = {code: today_in(code) for code in ("RU-LEN", "RU-CHE")}
     assert report.as_of.dates in (before, after)  # equal unless midnight passed in between
+
+
+def test_an_unknown_executor_or_roadmap_is_an_error_with_the_closest_names_never_an_all_clear(engine: Engine) -> None:
+    with pytest.raises(UnknownItemError, match="Исполнитель «ЛОИР0» не найден.*Возможно, имелось в виду: «ЛОИРО»"):
+        overdue_report(engine, as_of=date(2023, 11, 1), executor="ЛОИР0")
+    with pytest.raises(UnknownItemError, match=f"Дорожная карта «CHE-1828-y» не найдена.*«{CHE_KEY}»"):
+        overdue_report(engine, as_of=date(2023, 11, 1), roadmap="CHE-1828-y")
+    # A known executor with nothing due is a true "nothing due", not an error.
+    assert overdue_report(engine, as_of=date(2023, 9, 10), executor="лоиро").executors == []
+
+
+def test_each_row_of_the_terminal_report_takes_one_or_two_lines_at_100_columns(engine: Engine) -> None:
+    with transaction(engine) as session:
+        add_roadmap(session, "LONG", [Row(str(n), "Очень длинное наименование мероприятия " * 6, "сентябрь 2023 г.",
+                                         [f"Исполнитель с длинным названием номер {n} " * 3]) for n in range(1, 15)])
+    report = overdue_report(engine, as_of=date(2023, 11, 1))
+    total = len(report.urgent())
+    lines = _text(render_overdue(report, 100)).splitlines()
+    assert max(len(line) for line in lines) <= 100
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"Самые срочные: 10 из {total} (все — --all")) + 3
+    body = lines[start:start + 20]
+    assert sum(line.startswith("просрочено на") for line in body) == 10  # ten rows in twenty lines
+    assert body[-1].startswith("32 дня") or body[-1].startswith("1 день")  # the tenth row's second line ends there
+    assert any("мероприятия Очень длинное…" in line for line in body)  # the second line cut at a word
+    everything = _text(render_overdue(report, 100, limit=None))
+    assert f"Самые срочные: {total} из {total} Состояние" in _flat(everything)
+    assert "Самые срочные: 3 из" in _text(render_overdue(report, 100, limit=3))
+
+
+def test_the_summary_shows_the_most_overdue_executors_up_to_the_limit(engine: Engine) -> None:
+    report = summary(engine, as_of=date(2023, 11, 1))
+    text = _text(render_summary(report, 100, limit=2))
+    assert f"По исполнителям: 2 из {len(report.executors)}" in _flat(text) and "--all" in text
+    assert [row.name for row in report.executors[:2]] == [KOMITET, MOUO]  # two overdue each, more than the others
+    assert max(len(line) for line in text.splitlines()) <= 100

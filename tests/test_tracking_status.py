@@ -17,7 +17,7 @@ from roadmaps.tables import Item
 from store.db import open_store, transaction
 from tests.tracking_helpers import LEN_KEY, emptied, seed_len, store, url_of  # noqa: F401 - module fixture
 from tracking.errors import InputDateError, StatusChangeError, UnknownItemError
-from tracking.status import cancel, cover_occurrences, mark_done, occurrence_history, reopen
+from tracking.status import cancel, mark_done, occurrence_history, reopen
 from tracking.tables import DeadlineOccurrence, OccurrenceEvent
 
 
@@ -109,21 +109,6 @@ def test_dates_are_read_in_iso_and_russian_form(text: str, expected: date) -> No
 def test_a_date_in_the_wrong_format_is_a_russian_error(text: str) -> None:
     with pytest.raises(DateInputError, match="--on: .*неверный формат даты, ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ"):
         parse_date(text, "--on")
-
-
-def test_placements_cover_the_occurrence_whose_window_holds_their_day(engine: Engine) -> None:
-    with transaction(engine) as session:
-        item_id = session.exec(select(Item.id).where(Item.number == "40")).one()
-    assert cover_occurrences(engine, [(item_id, date(2023, 10, 12)), (item_id, date(2023, 10, 5)),
-                                      (item_id, date(2023, 11, 20))]) == 2
-    assert cover_occurrences(engine, [(item_id, date(2023, 10, 20))]) == 0  # a later day changes nothing
-    with transaction(engine) as session:
-        planned = session.exec(select(DeadlineOccurrence.due, DeadlineOccurrence.planned_on)
-                               .where(DeadlineOccurrence.item_id == item_id).order_by(DeadlineOccurrence.due)).all()
-    assert planned[:3] == [(date(2023, 10, 27), date(2023, 10, 5)), (date(2023, 12, 29), date(2023, 11, 20)),
-                           (date(2024, 3, 22), None)]
-    [first, *_] = occurrence_history(engine, f"{LEN_KEY}:40")
-    assert [(e.action, e.by, e.on_date) for e in first.entries] == [("planned", "расписание", date(2023, 10, 5))]
 
 
 def test_two_people_marking_the_same_occurrence_at_once_lose_no_update(engine: Engine) -> None:

@@ -33,7 +33,17 @@ from roadmaps.executors import executor_key
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap
 from store.db import open_store, transaction
 from tracking.occurrences import sync_roadmap
-from tracking.tables import AlertDelivery, CheckinRule, Contact, DeadlineOccurrence, OccurrenceEvent
+from tracking.tables import (
+    AlertDelivery,
+    Contact,
+    DeadlineOccurrence,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    ItemCheckins,
+    OccurrenceEvent,
+    RoadmapTracking,
+)
 
 PG_ADMIN = os.environ.get("PROFPLAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -65,10 +75,18 @@ LEN_ROWS = [
 ]
 
 
+# Where a test roadmap without a school year is tracked from (with one: the school year's start).
+EARLY_TRACK_FROM = date(2020, 1, 1)
+
+
 def add_roadmap(session: Session, key: str, rows: Sequence[Row], region: str | None = "RU-LEN",
                 school_year: str | None = "2023-2024", controller: str | None = LEN_CONTROLLER,
-                title: str | None = None, sync: bool = True) -> Roadmap:
-    """Insert a roadmap with its items and executors (specs parsed as the importer does) and sync it."""
+                title: str | None = None, sync: bool = True, track_from: date | None = None) -> Roadmap:
+    """Insert a roadmap with its items and executors (specs parsed as the importer does) and sync it.
+
+    Tracking starts at the school year's start unless `track_from` says otherwise, so what the tests
+    expect never depends on the day they run.
+    """
     year = SchoolYear.parse(school_year) if school_year else None
     roadmap = Roadmap(
         key=key, source_name=f"{key}.txt", content_hash="0" * 64, title=title or f"Дорожная карта {key}",
@@ -93,7 +111,7 @@ def add_roadmap(session: Session, key: str, rows: Sequence[Row], region: str | N
             session.add(ItemExecutor(item_id=item.id, executor_id=executor.id, position=position))
     session.flush()
     if sync:
-        sync_roadmap(session, roadmap)
+        sync_roadmap(session, roadmap, track_from or (year.start if year else EARLY_TRACK_FROM))
     return roadmap
 
 
@@ -142,8 +160,8 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 def emptied(engine: Engine) -> Engine:
     """The store with every row these tests write deleted, children first."""
     with transaction(engine) as session:
-        for table in (AlertDelivery, OccurrenceEvent, DeadlineOccurrence, CheckinRule, Contact, ItemExecutor, Item,
-                      Executor, Roadmap):
+        for table in (AlertDelivery, OccurrenceEvent, DeadlineOccurrence, RoadmapTracking, ItemCheckins, IndicatorValue,
+                      IndicatorTarget, Indicator, Contact, ItemExecutor, Item, Executor, Roadmap):
             session.execute(delete(table))
     return engine
 

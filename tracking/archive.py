@@ -4,8 +4,9 @@
 occurrences with their status history; a committee's marks (done, reopened,
 cancelled, planned — who, when, with what evidence) must survive that. This
 hook gives `roadmaps.removal` everything tracking holds about the roadmap:
-each occurrence that has any history, with all its events, and the
-roadmap's check-in rule.
+each occurrence that has any history, with all its events, the roadmap's
+tracking settings (start, check-in frequency), the indicators with their
+recorded values, and the items' own check-in frequencies.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from roadmaps.tables import Item, Roadmap
-from tracking.tables import CheckinRule, DeadlineOccurrence, OccurrenceEvent
+from tracking.tables import DeadlineOccurrence, Indicator, IndicatorTarget, IndicatorValue, ItemCheckins, OccurrenceEvent, RoadmapTracking
 
 
 def archive_marks(session: Session, roadmap: Roadmap) -> dict[str, Any]:
@@ -41,10 +42,29 @@ def archive_marks(session: Session, roadmap: Roadmap) -> dict[str, Any]:
         for occurrence, item in rows
         if occurrence.id in events
     ]
-    rule = session.get(CheckinRule, roadmap.id)
+    tracking = session.get(RoadmapTracking, roadmap.id)
+    item_ids = [item.id for item in session.exec(select(Item).where(Item.roadmap_id == roadmap.id))]
+    own_checkins = session.exec(select(ItemCheckins, Item).join(Item, col(Item.id) == col(ItemCheckins.item_id))
+                                .where(col(ItemCheckins.item_id).in_(item_ids))).all()
     return {
         "layer": "tracking",
         "marks": sum(len(entry["events"]) for entry in archived),
         "occurrences": archived,
-        "checkin": rule.every if rule else None,
+        "tracking": tracking.model_dump(mode="json", exclude={"roadmap_id"}) if tracking else None,
+        "item_checkins": [{"ordinal": item.ordinal, "every": str(rule.every)} for rule, item in own_checkins],
+        "indicators": _indicators(session, roadmap),
     }
+
+
+def _indicators(session: Session, roadmap: Roadmap) -> list[dict[str, Any]]:
+    """Each indicator with its targets and the actual values the committee recorded."""
+    found = []
+    for indicator in session.exec(select(Indicator).where(Indicator.roadmap_id == roadmap.id).order_by(col(Indicator.id))):
+        found.append({
+            **indicator.model_dump(mode="json", exclude={"id", "roadmap_id"}),
+            "targets": [row.model_dump(mode="json", exclude={"id", "indicator_id"}) for row in
+                        session.exec(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id))],
+            "values": [row.model_dump(mode="json", exclude={"id", "indicator_id"}) for row in
+                       session.exec(select(IndicatorValue).where(IndicatorValue.indicator_id == indicator.id))],
+        })
+    return found

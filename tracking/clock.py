@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, case, literal
+from sqlalchemy.orm import Mapped
 from sqlalchemy.sql.elements import ColumnElement
 
 from calendars.academic import region
@@ -41,7 +42,7 @@ class AsOf:
     def of(self, region_code: str | None) -> date:
         return self.dates[region_code]
 
-    def sql(self, region_column: ColumnElement[str | None], plus_days: int = 0) -> ColumnElement[date]:
+    def sql(self, region_column: ColumnElement[str | None] | Mapped[str | None], plus_days: int = 0) -> ColumnElement[date]:
         """The date (shifted by plus_days) as an SQL expression of the roadmap's region column."""
         values = {code: day + timedelta(days=plus_days) for code, day in self.dates.items()}
         if len(set(values.values())) == 1:

@@ -37,6 +37,7 @@ from roadmaps.tables import Executor, Roadmap
 from store.db import transaction
 from tracking.errors import ContactsError
 from tracking.tables import Contact
+from tracking.values import Audience
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 # The keys an entry of each section may hold (FieldReader.only refuses others, suggesting the closest).
@@ -93,7 +94,7 @@ def load_contacts(engine: Engine, path: Path | str) -> ContactsLoad:
             if previous is not None and previous.email != entry.email:
                 raise ContactsError(f"{file}: «{key}» указан дважды с разными адресами: "
                                     f"{previous.email} и {entry.email}.")
-            contacts[(entry.role, key)] = Contact(role=entry.role, key=key, name=entry.name, email=entry.email)
+            contacts[(entry.role, key)] = Contact(role=Audience(entry.role), key=key, name=entry.name, email=entry.email)
     with transaction(engine) as session:
         session.execute(delete(Contact))
         session.add_all(contacts.values())

@@ -9,8 +9,9 @@ and real date cells, so filters and sorting work as the committee expects.
 from __future__ import annotations
 
 import csv
+import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,9 @@ from openpyxl.utils import get_column_letter
 from calendars.data_files import os_error_reason
 from tracking.errors import TrackingError
 from tracking.overdue import DueRow, OverdueReport
+from tracking.planned import describe
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (header, value, column width) in the order of the columns.
 COLUMNS: list[tuple[str, Callable[[DueRow], str | int | date | None], int]] = [
@@ -38,6 +42,7 @@ COLUMNS: list[tuple[str, Callable[[DueRow], str | int | date | None], int]] = [
     ("Дней просрочки", lambda r: max(r.days_overdue, 0), 10),
     ("Состояние", lambda r: r.state, 24),
     ("Контроль", lambda r: r.controller or "", 40),
+    ("В расписании школ", lambda r: describe(r.planned).removeprefix("запланировано: "), 40),
 ]
 DATE_FORMAT = "DD.MM.YYYY"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -59,6 +64,14 @@ def export_csv(report: OverdueReport, path: Path | str) -> int:
 def export_xlsx(report: OverdueReport, path: Path | str) -> int:
     """Write one sheet per roadmap (rows most urgent first); returns the number of rows."""
     rows = report.rows()
+    content = xlsx_bytes(rows)
+    with _writing(path):
+        Path(path).write_bytes(content)
+    return len(rows)
+
+
+def xlsx_bytes(rows: Sequence[DueRow]) -> bytes:
+    """The rows as an XLSX workbook, one sheet per roadmap in the order given (also a digest's attachment)."""
     book = Workbook()
     book.remove(book.active)
     by_roadmap: dict[str, list[DueRow]] = {}
@@ -79,9 +92,9 @@ def export_xlsx(report: OverdueReport, path: Path | str) -> int:
                     cell.number_format = DATE_FORMAT
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
-    with _writing(path):
-        book.save(Path(path))
-    return len(rows)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 @contextmanager

@@ -3,31 +3,45 @@
 The same rows feed the CSV and XLSX exports and the e-mail alerts, so an
 occurrence is overdue by exactly one definition (`tracking.state`). Rows are
 one per (occurrence, executor): an item with three executors is each one's
-business and shows under each of them.
+business and counts under each of them.
+
+On a terminal the report fits a screen: a line of counts (overdue, due
+soon, the oldest overdue) per executor for the executors with the most
+overdue, then the most urgent occurrences of the whole report, most overdue
+first, one or two lines each — 10 of each unless `--limit` or `--all` says
+otherwise — and a footer naming the roadmaps and the date the report covers.
+Every row is in the JSON, CSV and XLSX outputs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from calendars.suggest import closest
+from roadmaps.executors import executor_key
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap
 from store.db import transaction
 from tracking.clock import AsOf
+from tracking.errors import UnknownItemError
+from tracking.planned import PlannedBy, coverage
+from tracking.policy import DEFAULT_SOON_DAYS
 from tracking.refs import item_ref, resolve_roadmap
-from tracking.render import due_phrase, fmt_date
+from tracking.screen import DEFAULT_LIMIT, Column, cell, fixed_table, two_lines
 from tracking.state import REGION, check_soon_days, report_as_of, still_open
 from tracking.tables import DeadlineOccurrence as Occ
+from tracking.tables import RoadmapTracking
+from tracking.values import OccurrenceKind
+from tracking.wording import counted, cut, due_phrase, fmt_date
 
 NO_EXECUTOR = "Исполнитель не указан"
-DEFAULT_SOON_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -42,13 +56,14 @@ class DueRow:
     number: str | None
     title: str
     deadline_text: str
-    kind: str
+    kind: OccurrenceKind
     phase: str | None
     start: date | None
     due: date
     days_overdue: int  # > 0 overdue; 0 due today; < 0 days left
     controller: str | None
     executor: str | None
+    planned: tuple[PlannedBy, ...] = ()
 
     @property
     def is_overdue(self) -> bool:
@@ -69,7 +84,7 @@ class DueRow:
             "number": self.number, "title": self.title, "deadline_text": self.deadline_text, "kind": self.kind,
             "phase": self.phase, "start": self.start.isoformat() if self.start else None,
             "due": self.due.isoformat(), "days_overdue": self.days_overdue, "controller": self.controller,
-            "executor": self.executor,
+            "executor": self.executor, "planned": [entry.to_json() for entry in self.planned],
         }
 
 
@@ -79,9 +94,37 @@ class ExecutorDue:
     overdue: list[DueRow]
     soon: list[DueRow]
 
+    @property
+    def most_overdue(self) -> int:
+        return max((row.days_overdue for row in self.overdue), default=0)
+
     def to_json(self) -> dict[str, Any]:
-        return {"executor": self.executor, "overdue": [row.to_json() for row in self.overdue],
-                "soon": [row.to_json() for row in self.soon]}
+        return {"executor": self.executor, "overdue_count": len(self.overdue), "soon_count": len(self.soon),
+                "overdue": [row.to_json() for row in self.overdue], "soon": [row.to_json() for row in self.soon]}
+
+
+@dataclass(frozen=True)
+class RoadmapScope:
+    """A roadmap a report covers, and since when it is tracked."""
+
+    key: str
+    title: str | None
+    track_from: date | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title,
+                "track_from": self.track_from.isoformat() if self.track_from else None}
+
+    def render(self) -> str:
+        return f"{self.key} (с {fmt_date(self.track_from)})" if self.track_from else self.key
+
+
+@dataclass(frozen=True)
+class UrgentRow:
+    """One occurrence in the report's most-urgent list, with every executor it is due for."""
+
+    first: DueRow
+    executors: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,86 +132,169 @@ class OverdueReport:
     as_of: AsOf
     soon_days: int
     executors: list[ExecutorDue]
+    roadmaps: list[RoadmapScope]
 
     def rows(self) -> list[DueRow]:
         """Every row, most urgent first (the order of the exports)."""
         return sorted((row for group in self.executors for row in (*group.overdue, *group.soon)),
                       key=lambda row: (*row.urgency, row.executor or ""))
 
+    def urgent(self) -> list[UrgentRow]:
+        """Each occurrence once, most urgent first, with its executors in the order they appear."""
+        found: dict[int, tuple[DueRow, list[str]]] = {}
+        for row in self.rows():
+            _, names = found.setdefault(row.occurrence_id, (row, []))
+            names.append(row.executor or NO_EXECUTOR)
+        return [UrgentRow(row, tuple(names)) for row, names in found.values()]
+
     def to_json(self) -> dict[str, Any]:
         return {"as_of": self.as_of.to_json(), "soon_days": self.soon_days,
+                "roadmaps": [roadmap.to_json() for roadmap in self.roadmaps],
                 "executors": [group.to_json() for group in self.executors]}
 
 
 def due_rows(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | None = None) -> list[DueRow]:
-    """Open occurrences due before the report date plus `soon_days`, one row per executor."""
-    query = (
-        select(Occ.id, Occ.kind, Occ.phase, Occ.start, Occ.due, Item.ordinal, Item.number, Item.title,
+    """Open occurrences due before the report date plus `soon_days`, one row per executor, with what plans them."""
+    columns = (Occ.id, Occ.item_id, Occ.kind, Occ.phase, Occ.start, Occ.due, Item.ordinal, Item.number, Item.title,
                Item.deadline_text, Roadmap.id, Roadmap.key, Roadmap.title, Roadmap.region, Roadmap.controller,
                Executor.name)
+    query = (
+        select(*(col(column) for column in columns))
         .join(Item, col(Item.id) == Occ.item_id)
         .join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
         .outerjoin(ItemExecutor, col(ItemExecutor.item_id) == Item.id)
         .outerjoin(Executor, col(Executor.id) == ItemExecutor.executor_id)
-        .where(still_open(as_of), col(Occ.due) <= as_of.sql(REGION, soon_days))
+        .where(still_open(), col(Occ.due) <= as_of.sql(REGION, soon_days))
     )
     if roadmap_id is not None:
         query = query.where(Item.roadmap_id == roadmap_id)
+    found = session.execute(query).all()
+    planned = coverage(session, {row[1] for row in found})
     return [
         DueRow(occurrence_id, rid, key, roadmap_title, item_ref(key, ordinal), number, title, deadline_text, kind,
-               phase, start, due, (as_of.of(region) - due).days, controller, executor)
-        for (occurrence_id, kind, phase, start, due, ordinal, number, title, deadline_text, rid, key,
-             roadmap_title, region, controller, executor) in session.exec(query).all()
+               phase, start, due, (as_of.of(region) - due).days, controller, executor,
+               tuple(planned.of(item_id, start, due)))
+        for (occurrence_id, item_id, kind, phase, start, due, ordinal, number, title, deadline_text, rid, key,
+             roadmap_title, region, controller, executor) in found
     ]
+
+
+def roadmap_scopes(session: Session, roadmap_id: int | None = None) -> list[RoadmapScope]:
+    """The roadmaps a report covers (all, or the one chosen), with their tracking starts."""
+    query = (select(col(Roadmap.key), col(Roadmap.title), col(RoadmapTracking.track_from))
+             .outerjoin(RoadmapTracking, col(RoadmapTracking.roadmap_id) == Roadmap.id).order_by(col(Roadmap.key)))
+    if roadmap_id is not None:
+        query = query.where(Roadmap.id == roadmap_id)
+    return [RoadmapScope(key, title, track_from) for key, title, track_from in session.execute(query)]
+
+
+def check_executor(session: Session, needle: str) -> None:
+    """An executor filter must name at least one stored executor; else an error with the closest names.
+
+    The filter is a part of a name, so names are also compared by their beginning as long as what was
+    typed: «Комитет обшего» is close to «Комитет общего и профессионального образования …».
+    """
+    folded = executor_key(needle)
+    names = session.exec(select(col(Executor.name), col(Executor.key))).all()
+    if folded and any(folded in key for _, key in names):
+        return
+    beginnings: dict[str, str] = {}
+    for name, _ in names:
+        beginnings.setdefault(name[:len(needle)], name)
+    found = [beginnings[start] for start in closest(needle, beginnings)]
+    found += closest(needle, [name for name, _ in names])
+    shown = list(dict.fromkeys(found))[:3]
+    hint = (" Возможно, имелось в виду: " + ", ".join(f"«{name}»" for name in shown) + "." if shown
+            else " Список исполнителей: profplan executors.")
+    raise UnknownItemError(f"Исполнитель «{needle}» не найден в загруженных дорожных картах.{hint}")
+
+
+def matches_executor(needle: str | None, name: str) -> bool:
+    """Whether a row's executor is the one the filter names (a part of the name; case, ё and spacing ignored)."""
+    return not needle or executor_key(needle) in executor_key(name)
 
 
 def overdue_report(engine: Engine, as_of: date | None = None, executor: str | None = None,
                    roadmap: str | None = None, soon: int = DEFAULT_SOON_DAYS) -> OverdueReport:
-    """The report of `profplan overdue`; `executor` matches a part of the name, any case."""
+    """The report of `profplan overdue`; `executor` matches a part of the name, any case.
+
+    A roadmap or executor that names nothing stored is an error with the
+    closest matches, never an empty "nothing overdue".
+    """
     check_soon_days(soon)
     with transaction(engine) as session:
         roadmap_id = resolve_roadmap(session, roadmap).id if roadmap else None
+        if executor:
+            check_executor(session, executor)
         report_date = report_as_of(session, as_of, roadmap_id)
         rows = due_rows(session, report_date, soon, roadmap_id)
-    needle = (executor or "").casefold().strip()
-    groups: dict[str, list[DueRow]] = {}
-    for row in rows:
-        name = row.executor or NO_EXECUTOR
-        if needle in name.casefold():
-            groups.setdefault(name, []).append(row)
-    sections = [
-        ExecutorDue(name, sorted((r for r in group if r.is_overdue), key=lambda r: r.urgency),
-                    sorted((r for r in group if not r.is_overdue), key=lambda r: r.urgency))
-        for name, group in groups.items()
-    ]
-    sections.sort(key=lambda s: (min(r.urgency for r in (*s.overdue, *s.soon)), s.executor))
-    return OverdueReport(report_date, soon, sections)
+        scopes = roadmap_scopes(session, roadmap_id)
+    sections = executor_sections(row for row in rows if matches_executor(executor, row.executor or NO_EXECUTOR))
+    return OverdueReport(report_date, soon, sections, scopes)
 
 
-def render_overdue(report: OverdueReport) -> RenderableType:
-    """Russian tables, one per executor: overdue rows, then (below a rule) those due soon."""
+# Widths of the fixed columns at any console width; the title takes what is left.
+_EXECUTOR_COLUMNS = [Column("Исполнитель"), Column("Просрочено", 10, True), Column("Скоро срок", 10, True),
+                     Column("Самая давняя", 12, True)]
+_URGENT_COLUMNS = [Column("Состояние", 13), Column("Пункт", 20), Column("Наименование"), Column("Срок", 10),
+                   Column("Исполнители", 18)]
+
+
+def render_overdue(report: OverdueReport, width: int, limit: int | None = DEFAULT_LIMIT) -> RenderableType:
+    """Russian, for a terminal of `width` columns: counts per executor, the `limit` most urgent rows, the footer."""
     title = Text(f"Просроченные сроки на {report.as_of.describe()} и сроки в ближайшие {report.soon_days} дн.",
                  style="bold")
+    footer = _footer(report)
     if not report.executors:
-        return Group(title, Text("Просроченных сроков нет."))
-    tables: list[RenderableType] = [title]
-    for group in report.executors:
-        table = Table(title=group.executor, title_justify="left", expand=True)
-        for header in ("Состояние", "Мероприятие", "№", "Наименование", "Срок по документу", "Срок", "Контроль"):
-            table.add_column(header, overflow="fold")
-        for section, rows in ((0, group.overdue), (1, group.soon)):
-            if section and group.overdue and rows:
-                table.add_section()
-            for row in rows:
-                table.add_row(
-                    Text(row.state, style="bold red" if row.is_overdue else "yellow"), row.item, row.number or "",
-                    row.title, row.deadline_text, _due_cell(row), row.controller or "",
-                )
-        tables.append(table)
-    return Group(*tables)
+        return Group(title, Text("Просроченных сроков и сроков в ближайшие дни нет."), footer)
+    shown = report.executors if limit is None else report.executors[:limit]
+    hidden = len(report.executors) - len(shown)
+    executors, flex = fixed_table(f"По исполнителям: {len(shown)} из {len(report.executors)}, больше всего просроченного"
+                                  + (" (все — --all, больше — --limit N)" if hidden else ""), _EXECUTOR_COLUMNS, width)
+    for group in shown:
+        executors.add_row(cell(cut(group.executor, flex)), cell(str(len(group.overdue)), "bold red" if group.overdue else ""),
+                          cell(str(len(group.soon))), cell(f"{group.most_overdue} дн." if group.overdue else "—"))
+    counts = Text(f"Исполнителей: {len(report.executors)}; просрочено "
+                  f"{counted(sum(len(g.overdue) for g in report.executors), 'срок', 'срока', 'сроков')}, "
+                  f"скоро срок — {sum(len(g.soon) for g in report.executors)} (по каждому исполнителю отдельно).")
+    return Group(title, counts, executors, urgent_table(report, width, limit), footer)
 
 
-def _due_cell(row: DueRow) -> str:
-    what = "отчёт " if row.kind == "checkin" else ""
-    phase = f"{row.phase}: " if row.phase else ""
-    return f"{phase}{what}{fmt_date(row.due)}"
+def urgent_table(report: OverdueReport, width: int, limit: int | None = DEFAULT_LIMIT) -> RenderableType:
+    """The `limit` most urgent occurrences (all when None), each once with its executors, one or two lines each."""
+    urgent = report.urgent()
+    shown = urgent if limit is None else urgent[:limit]
+    heading = (f"Самые срочные: {len(shown)} из {len(urgent)}" + (" (все — --all, больше — --limit N)"
+                                                                  if len(shown) < len(urgent) else ""))
+    rows, flex = fixed_table(heading, _URGENT_COLUMNS, width)
+    for entry in shown:
+        row = entry.first
+        name = f"{row.phase}: {row.title}" if row.phase else row.title
+        notes = [note for note, applies in (("отчёт", row.kind is OccurrenceKind.CHECKIN), ("в плане", bool(row.planned)))
+                 if applies]
+        rows.add_row(cell(two_lines(row.state, 13), "bold red" if row.is_overdue else "yellow"), cell(row.item),
+                     cell(two_lines(name, flex)), cell("\n".join([fmt_date(row.due), ", ".join(notes)]).strip()),
+                     cell(two_lines("; ".join(entry.executors), 18)))
+    return rows
+
+
+def _footer(report: OverdueReport) -> Text:
+    """Which roadmaps and which date the report covers, and how to read and get the rest of it."""
+    roadmaps = ", ".join(scope.render() for scope in report.roadmaps) or "не загружены"
+    return Text(
+        f"Отчёт на {report.as_of.describe()}; дорожные карты ({len(report.roadmaps)}, в скобках — начало "
+        f"отслеживания): {roadmaps}. «В плане» — занятия школ по пункту есть в расписании, но выполнение "
+        "отмечает комитет (profplan done). Все строки: --all, --json, --csv, --xlsx.",
+        style="dim")
+
+
+def executor_sections(rows: Iterable[DueRow]) -> list[ExecutorDue]:
+    """Rows grouped by executor, each split into overdue and due soon (most urgent first); executors with
+    the most overdue first."""
+    groups: dict[str, list[DueRow]] = {}
+    for row in rows:
+        groups.setdefault(row.executor or NO_EXECUTOR, []).append(row)
+    sections = [ExecutorDue(name, sorted((r for r in group if r.is_overdue), key=lambda r: r.urgency),
+                            sorted((r for r in group if not r.is_overdue), key=lambda r: r.urgency))
+                for name, group in groups.items()]
+    return sorted(sections, key=lambda s: (-len(s.overdue), -len(s.soon), -s.most_overdue, s.executor))

@@ -1,14 +1,49 @@
-"""When alerts go out: lead days, reminder interval, escalation grace period and sender.
+"""When alerts go out: lead days, reminder interval, escalation grace period, sender; and the alert stages.
 
 Kept apart from `tracking.alerts` (which needs the database) so the command
 line can show these defaults in its help without loading the store.
+
+An alert is (occurrence, stage, address). Stages make "not twice" and "again
+after a while" the same rule: an occurrence due in 7 days is at stage
+soon/7, tomorrow soon/1, overdue for the first week overdue/0, the second
+week overdue/1, and so on (like OpenProject's date alerts and Redmine's
+reminder digests). After the grace period the same counting runs for the
+roadmap's controller (escalation/N). A stage already sent to an address is
+never sent again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from tracking.errors import TrackingError
+
+# Reports and alerts call an open deadline "due soon" this many days ahead, unless told otherwise.
+DEFAULT_SOON_DAYS = 7
+# The SMTP server letters go to unless `--smtp` says otherwise (a relay on the committee's network).
+DEFAULT_SMTP = "localhost:25"
+
+
+class StageKind(StrEnum):
+    SOON = "soon"
+    OVERDUE = "overdue"
+    ESCALATION = "escalation"
+
+
+@dataclass(frozen=True, order=True)
+class AlertStage:
+    """One stage of an occurrence's alerts: `step` is the lead in days (soon) or the reminder count (otherwise)."""
+
+    kind: StageKind
+    step: int
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.step}"
+
+    @property
+    def is_escalation(self) -> bool:
+        return self.kind is StageKind.ESCALATION
 
 
 @dataclass(frozen=True)
@@ -28,14 +63,16 @@ class AlertPolicy:
         if self.escalate_after_days < 0:
             raise TrackingError("Срок до эскалации не может быть отрицательным.")
 
-    def executor_stage(self, days_overdue: int) -> str | None:
+    def executor_stage(self, days_overdue: int) -> AlertStage | None:
         """The executor's stage for an open occurrence, None while it is not yet worth an alert."""
         if days_overdue > 0:
-            return f"overdue:{(days_overdue - 1) // self.remind_every_days}"
+            return AlertStage(StageKind.OVERDUE, (days_overdue - 1) // self.remind_every_days)
         leads = [lead for lead in self.lead_days if lead >= -days_overdue]
-        return f"soon:{min(leads)}" if leads else None
+        return AlertStage(StageKind.SOON, min(leads)) if leads else None
 
-    def escalation_stage(self, days_overdue: int) -> str | None:
+    def escalation_stage(self, days_overdue: int) -> AlertStage | None:
         """The controller's stage: none within the grace period, then one per reminder interval."""
         past_grace = days_overdue - self.escalate_after_days
-        return f"escalation:{(past_grace - 1) // self.remind_every_days}" if past_grace > 0 else None
+        if past_grace <= 0:
+            return None
+        return AlertStage(StageKind.ESCALATION, (past_grace - 1) // self.remind_every_days)

@@ -8,12 +8,14 @@ that matches several rows is an error listing the unambiguous references.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from calendars.dates import parse_date
+from calendars.suggest import did_you_mean
 from roadmaps.tables import Item, Roadmap
 from tracking.errors import UnknownItemError
 from tracking.tables import DeadlineOccurrence
+from tracking.wording import cut, occurrence_what
 
 
 def item_ref(roadmap_key: str, ordinal: int) -> str:
@@ -27,7 +29,9 @@ def resolve_roadmap(session: Session, ref: str) -> Roadmap:
     if found is None and ref.strip().isdigit():
         found = session.get(Roadmap, int(ref))
     if found is None:
-        raise UnknownItemError(f"Дорожная карта «{ref}» не найдена (укажите её ключ или номер в базе).")
+        keys = session.exec(select(Roadmap.key).order_by(Roadmap.key)).all()
+        hint = did_you_mean(ref, keys) or (f" Загруженные: {', '.join(keys)}." if keys else " Дорожные карты не загружены.")
+        raise UnknownItemError(f"Дорожная карта «{ref}» не найдена (укажите её ключ или номер в базе).{hint}")
     return found
 
 
@@ -48,12 +52,12 @@ def resolve_item(session: Session, ref: str) -> tuple[Roadmap, Item]:
     if by_ordinal and not local.isdigit():
         raise UnknownItemError(f"«{ref}»: после # нужен порядковый номер строки плана.")
     roadmap = resolve_roadmap(session, roadmap_ref)
-    query = select(Item).where(Item.roadmap_id == roadmap.id).order_by(Item.ordinal)
+    query = select(Item).where(Item.roadmap_id == roadmap.id).order_by(col(Item.ordinal))
     items = session.exec(query.where(Item.ordinal == int(local)) if by_ordinal else query.where(Item.number == local)).all()
     if not items:
         raise UnknownItemError(f"Мероприятие «{local}» в дорожной карте «{roadmap.key}» не найдено.")
     if len(items) > 1:
-        candidates = ", ".join(f"{item_ref(roadmap.key, item.ordinal)} ({_short(item.title)})" for item in items)
+        candidates = ", ".join(f"{item_ref(roadmap.key, item.ordinal)} ({cut(item.title, 50)})" for item in items)
         raise UnknownItemError(
             f"Номер «{local}» встречается в «{roadmap.key}» несколько раз: укажите одно из {candidates}."
         )
@@ -65,7 +69,7 @@ def item_occurrences(session: Session, item: Item) -> list[DeadlineOccurrence]:
     query = (
         select(DeadlineOccurrence)
         .where(DeadlineOccurrence.item_id == item.id, DeadlineOccurrence.active)
-        .order_by(DeadlineOccurrence.due, DeadlineOccurrence.id)
+        .order_by(col(DeadlineOccurrence.due), col(DeadlineOccurrence.id))
     )
     return list(session.exec(query).all())
 
@@ -104,13 +108,8 @@ def resolve_occurrence(session: Session, roadmap: Roadmap, item: Item, selector:
 
 def occurrence_label(occurrence: DeadlineOccurrence) -> str:
     """Russian: "31.10.2023", "отчёт 31.12.2023" or "Создание: 31.12.2020"."""
-    label = f"{'отчёт ' if occurrence.kind == 'checkin' else ''}{occurrence.due:%d.%m.%Y}"
-    return f"{occurrence.phase}: {label}" if occurrence.phase else label
+    return occurrence_what(occurrence.kind, occurrence.phase, occurrence.due)
 
 
 def list_occurrences(occurrences: list[DeadlineOccurrence]) -> str:
     return "; ".join(f"{number}) {occurrence_label(occurrence)}" for number, occurrence in enumerate(occurrences, 1))
-
-
-def _short(text: str, limit: int = 50) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

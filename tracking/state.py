@@ -1,15 +1,16 @@
 """What an occurrence counts as on a report date: done, overdue, due soon — one definition for every report.
 
-Done means marked done, or served by a timetable placement whose day has
-come (the solver's sessions count toward the item). Cancelled occurrences and
-retired ones (gone from the re-imported roadmap) count as nothing.
+Done means marked done by a person, nothing else: a school's timetable that
+plans sessions for the item is shown next to the occurrence (`tracking.planned`)
+but never counts as done, because planned is not held. Cancelled occurrences
+and retired ones (gone from the re-imported roadmap) count as nothing.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -17,33 +18,32 @@ from roadmaps.tables import Roadmap
 from tracking.clock import AsOf
 from tracking.errors import TrackingError
 from tracking.tables import DeadlineOccurrence as Occ
+from tracking.values import OccurrenceStatus
 
 REGION = col(Roadmap.region)
 
 
 def tracked() -> ColumnElement[bool]:
     """Occurrences that count at all: still in the roadmap and not cancelled."""
-    return and_(col(Occ.active), col(Occ.status) != "cancelled")
+    return and_(col(Occ.active), col(Occ.status) != OccurrenceStatus.CANCELLED)
 
 
-def counts_as_done(as_of: AsOf) -> ColumnElement[bool]:
-    planned = col(Occ.planned_on)
-    return or_(col(Occ.status) == "done", and_(planned.is_not(None), planned <= as_of.sql(REGION)))
+def counts_as_done() -> ColumnElement[bool]:
+    return col(Occ.status) == OccurrenceStatus.DONE
 
 
-def still_open(as_of: AsOf) -> ColumnElement[bool]:
-    """Tracked and not yet done on the report date."""
-    planned = col(Occ.planned_on)
-    return and_(tracked(), col(Occ.status) == "open", or_(planned.is_(None), planned > as_of.sql(REGION)))
+def still_open() -> ColumnElement[bool]:
+    """Tracked and not marked done."""
+    return and_(tracked(), col(Occ.status) == OccurrenceStatus.OPEN)
 
 
 def overdue(as_of: AsOf) -> ColumnElement[bool]:
-    return and_(still_open(as_of), col(Occ.due) < as_of.sql(REGION))
+    return and_(still_open(), col(Occ.due) < as_of.sql(REGION))
 
 
 def due_soon(as_of: AsOf, soon_days: int) -> ColumnElement[bool]:
     """Open and due between the report date and `soon_days` later, both included."""
-    return and_(still_open(as_of), col(Occ.due) >= as_of.sql(REGION), col(Occ.due) <= as_of.sql(REGION, soon_days))
+    return and_(still_open(), col(Occ.due) >= as_of.sql(REGION), col(Occ.due) <= as_of.sql(REGION, soon_days))
 
 
 def check_soon_days(soon_days: int) -> None:

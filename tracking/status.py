@@ -11,7 +11,7 @@ end up in the history and the row shows the later one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -25,11 +25,11 @@ from roadmaps.tables import Item, Roadmap
 from store.db import transaction
 from tracking.clock import today_in, utc_now
 from tracking.errors import InputDateError, StatusChangeError, TrackingError
+from tracking.planned import PlannedBy, coverage, describe
 from tracking.refs import item_occurrences, item_ref, occurrence_label, resolve_item, resolve_occurrence
 from tracking.tables import DeadlineOccurrence, OccurrenceEvent
+from tracking.values import OccurrenceAction, OccurrenceStatus
 
-STATUS_NAMES = {"open": "открыт", "done": "выполнен", "cancelled": "отменён"}
-ACTION_NAMES = {"done": "выполнено", "reopen": "открыто снова", "cancel": "отменено", "planned": "запланировано"}
 # Attempts before giving up when other users keep changing the same occurrence.
 _ATTEMPTS = 8
 
@@ -44,23 +44,21 @@ class _StaleVersion(Exception):
 class _Transition:
     """The row's new state and the event that explains it."""
 
-    action: str
-    status: str
+    action: OccurrenceAction
+    status: OccurrenceStatus
     on_date: date | None = None
     by: str | None = None
     evidence: str | None = None
     reason: str | None = None
-    planned_on: date | None = None
 
     def row_values(self) -> dict[str, Any]:
-        done = self.status == "done"
+        done = self.status is OccurrenceStatus.DONE
         return {
             "status": self.status,
             "done_on": self.on_date if done else None,
             "done_by": self.by if done else None,
             "evidence": self.evidence if done else None,
-            "cancel_reason": self.reason if self.status == "cancelled" else None,
-            "planned_on": self.planned_on,
+            "cancel_reason": self.reason if self.status is OccurrenceStatus.CANCELLED else None,
         }
 
 
@@ -72,9 +70,9 @@ class StatusChange:
     number: str | None
     title: str
     occurrence: str
-    action: str
-    before: str
-    after: str
+    action: OccurrenceAction
+    before: OccurrenceStatus
+    after: OccurrenceStatus
     version: int
     on_date: date | None
     by: str | None
@@ -88,8 +86,8 @@ class StatusChange:
 
     def render(self) -> str:
         number = f" (№ {self.number})" if self.number else ""
-        return (f"{self.item}{number}, срок {self.occurrence}: {STATUS_NAMES[self.before]} → "
-                f"{STATUS_NAMES[self.after]} (изменение № {self.version}).")
+        return (f"{self.item}{number}, срок {self.occurrence}: {self.before.label} → "
+                f"{self.after.label} (изменение № {self.version}).")
 
 
 def mark_done(engine: Engine, item: str, occurrence: str | None = None, on: date | None = None,
@@ -103,20 +101,20 @@ def mark_done(engine: Engine, item: str, occurrence: str | None = None, on: date
         day = on or today
         if day > today:
             raise InputDateError(f"Дата выполнения {day:%d.%m.%Y} ещё не наступила (сегодня {today:%d.%m.%Y}).")
-        if row.status == "cancelled":
+        if row.status is OccurrenceStatus.CANCELLED:
             raise StatusChangeError("Срок отменён: чтобы отметить выполнение, сначала откройте его (reopen).")
-        return _Transition("done", "done", day, by, evidence, planned_on=row.planned_on)
+        return _Transition(OccurrenceAction.DONE, OccurrenceStatus.DONE, day, by, evidence)
 
     return _change(engine, item, occurrence, decide)
 
 
 def reopen(engine: Engine, item: str, occurrence: str | None = None, by: str | None = None,
            why: str | None = None) -> StatusChange:
-    """Open a done or cancelled occurrence again (also undoes a timetable placement counting for it)."""
+    """Open a done or cancelled occurrence again."""
     def decide(row: DeadlineOccurrence, today: date) -> _Transition:
-        if row.status == "open" and row.planned_on is None:
+        if row.status is OccurrenceStatus.OPEN:
             raise StatusChangeError("Срок и так открыт: отменять нечего.")
-        return _Transition("reopen", "open", today, by, reason=why)
+        return _Transition(OccurrenceAction.REOPEN, OccurrenceStatus.OPEN, today, by, reason=why)
 
     return _change(engine, item, occurrence, decide)
 
@@ -127,49 +125,18 @@ def cancel(engine: Engine, item: str, why: str, occurrence: str | None = None, b
         raise StatusChangeError("Укажите причину отмены (--why).")
 
     def decide(row: DeadlineOccurrence, today: date) -> _Transition:
-        if row.status == "cancelled":
+        if row.status is OccurrenceStatus.CANCELLED:
             raise StatusChangeError("Срок уже отменён.")
-        return _Transition("cancel", "cancelled", today, by, reason=why.strip(), planned_on=row.planned_on)
+        return _Transition(OccurrenceAction.CANCEL, OccurrenceStatus.CANCELLED, today, by, reason=why.strip())
 
     return _change(engine, item, occurrence, decide)
-
-
-def cover_occurrences(engine: Engine, placements: Iterable[tuple[int, date]]) -> int:
-    """Record that solver placements (item id, day) serve occurrences; returns how many changed.
-
-    A placement serves its item's open occurrence whose window holds the day;
-    the earliest such day becomes `planned_on`, and the occurrence counts as
-    done once that day has come (see `tracking.state`).
-    """
-    days_by_item: dict[int, list[date]] = {}
-    for item_id, day in placements:
-        days_by_item.setdefault(item_id, []).append(day)
-
-    def work(session: Session) -> int:
-        candidates = session.exec(
-            select(DeadlineOccurrence.id).where(
-                col(DeadlineOccurrence.item_id).in_(days_by_item), DeadlineOccurrence.active,
-                DeadlineOccurrence.status == "open",
-            )
-        ).all()
-        changed = 0
-        for occurrence_id in candidates:
-            row = _lock(session, occurrence_id)
-            start = row.start or row.due
-            days = [day for day in days_by_item[row.item_id] if start <= day <= row.due]
-            if days and (row.planned_on is None or min(days) < row.planned_on):
-                _record(session, row, _Transition("planned", "open", min(days), "расписание", planned_on=min(days)))
-                changed += 1
-        return changed
-
-    return _retrying(engine, work)
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
     version: int
-    action: str
-    status: str
+    action: OccurrenceAction
+    status: OccurrenceStatus
     on_date: date | None
     by: str | None
     evidence: str | None
@@ -184,7 +151,7 @@ class HistoryEntry:
         }
 
     def render(self) -> str:
-        parts = [f"{self.recorded_at:%d.%m.%Y %H:%M} UTC", ACTION_NAMES[self.action]]
+        parts = [f"{self.recorded_at:%d.%m.%Y %H:%M} UTC", self.action.label]
         parts += [text for text in (
             f"дата {self.on_date:%d.%m.%Y}" if self.on_date else None,
             f"кто: {self.by}" if self.by else None,
@@ -196,20 +163,25 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class OccurrenceHistory:
-    """One occurrence's current status and every change that led to it, oldest first."""
+    """One occurrence's current status, every change that led to it (oldest first), and the schools planning it."""
 
     item: str
     title: str
     occurrence: str
-    status: str
+    status: OccurrenceStatus
     entries: list[HistoryEntry]
+    planned: list[PlannedBy]
 
     def to_json(self) -> dict[str, Any]:
         return {"item": self.item, "title": self.title, "occurrence": self.occurrence, "status": self.status,
-                "entries": [entry.to_json() for entry in self.entries]}
+                "entries": [entry.to_json() for entry in self.entries],
+                "planned": [entry.to_json() for entry in self.planned]}
 
     def render(self) -> str:
-        head = f"{self.item} «{self.title}», срок {self.occurrence}: {STATUS_NAMES[self.status]}"
+        head = f"{self.item} «{self.title}», срок {self.occurrence}: {self.status.label}"
+        planned = describe(self.planned)
+        if planned and self.status is OccurrenceStatus.OPEN:
+            head += f" ({planned}; запланированное не считается выполненным)"
         return "\n".join([head, *("  " + entry.render() for entry in self.entries)])
 
 
@@ -219,17 +191,21 @@ def occurrence_history(engine: Engine, item: str, occurrence: str | None = None)
         roadmap, row_item = resolve_item(session, item)
         rows = ([resolve_occurrence(session, roadmap, row_item, occurrence)] if occurrence
                 else item_occurrences(session, row_item))
-        return [_history(session, roadmap, row_item, row) for row in rows]
+        assert row_item.id is not None
+        planned = coverage(session, [row_item.id])
+        return [_history(session, roadmap, row_item, row, planned.of(row_item.id, row.start, row.due)) for row in rows]
 
 
-def _history(session: Session, roadmap: Roadmap, item: Item, row: DeadlineOccurrence) -> OccurrenceHistory:
+def _history(session: Session, roadmap: Roadmap, item: Item, row: DeadlineOccurrence,
+             planned: list[PlannedBy]) -> OccurrenceHistory:
     events = session.exec(
-        select(OccurrenceEvent).where(OccurrenceEvent.occurrence_id == row.id).order_by(OccurrenceEvent.version)
+        select(OccurrenceEvent).where(OccurrenceEvent.occurrence_id == row.id).order_by(col(OccurrenceEvent.version))
     ).all()
     return OccurrenceHistory(
         item_ref(roadmap.key, item.ordinal), item.title, occurrence_label(row), row.status,
         [HistoryEntry(e.version, e.action, e.status, e.on_date, e.by, e.evidence, e.reason, e.recorded_at)
          for e in events],
+        planned,
     )
 
 
@@ -278,6 +254,7 @@ def _record(session: Session, row: DeadlineOccurrence, transition: _Transition) 
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise _StaleVersion
+    assert row.id is not None
     session.add(OccurrenceEvent(
         occurrence_id=row.id, version=version, action=transition.action, status=transition.status,
         on_date=transition.on_date, by=transition.by, evidence=transition.evidence, reason=transition.reason,

@@ -38,6 +38,7 @@ def downgrade() -> None:
     with op.batch_alter_table('removed_roadmap', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_removed_roadmap_key'))
     op.drop_table('removed_roadmap')
-    with op.batch_alter_table('item', schema=None) as batch_op:
-        batch_op.drop_column('participants')
-        batch_op.drop_column('grades')
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+ has it): a batch copy of `item` on SQLite, with foreign
+    # keys on, would cascade-delete every deadline occurrence and its history.
+    op.drop_column('item', 'participants')
+    op.drop_column('item', 'grades')
