@@ -38,6 +38,7 @@ from pathlib import Path
 from calendar_orders.errors import CalendarImportError
 from calendar_orders.labels import GroupLabel, find_label
 from calendar_orders.phrases import Counts, Span, read_counts, read_span
+from calendars.deadlines.lexer import TokenKind, tokenize
 from calendars.school_periods import VacationKind, kind_of, season_of
 from calendars.school_year import SchoolYear
 from calendars.term_systems import TermSystem, term_systems
@@ -55,6 +56,8 @@ class EntryKind(StrEnum):
 
 
 NO_COUNTS = Counts()
+MAX_TERM_NUMBER = 9
+"""The highest term number a row may name (a modular year has the most terms)."""
 
 
 class Column(StrEnum):
@@ -121,14 +124,6 @@ _HEADER_COLUMNS: tuple[tuple[Column, re.Pattern[str]], ...] = (
     (Column.SPAN, re.compile(r"срок|период|дат[аы]|^даты")),
     (Column.OTHER, re.compile(r"^№|^п/п|примечан")),
 )
-# A term's number stands just before its noun («II четверть», «1-й триместр», «первое полугодие»)
-# or just after it («Четверть 2», «модуль № 3»).
-_NUMBER_WORD = r"iv|vi|v|i{1,3}|[1-9]|перв\w*|втор\w*|трет\w*|четверт\w*|пят\w*|шест\w*|седьм\w*"
-_ENDING = r"(?:\s*-?\s*(?:я|ая|й|ый|ий|ой|е|ое))?\s+"
-_NUMBER_BEFORE = rf"(?P<number>{_NUMBER_WORD}){_ENDING}"
-_NUMBER_AFTER = rf"\w*\s*(?:№\s*)?(?P<number>{_NUMBER_WORD})(?![\w.])"
-_NUMBER_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6,
-                  "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7}
 _FIRST_DAY = re.compile(r"начал\w*\s+(?:учебн\w*\s+)?(?:год|заняти)|перв\w+\s+учебн\w*\s+день")
 _LAST_DAY = re.compile(r"(?:окончани|конец|завершени)\w*\s+(?:учебн\w*\s+)?(?:год|заняти)|последн\w+\s+(?:учебн\w*\s+)?(?:день|звон)")
 _SKIP = (
@@ -375,7 +370,7 @@ def _classify(text: str) -> tuple[EntryKind, object] | None:
     if _LAST_DAY.search(folded):
         return EntryKind.LAST_DAY, None
     for system in term_systems().values():
-        number = _term_number(folded, system)
+        number = _term_number(text, system)
         if number is not None:
             return EntryKind.TERM, (system, number)
     vacation = kind_of(folded)
@@ -384,15 +379,15 @@ def _classify(text: str) -> tuple[EntryKind, object] | None:
     return None
 
 
-def _term_number(folded: str, system: TermSystem) -> int | None:
-    """The number of a term of this system the text names, or None."""
-    for word in system.words:
-        match = re.search(rf"(?<![\w.]){_NUMBER_BEFORE}{word}", folded) or re.search(rf"{word}{_NUMBER_AFTER}", folded)
-        if match is not None:
-            number = match["number"]
-            return int(number) if number.isdigit() else next(
-                value for prefix, value in _NUMBER_VALUES.items() if number == prefix or (len(prefix) > 3 and number.startswith(prefix))
-            )
+def _term_number(text: str, system: TermSystem) -> int | None:
+    """The number of a term of this system the text names, read as the deadline grammar reads numbers: just
+    before its noun («II четверть», «1-й триместр», «первое полугодие») or just after it («Четверть 2», «модуль № 3»)."""
+    tokens = [token for token in tokenize(text) if token.text != "№"]
+    for index, token in enumerate(tokens):
+        if token.word.startswith(system.words):
+            for number in (*tokens[max(index - 1, 0): index], *tokens[index + 1: index + 2]):
+                if number.kind in (TokenKind.NUMBER, TokenKind.ORDINAL) and 1 <= number.number <= MAX_TERM_NUMBER:
+                    return number.number
     return None
 
 

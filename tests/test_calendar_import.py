@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 import cli
+from calendar_orders.errors import CalendarImportError
 from calendar_orders.importer import preview_import, store_import
 from calendars.academic import AcademicCalendar, load_calendar, region_calendars
 from calendars.stored import StoredCalendar
@@ -208,15 +209,20 @@ KUG_VACATIONS = [("Осенние каникулы", (d("24.10.2026"), d("01.11.
 HALF_YEARS = [(d("01.09.2026"), d("29.12.2026")), (d("11.01.2027"), d("26.05.2027"))]
 
 
-def test_a_school_kug_with_terms_applies_to_that_school_only(tmp_path: Path, db_url: str) -> None:
-    engine = open_store(db_url)
+def import_school_kug(engine: Engine, tmp_path: Path, kind: str) -> None:
+    """SCHOOL_KUG written as `kind` and imported for the school «kug-school» (loaded here), nothing left aside but its total."""
     load_school(engine, write_profile(tmp_path, id="kug-school", region="RU-KGD", year=YEAR))
-    load_school(engine, write_profile(tmp_path, id="other-school", region="RU-KGD", year=YEAR))
-    path = write_docx(tmp_path / "kug.docx", SCHOOL_KUG)
+    path = WRITERS[kind](tmp_path / f"kug.{kind}", SCHOOL_KUG)
     preview = preview_import(engine, path, "RU-KGD", YEAR, school="kug-school")
     assert preview.reading.warnings == [] and preview.reading.inherited == []
     assert [entry.text for entry in preview.reading.skipped] == ["Итого 35 169"]
     store_import(engine, preview)
+
+
+def test_a_school_kug_with_terms_applies_to_that_school_only(tmp_path: Path, db_url: str) -> None:
+    engine = open_store(db_url)
+    load_school(engine, write_profile(tmp_path, id="other-school", region="RU-KGD", year=YEAR))
+    import_school_kug(engine, tmp_path, "docx")
     with transaction(engine) as session:
         mine = load_calendar("RU-KGD", YEAR, school="kug-school", session=session)
         other = load_calendar("RU-KGD", YEAR, school="other-school", session=session)
@@ -258,18 +264,36 @@ def check_school_kug(calendar: AcademicCalendar) -> None:
 def test_the_school_kug_as_pdf_page_or_sheet_sets_the_same_dates(
     tmp_path: Path, engine: Engine, kind: str, first_term: str, first_half: str,
 ) -> None:
-    load_school(engine, write_profile(tmp_path, id="kug-school", region="RU-KGD", year=YEAR))
-    path = WRITERS[kind](tmp_path / f"kug.{kind}", SCHOOL_KUG)
-    preview = preview_import(engine, path, "RU-KGD", YEAR, school="kug-school")
-    assert preview.reading.warnings == [] and preview.reading.inherited == []
-    assert [entry.text for entry in preview.reading.skipped] == ["Итого 35 169"]
-    store_import(engine, preview)
+    import_school_kug(engine, tmp_path, kind)
     with transaction(engine) as session:
         mine = load_calendar("RU-KGD", YEAR, school="kug-school", session=session)
     assert mine.stored is not None and mine.stored.source_name == f"kug.{kind}"
     assert mine.terms[0].source == f"kug.{kind}, {first_term}"
     assert mine.schedule(10).terms[0].source == f"kug.{kind}, {first_half}"
     check_school_kug(mine)
+
+
+PROSE_KUG = (
+    "Календарный учебный график на 2026-2027 учебный год",
+    "Первая четверть — 01.09.2026 г. (вторник) – 23.10.2026 г. (пятница)",
+    "Четверть 2: с 02.11.2026 по 29.12.2026 (8 недель)",
+    "III четверть — с 11 января (понедельник) по 19 марта (пятница) 2027 года",
+    "4-я четверть: 29.03.2027–26.05.2027",
+)
+
+
+def test_a_kug_written_as_prose_names_its_terms_in_any_spelling(tmp_path: Path, engine: Engine) -> None:
+    """A term's name and its dates in one line: the name is read by its words, the dates (and weekdays) by the grammar."""
+    preview = preview_import(engine, write_docx(tmp_path / "kug.docx", PROSE_KUG), "RU-KGD", YEAR)
+    calendar = preview.calendar
+    assert [(t.name, t.start, t.end) for t in calendar.terms] == [(f"{n} четверть", *span) for n, span in enumerate(KUG_TERMS, 1)]
+    assert calendar.terms[1].weeks == 8 and calendar.terms[0].source == "kug.docx, абзац 2"
+    assert preview.reading.notes == ["каникулы — промежутки между учебными периодами документа"]
+    assert_every_day(calendar, 5, None, terms=KUG_TERMS, vacations=KUG_VACATIONS)
+    wrong = [line.replace("(понедельник)", "(вторник)") for line in PROSE_KUG]
+    with pytest.raises(CalendarImportError, match=r"^kug\.txt, строка 4: «с 11 января \(вторник\) по 19 марта \(пятница\) 2027 года»: "
+                                                  r"11 января 2027 г\. — понедельник, а в тексте — вторник"):
+        preview_import(engine, write_text(tmp_path / "kug.txt", wrong), "RU-KGD", YEAR)
 
 
 def test_a_modular_year(tmp_path: Path, engine: Engine) -> None:

@@ -148,25 +148,16 @@ def test_a_term_without_a_school_year_needs_one() -> None:
         ("14 октября по 18 октября 2023", [(D(2023, 10, 14), D(2023, 10, 18))]),
         ("01.10.2023 по 15.10.2023", [(D(2023, 10, 1), D(2023, 10, 15))]),
         ("31.12.2026 – 10.01.2027", [(D(2026, 12, 31), D(2027, 1, 10))]),
+        ("01.09.2026 г.", [(D(2026, 9, 1), D(2026, 9, 1))]),  # the year marked again after a date with its year
+        ("01.09.2026 года (вторник)", [(D(2026, 9, 1), D(2026, 9, 1))]),
+        ("с 24.10.2026 г. (суббота) по 01.11.2026 г. (воскресенье)", [(D(2026, 10, 24), D(2026, 11, 1))]),
+        ("24.10.2026г. – 01.11.2026г.", [(D(2026, 10, 24), D(2026, 11, 1))]),
+        ("с 24 октября (суббота) по 1 ноября (воскресенье) 2026 года", [(D(2026, 10, 24), D(2026, 11, 1))]),  # the year last
     ],
 )
 def test_dates_and_days(text: str, expected: list[tuple[date, date]]) -> None:
     school_year = SchoolYear.containing(expected[0][1])
     assert dates(text, school_year) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("01.09.2026 г.", [(D(2026, 9, 1), D(2026, 9, 1))]),
-        ("01.09.2026 года (вторник)", [(D(2026, 9, 1), D(2026, 9, 1))]),
-        ("с 24.10.2026 г. (суббота) по 01.11.2026 г. (воскресенье)", [(D(2026, 10, 24), D(2026, 11, 1))]),
-        ("24.10.2026г. – 01.11.2026г.", [(D(2026, 10, 24), D(2026, 11, 1))]),
-        ("с 24 октября (суббота) по 1 ноября (воскресенье) 2026 года", [(D(2026, 10, 24), D(2026, 11, 1))]),
-    ],
-)
-def test_a_year_mark_after_a_written_year_and_a_year_after_the_weekday(text: str, expected: list[tuple[date, date]]) -> None:
-    assert dates(text, SchoolYear(2026)) == expected
 
 
 def test_a_weekday_before_the_year_is_checked_in_that_year() -> None:
