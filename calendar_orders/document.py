@@ -149,8 +149,8 @@ def read_document(path: Path, school_year: SchoolYear) -> ReadDocument:
     context_vacations = False
     place = _Places(path)
     for block in blocks:
-        if place.sheet and isinstance(block, SourceRow) and len(block.cells) == 1:
-            block = SourceParagraph(" ".join(block.cells[0]), block.line)  # a sheet has no paragraphs: its lines are one-cell rows
+        if place.sheet and isinstance(block, SourceRow) and _line_of_text(block, header):
+            block = SourceParagraph(" ".join(block.cells[0]), block.line)
         if isinstance(block, SourceParagraph):
             if not block.text:
                 continue
@@ -176,6 +176,15 @@ def read_document(path: Path, school_year: SchoolYear) -> ReadDocument:
             continue
         entries.extend(_row(block, header, where, school_year, heading, context_vacations))
     return ReadDocument(path, tuple(entries), tuple(preamble))
+
+
+def _line_of_text(row: SourceRow, header: tuple[Column, ...] | None) -> bool:
+    """A sheet has no paragraphs: a row of one cell is its line of text — unless, under a header, it names a
+    vacation or a term («Осенние» with its date cells empty), which is a row whose dates are missing."""
+    if len(row.cells) != 1:
+        return False
+    kind = _classify(" ".join(row.cells[0])) if header is not None else None
+    return kind is None or not (kind[0] is EntryKind.TERM or (kind[0] is EntryKind.VACATION and kind[1] is not None))
 
 
 def _header(cells: tuple[str, ...]) -> tuple[Column, ...] | None:

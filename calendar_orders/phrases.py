@@ -11,7 +11,7 @@ one written as dates, while the periods the row names by words («I
 which `document` reads. What only vacation and term rows have is read here:
 day counts «9 дней», «(12 календарных дней)» and week counts «8 недель»,
 «8 недель 2 дня», taken out of the text and returned to be checked against
-the span (the classes label, «для 1-х классов», is cut out by `labels`).
+the span (the classes label, «для 1-х классов», is found by `labels`).
 """
 
 from __future__ import annotations
@@ -75,9 +75,12 @@ def read_counts(text: str) -> tuple[Counts, str]:
 def read_span(text: str, school_year: SchoolYear, where: str) -> Span | None:
     """The span a text writes as dates, its weekday brackets checked; None when it writes no date.
 
-    Raises CalendarImportError naming `where` when a date is impossible or
-    its end comes before its start, when a weekday in brackets is not the
-    weekday of its date, or when the text writes several spans.
+    Raises CalendarImportError naming `where` when the grammar finds a date
+    it cannot take (impossible, an end before its start, a remark in
+    brackets with dates it does not understand), when a weekday in brackets
+    is not the weekday of its date, or when the text writes several spans.
+    Words it does not read are left to the row's reader: they are its name,
+    its classes, its counts.
     """
     clauses = parse_clauses(text, school_year)
     rejected = next((clause.message() for clause in clauses if isinstance(clause, NotUnderstood) and clause.reason), None)

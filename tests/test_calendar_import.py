@@ -179,6 +179,15 @@ def test_the_same_order_in_every_format_sets_the_same_dates(tmp_path: Path, engi
         check_region_order(load_calendar("RU-LEN", YEAR, session=session))
 
 
+def test_in_a_sheet_a_vacation_row_without_dates_is_no_line_of_text(tmp_path: Path, engine: Engine) -> None:
+    """A sheet's one-cell rows are its lines of text (the title, «Для 10–11 классов»), but «Осенние» alone under
+    the header is a row whose dates are missing."""
+    lines = list(REGION_ORDER)
+    lines[4] = "Осенние\t\t"
+    with pytest.raises(CalendarImportError, match=r"^order\.xlsx, строка 5: «Осенние» — не указаны даты\.$"):
+        preview_import(engine, write_xlsx(tmp_path / "order.xlsx", lines), "RU-LEN", YEAR)
+
+
 PAGE_BREAK_BLANK_LINES = 51
 """Blank lines before the vacation table that put the PDF's page break after its third row (the first graders' week)."""
 

@@ -43,9 +43,10 @@ def parse_clauses(text: str, school_year: SchoolYear | None = None) -> list[Item
 
     For a reader that wants what a text dates rather than when a task is
     due: a calendar order's row takes the clauses written as dates
-    (`Timed.by_dates`) with their weekday checks (`Timed.flags`), and an
-    impossible value (`NotUnderstood.reason`) as an error; the row's own
-    words — its name, classes, day counts — are its reader's to read.
+    (`Timed.by_dates`) with their weekday checks (`Timed.flags`), and a
+    date it cannot take (`NotUnderstood.reason`: an impossible value, a
+    remark in brackets with dates not understood) as an error; the row's
+    own words — its name, classes, day counts — are its reader's to read.
     """
     tokens = tokenize(text)
     return Parser(text, tokens, school_year).parse(0, len(tokens))
