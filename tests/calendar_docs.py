@@ -3,10 +3,11 @@
 A document is a list of lines; a line holding tabs is a table row (cells
 separated by tabs), any other a paragraph. `write_text` writes it as the
 tab-separated export the roadmap reader takes; `write_docx` as a real Word
-file, each run of rows one table; `write_pdf`, `write_html` and `write_xlsx`
-through the builders the roadmap tests use (`document_fixtures`: fpdf2 with
-the DejaVu subset, an HTML page inside a site's layout table, openpyxl with
-paragraphs in column A). All go through `read_blocks` and must read the same.
+file, each run of rows one table; `write_pdf`, `write_html`, `write_xlsx`,
+`write_ods` and `write_odt` through the builders the roadmap tests use
+(`document_fixtures`: fpdf2 with the DejaVu subset, an HTML page inside a
+site's layout table, openpyxl and odfpy with paragraphs in column A, odfpy
+text with real tables). All go through `read_blocks` and must read the same.
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ def write_html(path: Path, lines: Lines) -> Path:
 
 def write_xlsx(path: Path, lines: Lines) -> Path:
     return _from_text(lines, lambda source: document_fixtures.build_xlsx(source, path))
+
+
+def write_ods(path: Path, lines: Lines) -> Path:
+    return _from_text(lines, lambda source: document_fixtures.build_ods(source, path))
+
+
+def write_odt(path: Path, lines: Lines) -> Path:
+    return _from_text(lines, lambda source: document_fixtures.build_odt(source, path))
 
 
 def _from_text(lines: Lines, build: Callable[[Path], T]) -> T:

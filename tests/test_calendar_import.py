@@ -36,6 +36,8 @@ from tests.calendar_docs import (
     TRIMESTER_KUG,
     write_docx,
     write_html,
+    write_ods,
+    write_odt,
     write_pdf,
     write_text,
     write_xlsx,
@@ -157,16 +159,17 @@ def test_a_regional_order_read_from_text_sets_every_date_per_grade_and_class(tmp
 
 
 WRITERS: dict[str, Callable[[Path, Sequence[str]], Path]] = {
-    "docx": write_docx, "pdf": write_pdf, "html": write_html, "xlsx": write_xlsx,
+    "docx": write_docx, "pdf": write_pdf, "html": write_html, "xlsx": write_xlsx, "ods": write_ods, "odt": write_odt,
 }
 
 
 @pytest.mark.parametrize(
     ("kind", "first_row"),
-    [("docx", "таблица 1, строка 2"), ("pdf", "таблица 1, строка 2"), ("html", "таблица 1, строка 2"), ("xlsx", "строка 5")],
+    [("docx", "таблица 1, строка 2"), ("pdf", "таблица 1, строка 2"), ("html", "таблица 1, строка 2"), ("xlsx", "строка 5"),
+     ("ods", "строка 5"), ("odt", "таблица 1, строка 2")],
 )
 def test_the_same_order_in_every_format_sets_the_same_dates(tmp_path: Path, engine: Engine, kind: str, first_row: str) -> None:
-    """Word, PDF (fpdf2), a site's page and an Excel sheet, each read by its own reader into the same rows."""
+    """Word, PDF (fpdf2), a site's page, Excel and OpenDocument files, each read by its own reader into the same rows."""
     path = WRITERS[kind](tmp_path / f"order.{kind}", REGION_ORDER)
     preview = preview_import(engine, path, "RU-LEN", YEAR)
     assert (preview.reading.skipped, preview.reading.warnings) == ([], [])
@@ -268,9 +271,10 @@ def check_school_kug(calendar: AcademicCalendar) -> None:
 @pytest.mark.parametrize(
     ("kind", "first_term", "first_half"),
     [("pdf", "таблица 1, строка 2", "таблица 2, строка 1"), ("html", "таблица 1, строка 2", "таблица 2, строка 1"),
-     ("xlsx", "строка 4", "строка 11")],  # the sheet has an empty row after each table
+     ("xlsx", "строка 4", "строка 11"), ("ods", "строка 4", "строка 11"),  # a sheet has an empty row after each table
+     ("odt", "таблица 1, строка 2", "таблица 2, строка 1")],
 )
-def test_the_school_kug_as_pdf_page_or_sheet_sets_the_same_dates(
+def test_the_school_kug_in_every_format_sets_the_same_dates(
     tmp_path: Path, engine: Engine, kind: str, first_term: str, first_half: str,
 ) -> None:
     import_school_kug(engine, tmp_path, kind)
