@@ -2,10 +2,13 @@
 
 The document comes through the same reader as roadmaps
 (`roadmaps.reader.read_blocks`: paragraphs and rows of cells, whatever the
-format), so a .docx, a .txt export or any format that reader learns reads
-the same. A table's header row says what its columns hold (the name, the
-span, a start and an end, the day and week counts, the classes); a table
-without one, and a paragraph, are read as one text. Each row becomes one
+format), so a PDF, a Word or Excel file, a page, a .txt export or any
+format that reader learns reads the same; a sheet having no paragraphs, its
+one-cell rows are its lines of text. A table's header row says what its
+columns hold (the name, the span, a start and an end, the day and week
+counts, the classes; a header repeated on the next page of a PDF just says
+it again); a table without one, and a paragraph, are read as one text, its
+dates by the deadline grammar and its name by the words below. Each row becomes one
 `Entry` — or several, when a cell holds one part per class group («1–8, 10
 классы — 26 мая; 9, 11 классы — 19 мая»). A row is told by its words:
 
@@ -25,7 +28,6 @@ nothing (the order's own date) are its preamble and ignored.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -36,9 +38,11 @@ from pathlib import Path
 from calendar_orders.errors import CalendarImportError
 from calendar_orders.labels import GroupLabel, find_label
 from calendar_orders.phrases import Counts, Span, read_counts, read_span
+from calendars.deadlines.lexer import TokenKind, tokenize
 from calendars.school_periods import VacationKind, kind_of, season_of
 from calendars.school_year import SchoolYear
 from calendars.term_systems import TermSystem, term_systems
+from roadmaps.formats import Format, detect_format
 from roadmaps.reader import read_blocks
 from roadmaps.table import SourceParagraph, SourceRow
 
@@ -52,6 +56,8 @@ class EntryKind(StrEnum):
 
 
 NO_COUNTS = Counts()
+MAX_TERM_NUMBER = 9
+"""The highest term number a row may name (a modular year has the most terms)."""
 
 
 class Column(StrEnum):
@@ -118,14 +124,6 @@ _HEADER_COLUMNS: tuple[tuple[Column, re.Pattern[str]], ...] = (
     (Column.SPAN, re.compile(r"срок|период|дат[аы]|^даты")),
     (Column.OTHER, re.compile(r"^№|^п/п|примечан")),
 )
-# A term's number stands just before its noun («II четверть», «1-й триместр», «первое полугодие»)
-# or just after it («Четверть 2», «модуль № 3»).
-_NUMBER_WORD = r"iv|vi|v|i{1,3}|[1-9]|перв\w*|втор\w*|трет\w*|четверт\w*|пят\w*|шест\w*|седьм\w*"
-_ENDING = r"(?:\s*-?\s*(?:я|ая|й|ый|ий|ой|е|ое))?\s+"
-_NUMBER_BEFORE = rf"(?P<number>{_NUMBER_WORD}){_ENDING}"
-_NUMBER_AFTER = rf"\w*\s*(?:№\s*)?(?P<number>{_NUMBER_WORD})(?![\w.])"
-_NUMBER_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6,
-                  "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7}
 _FIRST_DAY = re.compile(r"начал\w*\s+(?:учебн\w*\s+)?(?:год|заняти)|перв\w+\s+учебн\w*\s+день")
 _LAST_DAY = re.compile(r"(?:окончани|конец|завершени)\w*\s+(?:учебн\w*\s+)?(?:год|заняти)|последн\w+\s+(?:учебн\w*\s+)?(?:день|звон)")
 _SKIP = (
@@ -151,6 +149,8 @@ def read_document(path: Path, school_year: SchoolYear) -> ReadDocument:
     context_vacations = False
     place = _Places(path)
     for block in blocks:
+        if place.sheet and isinstance(block, SourceRow) and _line_of_text(block, header):
+            block = SourceParagraph(" ".join(block.cells[0]), block.line)
         if isinstance(block, SourceParagraph):
             if not block.text:
                 continue
@@ -178,6 +178,15 @@ def read_document(path: Path, school_year: SchoolYear) -> ReadDocument:
     return ReadDocument(path, tuple(entries), tuple(preamble))
 
 
+def _line_of_text(row: SourceRow, header: tuple[Column, ...] | None) -> bool:
+    """A sheet has no paragraphs: a row of one cell is its line of text — unless, under a header, it names a
+    vacation or a term («Осенние» with its date cells empty), which is a row whose dates are missing."""
+    if len(row.cells) != 1:
+        return False
+    kind = _classify(" ".join(row.cells[0])) if header is not None else None
+    return kind is None or not (kind[0] is EntryKind.TERM or (kind[0] is EntryKind.VACATION and kind[1] is not None))
+
+
 def _header(cells: tuple[str, ...]) -> tuple[Column, ...] | None:
     """The columns of a header row, or None when the row holds data."""
     named = [cell for cell in cells if cell]
@@ -203,22 +212,27 @@ def _heading(text: str) -> GroupLabel | None:
 
 
 class _Places:
-    """How a row is named in messages: its line in a text export, its table and row (or paragraph) in a Word file."""
+    """How a row is named in messages: its line in a text export or a sheet; else (Word, OpenDocument, PDF,
+    a page) its table and row, or its paragraph, counted here so that every format counts alike."""
 
     def __init__(self, path: Path) -> None:
-        self.name, self.text = path.name, path.suffix.lower() == ".txt"
-        self.table, self.last_row = 0, 0
+        found = detect_format(path)
+        self.name, self.sheet = path.name, found in (Format.XLSX, Format.ODS)
+        self.by_line = self.sheet or found is Format.TEXT
+        self.table = self.row = self.paragraph = self.last_line = 0
+        self.in_table = False
 
     def of(self, block: SourceParagraph | SourceRow) -> str:
-        if self.text:
+        if self.by_line:
             return f"{self.name}, строка {block.line}"
         if isinstance(block, SourceParagraph):
-            self.last_row = 0
-            return f"{self.name}, абзац {block.line}"
-        if block.line <= self.last_row or self.last_row == 0:
-            self.table += 1
-        self.last_row = block.line
-        return f"{self.name}, таблица {self.table}, строка {block.line}"
+            self.in_table = False
+            self.paragraph += 1
+            return f"{self.name}, абзац {self.paragraph}"
+        if not self.in_table or block.line <= self.last_line:  # after text, or a table right after another
+            self.table, self.row, self.in_table = self.table + 1, 0, True
+        self.row, self.last_line = self.row + 1, block.line
+        return f"{self.name}, таблица {self.table}, строка {self.row}"
 
 
 def _paragraph(where: str, text: str, school_year: SchoolYear, heading: GroupLabel | None) -> list[Entry] | None:
@@ -312,39 +326,12 @@ def _entries(
 
 
 def _span_of(text: str, school_year: SchoolYear, where: str) -> Span | None:
-    """The span of a text, with what the grammar would misread cut out first: counts, the classes
-    label, a term's name («1 полугодие» would read as September–December), the words «начало/окончание
-    учебного года» and the school year («2026-2027 учебного года» would read as the whole year)."""
+    """The span of a text, its day counts and classes label (a row's own words) cut out first."""
     _, rest = read_counts(text)
     found = find_label(rest)
     if found is not None:
         rest = rest[: found.start] + " " + rest[found.end:]
-    return read_span(_blank(rest, (*_term_patterns(), _FIRST_DAY, _LAST_DAY, _STUDY_YEAR)), school_year, where)
-
-
-def _blank(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
-    """The text with what the (folded-text) patterns match replaced by spaces."""
-    folded = text.lower().replace("ё", "е")
-    if len(folded) != len(text):
-        return text
-    keep = [True] * len(text)
-    for pattern in patterns:
-        for match in pattern.finditer(folded):
-            keep[match.start(): match.end()] = [False] * (match.end() - match.start())
-    return "".join(char if kept else " " for char, kept in zip(text, keep, strict=True))
-
-
-_STUDY_YEAR = re.compile(r"(?:на\s+|в\s+)?(?:\d{4}\s*[-–—/]\s*\d{2,4}\s*)?(?:учебн\w*|уч\.)\s*(?:год\w*|г\.)")
-
-
-@functools.cache
-def _term_patterns() -> tuple[re.Pattern[str], ...]:
-    """A term's name in any system: «ii четверть», «1-й триместр», «полугодие 2»."""
-    words = [word for system in term_systems().values() for word in system.words]
-    return tuple(
-        re.compile(rf"(?<![\w.])(?:{_NUMBER_WORD}){_ENDING}{word}\w*|{word}\w*\s*(?:№\s*)?(?:{_NUMBER_WORD})(?![\w.])|{word}\w*")
-        for word in words
-    )
+    return read_span(rest, school_year, where)
 
 
 def _entry(text: str, name: str, where: str, span: Span | None, counts: Counts, label: GroupLabel | None,
@@ -392,7 +379,7 @@ def _classify(text: str) -> tuple[EntryKind, object] | None:
     if _LAST_DAY.search(folded):
         return EntryKind.LAST_DAY, None
     for system in term_systems().values():
-        number = _term_number(folded, system)
+        number = _term_number(text, system)
         if number is not None:
             return EntryKind.TERM, (system, number)
     vacation = kind_of(folded)
@@ -401,15 +388,15 @@ def _classify(text: str) -> tuple[EntryKind, object] | None:
     return None
 
 
-def _term_number(folded: str, system: TermSystem) -> int | None:
-    """The number of a term of this system the text names, or None."""
-    for word in system.words:
-        match = re.search(rf"(?<![\w.]){_NUMBER_BEFORE}{word}", folded) or re.search(rf"{word}{_NUMBER_AFTER}", folded)
-        if match is not None:
-            number = match["number"]
-            return int(number) if number.isdigit() else next(
-                value for prefix, value in _NUMBER_VALUES.items() if number == prefix or (len(prefix) > 3 and number.startswith(prefix))
-            )
+def _term_number(text: str, system: TermSystem) -> int | None:
+    """The number of a term of this system the text names, read as the deadline grammar reads numbers: just
+    before its noun («II четверть», «1-й триместр», «первое полугодие») or just after it («Четверть 2», «модуль № 3»)."""
+    tokens = [token for token in tokenize(text) if token.text != "№"]
+    for index, token in enumerate(tokens):
+        if token.word.startswith(system.words):
+            for number in (*tokens[max(index - 1, 0): index], *tokens[index + 1: index + 2]):
+                if number.kind in (TokenKind.NUMBER, TokenKind.ORDINAL) and 1 <= number.number <= MAX_TERM_NUMBER:
+                    return number.number
     return None
 
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calendars.groups import class_key, describe_grades
+from calendars.groups import GRADES, class_key, describe_grades
 
-ALL_GRADES = frozenset(range(1, 12))
 EXAM_GRADES = frozenset({9, 11})
 
 _LETTER = r"[А-ЯЁA-Z]"
@@ -48,7 +47,7 @@ class GroupLabel:
 
     @property
     def whole_school(self) -> bool:
-        return not self.classes and self.grades >= ALL_GRADES
+        return not self.classes and self.grades.issuperset(GRADES)
 
     @property
     def genitive(self) -> str:
@@ -100,7 +99,7 @@ def _read_list(text: str) -> tuple[frozenset[int], frozenset[str]]:
     classes: set[str] = set()
     for piece in _PIECE.finditer(text):
         first, last = int(piece["first"]), int(piece["last"] or piece["first"])
-        if not 1 <= first <= last <= 11:
+        if not (first in GRADES and last in GRADES and first <= last):
             continue
         letters = [letter for letter in re.split(r"[\s,]+", piece["letters"] or "") if letter]
         if letters and first == last:

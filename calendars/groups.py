@@ -17,6 +17,9 @@ from typing import Any
 
 from calendars.school_periods import Term, Vacation
 
+GRADES = range(1, 12)
+"""The grades of a Russian school, 1 to 11: what a grade named in a document may be."""
+
 # Latin capitals that Russian class letters are often typed as.
 _LOOKALIKE = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
 

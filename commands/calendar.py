@@ -88,7 +88,7 @@ def import_command(
     context: Context, path: Path, region: str, year: str, school: str | None, terms: str | None,
     confirmed: bool, dry_run: bool, as_json: bool,
 ) -> None:
-    """Загрузить каникулы или календарный учебный график (КУГ) из приказа: .txt, .docx."""
+    """Загрузить каникулы или календарный учебный график (КУГ) из приказа: PDF, .docx, .xlsx, .ods, .odt, HTML, текст."""
     from calendar_orders.importer import preview_import, store_import
 
     engine = None if dry_run and school is None and not _has_store(context) else context.store(create=True)

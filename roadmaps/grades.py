@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-ALL_GRADES = tuple(range(1, 12))
+from calendars.groups import GRADES
+
 _ALL_RE = re.compile(r"^\s*(?:все|всех|все\s+класс\w*|для\s+всех\s+класс\w*|1\s*[-–—]\s*11\s*класс\w*)\s*$", re.IGNORECASE)
 _RANGE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[-–—]|по|до)\s*(\d{1,2})(?!\d)")
 _SINGLE_RE = re.compile(r"(?<![\d.])(\d{1,2})(?:\s*[-‐]?\s*[а-яё](?![а-яё]))?(?![\d.])", re.IGNORECASE)
@@ -21,18 +22,18 @@ def parse_grades(text: str) -> tuple[int, ...] | None:
     if not text.strip():
         return None
     if _ALL_RE.match(text.replace("\n", " ")):
-        return ALL_GRADES
+        return tuple(GRADES)
     found: set[int] = set()
     rest = text
     for match in _RANGE_RE.finditer(text):
         first, last = int(match.group(1)), int(match.group(2))
-        if not 1 <= first <= last <= 11:
+        if not (first in GRADES and last in GRADES and first <= last):
             return None
         found.update(range(first, last + 1))
     rest = _RANGE_RE.sub(" ", rest)
     for match in _SINGLE_RE.finditer(rest):
         grade = int(match.group(1))
-        if not 1 <= grade <= 11:
+        if grade not in GRADES:
             return None
         found.add(grade)
     leftover = _NOISE_RE.sub(" ", _SINGLE_RE.sub(" ", rest)).strip()

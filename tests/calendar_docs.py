@@ -1,20 +1,28 @@
-"""Calendar documents built at test time: vacation orders and КУГ as plain text and as Word files.
+"""Calendar documents built at test time: vacation orders and КУГ in every format the roadmap importer reads.
 
 A document is a list of lines; a line holding tabs is a table row (cells
 separated by tabs), any other a paragraph. `write_text` writes it as the
 tab-separated export the roadmap reader takes; `write_docx` as a real Word
-file, each run of rows one table, so both go through `read_blocks` and must
-read the same.
+file, each run of rows one table; `write_pdf`, `write_html`, `write_xlsx`,
+`write_ods` and `write_odt` through the builders the roadmap tests use
+(`document_fixtures`: fpdf2 with the DejaVu subset, an HTML page inside a
+site's layout table, openpyxl and odfpy with paragraphs in column A, odfpy
+text with real tables). All go through `read_blocks` and must read the same.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import docx
 
+from tests import document_fixtures
+
 Lines = Sequence[str]
+T = TypeVar("T")
 
 
 def write_text(path: Path, lines: Lines) -> Path:
@@ -41,6 +49,36 @@ def write_docx(path: Path, lines: Lines) -> Path:
             document.add_paragraph(line)
     document.save(str(path))
     return path
+
+
+def write_pdf(path: Path, lines: Lines, *, blank_lines_before_table: int = 0) -> Path:
+    """A landscape PDF; blank lines before the first table move it down, so that it breaks across a page
+    (the writer repeats the header on the next page, as a word processor does)."""
+    parts = _from_text(lines, document_fixtures.seed_parts)
+    first_table = next(index for index, part in enumerate(parts) if isinstance(part, document_fixtures.TableLayout))
+    return document_fixtures.write_pdf([*parts[:first_table], *[""] * blank_lines_before_table, *parts[first_table:]], path)
+
+
+def write_html(path: Path, lines: Lines) -> Path:
+    return _from_text(lines, lambda source: document_fixtures.build_html(source, path))
+
+
+def write_xlsx(path: Path, lines: Lines) -> Path:
+    return _from_text(lines, lambda source: document_fixtures.build_xlsx(source, path))
+
+
+def write_ods(path: Path, lines: Lines) -> Path:
+    return _from_text(lines, lambda source: document_fixtures.build_ods(source, path))
+
+
+def write_odt(path: Path, lines: Lines) -> Path:
+    return _from_text(lines, lambda source: document_fixtures.build_odt(source, path))
+
+
+def _from_text(lines: Lines, build: Callable[[Path], T]) -> T:
+    """What a builder of `document_fixtures` makes of the lines, given to it as the text export it reads."""
+    with tempfile.TemporaryDirectory() as folder:
+        return build(write_text(Path(folder) / "source.txt", lines))
 
 
 REGION_ORDER = (

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
 import holidays
+import pdfplumber
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
@@ -22,13 +23,26 @@ from sqlmodel import select
 from tracking_helpers import EARLY_TRACK_FROM
 
 import cli
+from calendar_orders.errors import CalendarImportError
 from calendar_orders.importer import preview_import, store_import
 from calendars.academic import AcademicCalendar, load_calendar, region_calendars
 from calendars.stored import StoredCalendar
 from roadmaps.importer import import_documents
 from scheduler.service import load_school
 from store.db import open_store, transaction
-from tests.calendar_docs import MODULAR_KUG, REGION_ORDER, SCHOOL_KUG, TRIMESTER_KUG, write_docx, write_text
+from tests.calendar_docs import (
+    MODULAR_KUG,
+    REGION_ORDER,
+    SCHOOL_KUG,
+    TRIMESTER_KUG,
+    write_docx,
+    write_html,
+    write_ods,
+    write_odt,
+    write_pdf,
+    write_text,
+    write_xlsx,
+)
 from tests.scheduler_helpers import write_profile
 from tracking.imports import ImportTracker
 from tracking.tables import DeadlineOccurrence
@@ -109,21 +123,11 @@ def engine(tmp_path: Path) -> Engine:
     return open_store(f"sqlite:///{tmp_path / 'profplan.db'}")
 
 
-def test_a_regional_order_read_from_text_sets_every_date_per_grade_and_class(tmp_path: Path, db_url: str) -> None:
-    engine = open_store(db_url)
-    path = write_text(tmp_path / "order.txt", REGION_ORDER)
-    preview = preview_import(engine, path, "RU-LEN", YEAR)
-    assert preview.reading.skipped == []  # the attestation paragraph is not a table row: preamble, ignored
-    assert preview.reading.inherited == ["первый учебный день 01.09.2026"]
-    result = store_import(engine, preview)
-    assert result.created and not result.unchanged
-    with transaction(engine) as session:
-        calendar = load_calendar("RU-LEN", YEAR, session=session)
-    assert calendar.stored is not None and calendar.stored.source_name == "order.txt"
-    assert calendar.source.startswith("Распоряжение комитета общего и профессионального образования Ленинградской области")
+def check_region_order(calendar: AcademicCalendar) -> None:
+    """Every date REGION_ORDER sets: for the school, the first graders' week, the exam grades' last day, classes 7М,С and 8М,С."""
     assert [(t.start, t.end) for t in calendar.terms] == REGION_TERMS
     assert [(v.name, (v.start, v.end)) for v in calendar.vacations] == REGION_VACATIONS
-    assert calendar.vacations[0].source == "order.txt, строка 5" and calendar.vacations[0].stated_days == 9
+    assert calendar.vacations[0].stated_days == 9
     school = dict(terms=REGION_TERMS, vacations=REGION_VACATIONS)
     assert_every_day(calendar, 5, "5А", **school)
     assert_every_day(calendar, None, None, **school)
@@ -139,13 +143,72 @@ def test_a_regional_order_read_from_text_sets_every_date_per_grade_and_class(tmp
     assert calendar.day_off(d("24.10.2026"), 7, "7А") == "Осенние каникулы"  # 7А is not in the group
 
 
-def test_the_same_order_as_a_word_file_reads_the_same(tmp_path: Path, engine: Engine) -> None:
-    text = preview_import(engine, write_text(tmp_path / "order.txt", REGION_ORDER), "RU-LEN", YEAR)
-    word = preview_import(engine, write_docx(tmp_path / "order.docx", REGION_ORDER), "RU-LEN", YEAR)
-    for grade, name in ((None, None), (1, None), (9, None), (7, "7М")):
-        assert [word.calendar.day_off(day, grade, name) for day in every_day()] == \
-               [text.calendar.day_off(day, grade, name) for day in every_day()]
-    assert word.calendar.vacations[0].source == "order.docx, таблица 1, строка 2"
+def test_a_regional_order_read_from_text_sets_every_date_per_grade_and_class(tmp_path: Path, db_url: str) -> None:
+    engine = open_store(db_url)
+    path = write_text(tmp_path / "order.txt", REGION_ORDER)
+    preview = preview_import(engine, path, "RU-LEN", YEAR)
+    assert preview.reading.skipped == []  # the attestation paragraph is not a table row: preamble, ignored
+    assert preview.reading.inherited == ["первый учебный день 01.09.2026"]
+    result = store_import(engine, preview)
+    assert result.created and not result.unchanged
+    with transaction(engine) as session:
+        calendar = load_calendar("RU-LEN", YEAR, session=session)
+    assert calendar.stored is not None and calendar.stored.source_name == "order.txt"
+    assert calendar.source.startswith("Распоряжение комитета общего и профессионального образования Ленинградской области")
+    assert calendar.vacations[0].source == "order.txt, строка 5"
+    check_region_order(calendar)
+
+
+WRITERS: dict[str, Callable[[Path, Sequence[str]], Path]] = {
+    "docx": write_docx, "pdf": write_pdf, "html": write_html, "xlsx": write_xlsx, "ods": write_ods, "odt": write_odt,
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "first_row"),
+    [("docx", "таблица 1, строка 2"), ("pdf", "таблица 1, строка 2"), ("html", "таблица 1, строка 2"), ("xlsx", "строка 5"),
+     ("ods", "строка 5"), ("odt", "таблица 1, строка 2")],
+)
+def test_the_same_order_in_every_format_sets_the_same_dates(tmp_path: Path, engine: Engine, kind: str, first_row: str) -> None:
+    """Word, PDF (fpdf2), a site's page, Excel and OpenDocument files, each read by its own reader into the same rows."""
+    path = WRITERS[kind](tmp_path / f"order.{kind}", REGION_ORDER)
+    preview = preview_import(engine, path, "RU-LEN", YEAR)
+    assert (preview.reading.skipped, preview.reading.warnings) == ([], [])
+    assert preview.reading.inherited == ["первый учебный день 01.09.2026"]
+    assert "Распоряжение комитета общего и профессионального образования Ленинградской области" in preview.calendar.source
+    assert preview.calendar.vacations[0].source == f"order.{kind}, {first_row}"
+    check_region_order(preview.calendar)
+    store_import(engine, preview)
+    with transaction(engine) as session:
+        check_region_order(load_calendar("RU-LEN", YEAR, session=session))
+
+
+def test_in_a_sheet_a_vacation_row_without_dates_is_no_line_of_text(tmp_path: Path, engine: Engine) -> None:
+    """A sheet's one-cell rows are its lines of text (the title, «Для 10–11 классов»), but «Осенние» alone under
+    the header is a row whose dates are missing."""
+    lines = list(REGION_ORDER)
+    lines[4] = "Осенние\t\t"
+    with pytest.raises(CalendarImportError, match=r"^order\.xlsx, строка 5: «Осенние» — не указаны даты\.$"):
+        preview_import(engine, write_xlsx(tmp_path / "order.xlsx", lines), "RU-LEN", YEAR)
+
+
+PAGE_BREAK_BLANK_LINES = 51
+"""Blank lines before the vacation table that put the PDF's page break after its third row (the first graders' week)."""
+
+
+def test_a_vacation_table_broken_across_two_pdf_pages_with_its_header_repeated_reads_the_same(tmp_path: Path, engine: Engine) -> None:
+    path = write_pdf(tmp_path / "order.pdf", REGION_ORDER, blank_lines_before_table=PAGE_BREAK_BLANK_LINES)
+    with pdfplumber.open(path) as pdf:  # the layout, seen independently of the reader under test
+        first, second = (page.extract_text() for page in pdf.pages)
+    header = "Тип каникул Период Количество календарных"
+    assert header in first and "Дополнительные каникулы для 1-х классов" in first and "Весенние" not in first
+    assert second.startswith(header) and "Весенние" in second and "Летние" in second
+    preview = preview_import(engine, path, "RU-LEN", YEAR)
+    check_region_order(preview.calendar)
+    assert [v.source for v in preview.calendar.vacations] == [
+        "order.pdf, таблица 1, строка 2", "order.pdf, таблица 1, строка 3", "order.pdf, таблица 1, строка 6",
+        "order.pdf, таблица 1, строка 8",
+    ]  # the header repeated on page 2 is row 5 of the table
 
 
 # ---------------------------------------------------------------- a school's КУГ, Word, --school
@@ -159,15 +222,20 @@ KUG_VACATIONS = [("Осенние каникулы", (d("24.10.2026"), d("01.11.
 HALF_YEARS = [(d("01.09.2026"), d("29.12.2026")), (d("11.01.2027"), d("26.05.2027"))]
 
 
-def test_a_school_kug_with_terms_applies_to_that_school_only(tmp_path: Path, db_url: str) -> None:
-    engine = open_store(db_url)
+def import_school_kug(engine: Engine, tmp_path: Path, kind: str) -> None:
+    """SCHOOL_KUG written as `kind` and imported for the school «kug-school» (loaded here), nothing left aside but its total."""
     load_school(engine, write_profile(tmp_path, id="kug-school", region="RU-KGD", year=YEAR))
-    load_school(engine, write_profile(tmp_path, id="other-school", region="RU-KGD", year=YEAR))
-    path = write_docx(tmp_path / "kug.docx", SCHOOL_KUG)
+    path = WRITERS[kind](tmp_path / f"kug.{kind}", SCHOOL_KUG)
     preview = preview_import(engine, path, "RU-KGD", YEAR, school="kug-school")
     assert preview.reading.warnings == [] and preview.reading.inherited == []
     assert [entry.text for entry in preview.reading.skipped] == ["Итого 35 169"]
     store_import(engine, preview)
+
+
+def test_a_school_kug_with_terms_applies_to_that_school_only(tmp_path: Path, db_url: str) -> None:
+    engine = open_store(db_url)
+    load_school(engine, write_profile(tmp_path, id="other-school", region="RU-KGD", year=YEAR))
+    import_school_kug(engine, tmp_path, "docx")
     with transaction(engine) as session:
         mine = load_calendar("RU-KGD", YEAR, school="kug-school", session=session)
         other = load_calendar("RU-KGD", YEAR, school="other-school", session=session)
@@ -175,21 +243,71 @@ def test_a_school_kug_with_terms_applies_to_that_school_only(tmp_path: Path, db_
         assert [(t.start, t.end) for t in region.terms(mine.year)] == [(t.start, t.end) for t in load_calendar("RU-KGD", YEAR).terms]
     assert other.stored is None and other.source_file is not None  # the bundled regional file
     assert mine.stored is not None and mine.stored.school_id == "kug-school"
-    assert [(t.name, t.start, t.end, t.weeks, t.stated_days) for t in mine.terms] == [
+    check_school_kug(mine)
+
+
+def check_school_kug(calendar: AcademicCalendar) -> None:
+    """Every date SCHOOL_KUG sets: its quarters with their weeks and days, the first graders' week, the exam
+    grades' last day, the half-years of grades 10–11."""
+    assert [(t.name, t.start, t.end, t.weeks, t.stated_days) for t in calendar.terms] == [
         ("1 четверть", *KUG_TERMS[0], 8, 39), ("2 четверть", *KUG_TERMS[1], 8, 41),
         ("3 четверть", *KUG_TERMS[2], 10, 48), ("4 четверть", *KUG_TERMS[3], 9, 41),
     ]
+    assert [(v.name, (v.start, v.end)) for v in calendar.vacations] == KUG_VACATIONS
     for grade in (2, 5, 8):
-        assert_every_day(mine, grade, None, terms=KUG_TERMS, vacations=KUG_VACATIONS)
-    assert_every_day(mine, 1, None, terms=KUG_TERMS,
+        assert_every_day(calendar, grade, None, terms=KUG_TERMS, vacations=KUG_VACATIONS)
+    assert_every_day(calendar, 1, None, terms=KUG_TERMS,
                      vacations=sorted([*KUG_VACATIONS, FIRST_GRADE_WEEK], key=lambda v: v[1]))
     exam = KUG_TERMS[:3] + [(KUG_TERMS[3][0], d("21.05.2027"))]
-    assert_every_day(mine, 9, None, terms=exam, vacations=KUG_VACATIONS, last_day=d("21.05.2027"),
+    assert_every_day(calendar, 9, None, terms=exam, vacations=KUG_VACATIONS, last_day=d("21.05.2027"),
                      school_last=d("26.05.2027"), who="9 класса")
-    assert [t.name for t in mine.schedule(10).terms] == ["1 полугодие", "2 полугодие"]
-    assert_every_day(mine, 10, None, terms=HALF_YEARS, vacations=KUG_VACATIONS)
-    assert_every_day(mine, 11, None, terms=[HALF_YEARS[0], (HALF_YEARS[1][0], d("21.05.2027"))], vacations=KUG_VACATIONS,
+    assert [(t.name, t.start, t.end) for t in calendar.schedule(10).terms] == [
+        ("1 полугодие", *HALF_YEARS[0]), ("2 полугодие", *HALF_YEARS[1]),
+    ]
+    assert_every_day(calendar, 10, None, terms=HALF_YEARS, vacations=KUG_VACATIONS)
+    assert_every_day(calendar, 11, None, terms=[HALF_YEARS[0], (HALF_YEARS[1][0], d("21.05.2027"))], vacations=KUG_VACATIONS,
                      last_day=d("21.05.2027"), school_last=d("26.05.2027"), who="11 класса")
+
+
+@pytest.mark.parametrize(
+    ("kind", "first_term", "first_half"),
+    [("pdf", "таблица 1, строка 2", "таблица 2, строка 1"), ("html", "таблица 1, строка 2", "таблица 2, строка 1"),
+     ("xlsx", "строка 4", "строка 11"), ("ods", "строка 4", "строка 11"),  # a sheet has an empty row after each table
+     ("odt", "таблица 1, строка 2", "таблица 2, строка 1")],
+)
+def test_the_school_kug_in_every_format_sets_the_same_dates(
+    tmp_path: Path, engine: Engine, kind: str, first_term: str, first_half: str,
+) -> None:
+    import_school_kug(engine, tmp_path, kind)
+    with transaction(engine) as session:
+        mine = load_calendar("RU-KGD", YEAR, school="kug-school", session=session)
+    assert mine.stored is not None and mine.stored.source_name == f"kug.{kind}"
+    assert mine.terms[0].source == f"kug.{kind}, {first_term}"
+    assert mine.schedule(10).terms[0].source == f"kug.{kind}, {first_half}"
+    check_school_kug(mine)
+
+
+PROSE_KUG = (
+    "Календарный учебный график на 2026-2027 учебный год",
+    "Первая четверть — 01.09.2026 г. (вторник) – 23.10.2026 г. (пятница)",
+    "Четверть 2: с 02.11.2026 по 29.12.2026 (8 недель)",
+    "III четверть — с 11 января (понедельник) по 19 марта (пятница) 2027 года",
+    "4-я четверть: 29.03.2027–26.05.2027",
+)
+
+
+def test_a_kug_written_as_prose_names_its_terms_in_any_spelling(tmp_path: Path, engine: Engine) -> None:
+    """A term's name and its dates in one line: the name is read by its words, the dates (and weekdays) by the grammar."""
+    preview = preview_import(engine, write_docx(tmp_path / "kug.docx", PROSE_KUG), "RU-KGD", YEAR)
+    calendar = preview.calendar
+    assert [(t.name, t.start, t.end) for t in calendar.terms] == [(f"{n} четверть", *span) for n, span in enumerate(KUG_TERMS, 1)]
+    assert calendar.terms[1].weeks == 8 and calendar.terms[0].source == "kug.docx, абзац 2"
+    assert preview.reading.notes == ["каникулы — промежутки между учебными периодами документа"]
+    assert_every_day(calendar, 5, None, terms=KUG_TERMS, vacations=KUG_VACATIONS)
+    wrong = [line.replace("(понедельник)", "(вторник)") for line in PROSE_KUG]
+    with pytest.raises(CalendarImportError, match=r"^kug\.txt, строка 4: «с 11 января \(вторник\) по 19 марта \(пятница\) 2027 года»: "
+                                                  r"11 января 2027 г\. — понедельник, а в тексте — вторник"):
+        preview_import(engine, write_text(tmp_path / "kug.txt", wrong), "RU-KGD", YEAR)
 
 
 def test_a_modular_year(tmp_path: Path, engine: Engine) -> None:
@@ -248,9 +366,11 @@ BAD_ROWS = [
     ("Осенние\tс 24.10.2026 по 02.11.2026\t9",
      "order.txt, строка 5: «Осенние» — указано 9 дней, а с 24.10.2026 по 02.11.2026 — 10 дней."),
     ("Осенние\tс 24 октября 2026 года (пятница) по 1 ноября 2026 года\t9",
-     "order.txt, строка 5: 24.10.2026 — суббота, а в документе указано «пятница»."),
+     "order.txt, строка 5: «с 24 октября 2026 года (пятница) по 1 ноября 2026 года»: 24 октября 2026 г. — суббота, "
+     "а в тексте — пятница; проверьте число и год."),
     ("Осенние\tс 24 октября 2026 года по 1 ноября 2026 года (суббота)\t9",
-     "order.txt, строка 5: 01.11.2026 — воскресенье, а в документе указано «суббота»."),
+     "order.txt, строка 5: «с 24 октября 2026 года по 1 ноября 2026 года (суббота)»: 1 ноября 2026 г. — воскресенье, "
+     "а в тексте — суббота; проверьте число и год."),
     ("Экскурсия в музей\tс 24.10.2026 по 25.10.2026\t2",
      "order.txt, строка 5: «Экскурсия в музей с 24.10.2026 по 25.10.2026» — не названы ни каникулы, ни учебный период "
      "(четверть, триместр), ни начало или окончание учебного года."),

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from calendars.academic import region_calendars
-from calendars.deadlines import DeadlineSpec, Occurrence, parse_deadline
+from calendars.deadlines import DeadlineSpec, Occurrence, parse_clauses, parse_deadline
+from calendars.deadlines.grammar import NotUnderstood, Timed
 from calendars.deadlines.model import SchoolPart, TimeOfDay, Window
 from calendars.periods import Period
 from calendars.school_year import SchoolYear
@@ -27,7 +28,9 @@ FORMS: list[tuple[str, int | None]] = [
     ("в последнюю неделю месяца", 2023), ("с 5-го по 9-е ноября", 2023), ("с пятого по девятое ноября", 2023),
     ("двадцать пятое ноября", 2023), ("14, 15 ноября", 2023), ("01.09-30.09.2023", 2023), ("14 октября по 18 октября 2023", 2023),
     ("14 октября 2023 (суббота)", 2023), ("с 24 октября 2026 года (суббота) по 1 ноября 2026 года (воскресенье)", 2026),
-    ("31.12.2026 – 10.01.2027", 2026), ("два раза в год — в марте и ноябре", 2023), ("1 раз в 2 года, 2020-2030 гг.", None),
+    ("31.12.2026 – 10.01.2027", 2026), ("01.09.2026 г. (вторник)", 2026),
+    ("с 24 октября (суббота) по 1 ноября (воскресенье) 2026 года", 2026), ("I четверть — 01.09.2026–23.10.2026", 2026),
+    ("два раза в год — в марте и ноябре", 2023), ("1 раз в 2 года, 2020-2030 гг.", None),
     ("до 1 марта года, следующего за отчётным", 2023), ("октябрь 2023, с 10 до 15 часов", 2023),
 ]  # fmt: skip
 
@@ -145,11 +148,55 @@ def test_a_term_without_a_school_year_needs_one() -> None:
         ("14 октября по 18 октября 2023", [(D(2023, 10, 14), D(2023, 10, 18))]),
         ("01.10.2023 по 15.10.2023", [(D(2023, 10, 1), D(2023, 10, 15))]),
         ("31.12.2026 – 10.01.2027", [(D(2026, 12, 31), D(2027, 1, 10))]),
+        ("01.09.2026 г.", [(D(2026, 9, 1), D(2026, 9, 1))]),  # the year marked again after a date with its year
+        ("01.09.2026 года (вторник)", [(D(2026, 9, 1), D(2026, 9, 1))]),
+        ("с 24.10.2026 г. (суббота) по 01.11.2026 г. (воскресенье)", [(D(2026, 10, 24), D(2026, 11, 1))]),
+        ("24.10.2026г. – 01.11.2026г.", [(D(2026, 10, 24), D(2026, 11, 1))]),
+        ("с 24 октября (суббота) по 1 ноября (воскресенье) 2026 года", [(D(2026, 10, 24), D(2026, 11, 1))]),  # the year last
     ],
 )
 def test_dates_and_days(text: str, expected: list[tuple[date, date]]) -> None:
     school_year = SchoolYear.containing(expected[0][1])
     assert dates(text, school_year) == expected
+
+
+def test_a_weekday_before_the_year_is_checked_in_that_year() -> None:
+    spec = parse_deadline("с 24 октября (пятница) по 1 ноября 2026 года", SchoolYear(2026))
+    assert spec.needs_review and "24 октября 2026 г. — суббота, а в тексте — пятница" in (spec.review_reason or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "school", "written"),
+    [
+        ("I четверть — 01.09.2026–23.10.2026", SchoolPart("term", 2026, 1), (D(2026, 9, 1), D(2026, 10, 23))),
+        ("Начало учебного года — 01.09.2026 г.", SchoolPart("year_start", 2026), (D(2026, 9, 1), D(2026, 9, 1))),
+        ("Осенние каникулы — 24.10.2026 – 01.11.2026", SchoolPart("vacation", 2026, season="autumn"),
+         (D(2026, 10, 24), D(2026, 11, 1))),
+    ],
+)
+def test_a_dash_between_a_named_period_and_its_dates_makes_no_range(
+    text: str, school: SchoolPart, written: tuple[date, date]
+) -> None:
+    """Read as a range, «I четверть — 01.09.2026–23.10.2026» gave 1.09 (from the quarter to the first date) and 23.10 apart."""
+    spec = parse_deadline(text, SchoolYear(2026))
+    assert (spec.needs_review, spec.unread) == (False, [])
+    assert [w.school for w in spec.windows] == [school, None]
+    assert (spec.windows[1].start, spec.windows[1].end) == written
+    assert dates("сентябрь – 15 октября") == [(D(2023, 9, 1), D(2023, 10, 15))]  # a month to a day is still a range
+
+
+def test_the_clauses_written_as_dates_are_told_from_the_periods_named_by_words() -> None:
+    """What a calendar order's row needs: its dates, not the term, vacation or study year its words name."""
+    text = "Осенние каникулы (I четверть, 1 полугодие, сентябрь) на 2026-2027 учебный год: с 24 октября 2026 года (суббота) по 1 ноября"
+    clauses = parse_clauses(text, SchoolYear(2026))
+    timed = [clause for clause in clauses if isinstance(clause, Timed)]
+    assert [(c.window.start, c.window.end) for c in timed if c.by_dates and c.window] == [(D(2026, 10, 24), D(2026, 11, 1))]
+    assert len(timed) == 6 and not any(isinstance(clause, NotUnderstood) for clause in clauses)
+    bound = parse_clauses("до 1 ноября 2026 г.", SchoolYear(2026))
+    assert [c.by_dates for c in bound if isinstance(c, Timed)] == [False]  # a bound is no span
+    wrong = [c for c in parse_clauses("с 24.10.2026 (пятница)", SchoolYear(2026)) if isinstance(c, Timed)]
+    assert wrong[0].by_dates and wrong[0].flags == ("«с 24.10.2026 (пятница)»: 24 октября 2026 г. — суббота, а в тексте — пятница; "
+                                                    "проверьте число и год",)
 
 
 def test_a_range_with_weekdays_in_brackets_is_one_range_and_the_weekdays_are_checked() -> None:

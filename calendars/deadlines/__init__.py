@@ -16,7 +16,7 @@ terms used without a regional calendar in `terms`.
 """
 
 from calendars.deadlines.model import Kind, Occurrence, Recurrence, SkippedDay, Unit, Window, YearlyWindow
-from calendars.deadlines.parse import parse_deadline
+from calendars.deadlines.parse import parse_clauses, parse_deadline
 from calendars.deadlines.spec import DeadlineDataError, DeadlineSpec
 from calendars.deadlines.terms import SchoolCalendar, federal_quarters
 
@@ -32,5 +32,6 @@ __all__ = [
     "Window",
     "YearlyWindow",
     "federal_quarters",
+    "parse_clauses",
     "parse_deadline",
 ]

@@ -26,8 +26,10 @@ over token kinds (upper case) and folded words (quoted):
     from         = ("с" | "начиная с") point [("по" | DASH | "до") point] ;
     during       = ["в течение" | "на протяжении" | "в период" | "в" | "на" | "за"] period ;
     period       = range | [STUDY] YEAR_WORD ;          (the bare year word only after "в течение", "до конца")
-    range        = point [(DASH | "по") point] ;
-    point        = DATE [year] [weekday] | (NUMBER | ORDINAL) MONTH [year] [weekday]
+    range        = point [(DASH | "по") point] ;      (no DASH from a term, vacation, year edge, quarter or
+                                                     half to a day: "I четверть — 01.09.2026" names its date)
+    point        = (DATE | (NUMBER | ORDINAL) MONTH) ([year] [weekday] | weekday year)
+                 | DATE_WITH_YEAR [YEAR_WORD] [weekday]                     («01.09.2026 г. (вторник)»)
                  | (NUMBER | ORDINAL) (("," | "и") (NUMBER | ORDINAL))+ MONTH  (each day of the list, one point each)
                  | (ORDINAL | "последн…") UNIT(неделя) MONTH [year] | school | MONTH [year]
                  | (NUMBER | ORDINAL) UNIT(квартал | полугодие | четверть | триместр) [year]
@@ -105,6 +107,9 @@ class Timed:
     each_year: Window | None = None
     note: str | None = None
     flags: tuple[str, ...] = ()  # read, but to be checked by a person: a weekday that does not match the date
+    by_dates: bool = False
+    """Every end is written as a date (a day and its month), not named as a period: «с 24.10.2026 по
+    01.11.2026», not «I четверть», «сентябрь», «2026-2027 учебный год» or a bound «до 1 ноября»."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,8 @@ class _Year:
 PointUnit = Literal["day", "month", "quarter", "half", "years", "study", "bare", "week", "term", "vacation", "year_start", "year_end"]
 _SCHOOL_PARTS: tuple[PointUnit, ...] = ("term", "vacation", "year_start", "year_end")
 _SUB_YEAR: tuple[PointUnit, ...] = ("day", "month", "quarter", "half", "week")
+# Periods a dash never joins to a date: "Начало учебного года — 01.09.2026" names the date, it is no range.
+_NAMED_PERIODS: tuple[PointUnit, ...] = (*_SCHOOL_PARTS, "quarter", "half")
 
 
 @dataclass(frozen=True)
@@ -618,7 +625,8 @@ class Parser:
         first, _, head, _ = self._resolve(first, None)
         fragment = self._fragment(start, self.pos)
         window = Window(head.first, None) if head.first else None
-        return Timed(fragment, window, note=self._year_note(fragment, first), flags=self._weekday_flags(fragment, (first, head)))
+        return Timed(fragment, window, note=self._year_note(fragment, first), flags=self._weekday_flags(fragment, (first, head)),
+                     by_dates=first.unit == "day")
 
     def _during(self) -> Item | None:
         start = self.pos
@@ -642,11 +650,12 @@ class Parser:
         if first is None:
             return None
         mark = self.pos
-        if self._take(K.DASH) or self._words("по"):  # "14 октября по 18 октября": a range without "с"
+        dash = self._take(K.DASH)
+        if dash or self._words("по"):  # "14 октября по 18 октября": a range without "с"
             last = self._point(bare_allowed=False)
-            if last is not None:
+            if last is not None and not (dash and first.unit in _NAMED_PERIODS and last.unit == "day"):
                 return first, last
-            self.pos = mark
+            self.pos = mark  # "I четверть — 01.09.2026–23.10.2026": the dash stands between a name and its dates
         return None if first.unit == "bare" else (first, None)
 
     def _point(self, *, bare_allowed: bool) -> _Point | None:
@@ -659,13 +668,14 @@ class Parser:
             self.pos += 1
             if written_year is not None and not MIN_YEAR <= written_year <= MAX_YEAR:
                 raise _Reject(f"год {written_year} вне допустимого ({MIN_YEAR}–{MAX_YEAR})")
-            parsed_year = _Year(written_year, written_year) if written_year is not None else self._year()
-            return _Point("day", day, month, parsed_year, weekday=self._bracketed_weekday())
+            if written_year is None:
+                return self._day(day, month)
+            self._take(K.YEAR_WORD)  # «01.09.2026 г.», «01.09.2026 года»: the year already written, marked again
+            return _Point("day", day, month, _Year(written_year, written_year), weekday=self._bracketed_weekday())
         day_number = token.kind in (K.NUMBER, K.ORDINAL) and 1 <= token.number <= 31
         if following is not None and day_number and before is K.MONTH:
             self.pos += 2
-            year = self._year()
-            return _Point("day", token.number, following.number, year, weekday=self._bracketed_weekday())
+            return self._day(token.number, following.number)
         if day_number and (borrowed := self._month_of_list()) is not None:
             self.pos += 1  # "14, 15 ноября": this day, in the month (and year) written after the list
             return _Point("day", token.number, borrowed[0], borrowed[1], weekday=self._bracketed_weekday())
@@ -696,6 +706,15 @@ class Parser:
             self.pos += 1
             return _Point("bare", token.number)
         return None
+
+    def _day(self, day: int, month: int) -> _Point:
+        """A day of a month with its year and weekday, in either order: «1 ноября 2026 г. (воскресенье)»,
+        «1 ноября (воскресенье) 2026 года»."""
+        year = self._year()
+        weekday = self._bracketed_weekday()
+        if year is None and weekday is not None:
+            year = self._year()
+        return _Point("day", day, month, year, weekday=weekday)
 
     def _part_of_year(self, number: int, unit_token: Token) -> _Point | None:
         """"4 квартал 2020 г.", "Первое полугодие 2023 года", "II четверть", "1 триместр 2023-2024 уч. г."."""
@@ -856,7 +875,7 @@ class Parser:
         elif head.school is not None and first is last:
             window = Window(None, None, school=head.school)
             flags += (f"«{fragment}»: даты есть только в календаре региона — задайте регион документа",)
-        return Timed(fragment, window, anchor, note=note, flags=flags)
+        return Timed(fragment, window, anchor, note=note, flags=flags, by_dates=first.unit == last.unit == "day")
 
     def _weekday_flags(self, fragment: str, *ends: tuple[_Point, _Span]) -> tuple[str, ...]:
         """"14 октября 2023 г. (суббота)" when 14 October 2023 is a Tuesday: the year or the day is wrong."""

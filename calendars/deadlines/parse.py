@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from calendars.deadlines.assemble import assemble, phased
-from calendars.deadlines.grammar import Parser, phase_labels
+from calendars.deadlines.grammar import Item, Parser, phase_labels
 from calendars.deadlines.lexer import tokenize
 from calendars.deadlines.model import Window
 from calendars.deadlines.spec import DeadlineSpec
@@ -36,3 +36,17 @@ def parse_deadline(text: str, school_year: SchoolYear | None = None, period: Win
     for first, colon in labels:
         parser.account(first, colon + 1)
     return phased(text, phases, school_year, tuple(parser.read))
+
+
+def parse_clauses(text: str, school_year: SchoolYear | None = None) -> list[Item]:
+    """The clauses of a phrase as the grammar reads them, before they are made a deadline.
+
+    For a reader that wants what a text dates rather than when a task is
+    due: a calendar order's row takes the clauses written as dates
+    (`Timed.by_dates`) with their weekday checks (`Timed.flags`), and a
+    date it cannot take (`NotUnderstood.reason`: an impossible value, a
+    remark in brackets with dates not understood) as an error; the row's
+    own words — its name, classes, day counts — are its reader's to read.
+    """
+    tokens = tokenize(text)
+    return Parser(text, tokens, school_year).parse(0, len(tokens))

@@ -79,7 +79,7 @@ _ORDINALS: Final = tuple(
 _THIRTIETH: Final = re.compile(rf"тридцат{_ADJECTIVE_ENDINGS}")
 _TENS: Final = {"двадцать": 20, "тридцать": 30}
 """Tens that, followed by an ordinal word, make a compound day ("двадцать пятое" = 25)."""
-_ROMAN: Final = {"I": 1, "II": 2, "III": 3, "IV": 4}
+_ROMAN: Final = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6}  # up to the sixth module of a modular year
 
 _UNITS: Final[tuple[tuple[re.Pattern[str], Unit], ...]] = (
     (re.compile(r"квартал(а|е|у|ом|ы|ов|ам|ами|ах)?|кв"), "quarter"),
@@ -132,7 +132,7 @@ def weekday_number(word: str) -> int | None:
 
 
 def ordinal_value(word: str) -> int | None:
-    """1–20 and 30 for ordinal words ("первое", "Второе", "девятое"), 1–4 for capital Roman numerals ("II")."""
+    """1–20 and 30 for ordinal words ("первое", "Второе", "девятое"), 1–6 for capital Roman numerals ("II", "VI")."""
     if word in _ROMAN:
         return _ROMAN[word]
     if _THIRTIETH.fullmatch(fold(word)):
