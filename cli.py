@@ -21,7 +21,7 @@ import click
 
 from calendars.data_files import data_dir
 from calendars.errors import ProfplanError
-from commands import calendar, db, demo, feeds, roadmaps, schools, serve, tracking
+from commands import calendar, db, demo, feeds, roadmaps, schools, serve, tracking, users
 from commands.base import Context, err
 from store.settings import Settings
 
@@ -64,6 +64,7 @@ for command in (
     feeds.subscriptions_command,
     feeds.unsubscribe_command,
     feeds.feeds_group,
+    users.user_group,
     serve.serve_command,
     tracking.done_command,
     tracking.reopen_command,

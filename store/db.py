@@ -28,7 +28,7 @@ from store.settings import DEFAULT_DATABASE_URL
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Every module holding tables; a new concern with tables adds itself here.
-TABLE_MODULES = ("roadmaps.tables", "tracking.tables", "feeds.tables", "scheduler.tables")
+TABLE_MODULES = ("roadmaps.tables", "tracking.tables", "feeds.tables", "scheduler.tables", "web.tables")
 
 
 class StoreError(ProfplanError):

@@ -34,6 +34,9 @@ class Settings:
     database_url: str = field(default=DEFAULT_DATABASE_URL, metadata={"env": "PROFPLAN_DATABASE_URL"})
     feeds_url: str = field(default=DEFAULT_FEEDS_URL, metadata={"env": "PROFPLAN_FEEDS_URL"})
     log_dir: Path = field(default_factory=_default_log_dir, metadata={"env": "PROFPLAN_LOG_DIR"})
+    # Signs the web workspace's session cookies; unset, the web app keeps a generated one in the database
+    # (web.secrets), so every server process agrees without anyone having to invent a key.
+    secret_key: str | None = field(default=None, repr=False, metadata={"env": "PROFPLAN_SECRET_KEY"})
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,7 +55,8 @@ class Settings:
 
     def environment(self) -> dict[str, str]:
         """The variables that reproduce these settings in a child process (uvicorn's worker processes)."""
-        return {spec.metadata["env"]: str(getattr(self, spec.name)) for spec in fields(self)}
+        values = {spec.metadata["env"]: getattr(self, spec.name) for spec in fields(self)}
+        return {name: str(value) for name, value in values.items() if value is not None}
 
     def writable_log_dir(self) -> Path:
         """The log folder, created if needed; the system temporary folder when it cannot be written."""
