@@ -13,6 +13,7 @@ limited variant of `due_rows` once that module settles.)
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -155,8 +156,16 @@ def _executor_filter(session: Session, typed: str | None) -> ExecutorFilter | No
     ids = [executor_id for executor_id, name in names if needle in name.casefold() and executor_id is not None]
     unassigned = needle in NO_EXECUTOR.casefold()
     if not ids and not unassigned:
-        raise QueryError(f"Исполнитель «{typed}» не найден.{did_you_mean(typed, [name for _, name in names])}")
+        raise QueryError(f"Исполнитель «{typed}» не найден.{_suggest_executor(typed, [name for _, name in names])}")
     return ExecutorFilter(ids, unassigned)
+
+
+def _suggest_executor(typed: str, names: list[str]) -> str:
+    """«Возможно, имелось в виду» for a mistyped part of a name. The filter takes any part of a name, so the
+    suggestions are names and their parts (words, quoted names): "ЛОИРА" is far from «ГАОУ ДПО «ЛОИРО»» as a whole
+    but one letter from its part «ЛОИРО»."""
+    parts = [part for name in names for part in (name, *re.findall(r"«([^«»]+)»", name), *re.findall(r"\w{3,}", name))]
+    return did_you_mean(typed, parts)
 
 
 def _due_conditions(viewer: Viewer, as_of: AsOf, soon: int, roadmap_id: int | None,
@@ -197,14 +206,17 @@ def overdue_rows(session: Session, as_of: AsOf, conditions: list[ColumnElement[b
     with the item id of each occurrence (for links).
 
     The database ranks each executor's rows by due date and counts them
-    (window functions) over narrow rows (ids and dates), and only the kept
-    rows are joined to their texts, so only what a page shows crosses to Python.
+    (window functions) over narrow rows (ids and dates), and only the rows
+    ranked within `limit` — ties at the limit included — are joined to their
+    texts; Python then orders them as `tracking.overdue` does (most urgent,
+    then by reference) and keeps `limit`, so the rows shown are exactly the
+    first rows of the library's report.
     """
     executor_id = col(ItemExecutor.executor_id)
     late = case((overdue(as_of), 1), else_=0)
     kept = _with_executors(sql_select(
         col(Occ.id).label("occurrence_id"), executor_id.label("executor_id"),
-        func.row_number().over(partition_by=executor_id, order_by=(col(Occ.due), col(Occ.id))).label("rank"),
+        func.rank().over(partition_by=executor_id, order_by=col(Occ.due)).label("rank"),
         func.sum(late).over(partition_by=executor_id).label("overdue_count"),
         func.count().over(partition_by=executor_id).label("row_count"),
     ).select_from(Occ)).where(*conditions).subquery()
@@ -232,7 +244,7 @@ def overdue_rows(session: Session, as_of: AsOf, conditions: list[ColumnElement[b
                      row.title, row.deadline_text, row.kind, row.phase, row.start, row.due,
                      (as_of.of(row.region) - row.due).days, row.controller, row.executor)
         groups.setdefault(name, (int(row.overdue_count), int(row.row_count) - int(row.overdue_count), []))[2].append(due)
-    sections = [ExecutorSection(name, late_count, soon_count, sorted(rows, key=lambda r: r.urgency))
+    sections = [ExecutorSection(name, late_count, soon_count, sorted(rows, key=lambda r: r.urgency)[:limit])
                 for name, (late_count, soon_count, rows) in groups.items()]
     return sorted(sections, key=lambda section: (section.rows[0].urgency, section.executor)), item_ids
 
@@ -317,13 +329,13 @@ def _overdue_by_executor(session: Session, roadmap_ids: list[int], day: date) ->
     """Overdue occurrences per executor (each executor of an item counts it) of these roadmaps on `day`."""
     as_of = AsOf.resolve(day, [None])
     query = (
-        sql_select(func.coalesce(col(Executor.name), NO_EXECUTOR), func.count(col(Occ.id).distinct()))
+        sql_select(col(Executor.name), func.count(col(Occ.id).distinct()))
         .select_from(Occ)
         .join(Item, col(Item.id) == Occ.item_id)
         .join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
         .outerjoin(ItemExecutor, col(ItemExecutor.item_id) == Item.id)
         .outerjoin(Executor, col(Executor.id) == ItemExecutor.executor_id)
         .where(overdue(as_of), col(Item.roadmap_id).in_(roadmap_ids))
-        .group_by(func.coalesce(col(Executor.name), NO_EXECUTOR))
+        .group_by(col(Executor.name))
     )
-    return [(name, int(count)) for name, count in session.execute(query)]
+    return [(name or NO_EXECUTOR, int(count)) for name, count in session.execute(query)]
