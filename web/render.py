@@ -56,11 +56,11 @@ def navigation(role: Role, school: str | None) -> list[tuple[str, str]]:
 
 
 def ru_date(day: date | datetime | None) -> str:
-    """01.09.2023; a moment is shown in Moscow time with hours and minutes."""
+    """01.09.2023; a moment in Moscow time with hours and minutes, the federal default (tracking.clock)."""
     if day is None:
         return "—"
     if isinstance(day, datetime):
-        return day.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M")
+        return day.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M МСК")
     return day.strftime("%d.%m.%Y")
 
 
