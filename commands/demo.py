@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 DEMO_AS_OF = date(2024, 2, 15)  # a fixed day inside the seeds' school year, so the report is reproducible
 DEMO_DONE = (1, 2, 5)  # ordinals of the Leningrad roadmap's items the demo marks done
+DEMO_PASSWORD = "profplan-demo"  # of the demo's web accounts; printed, so only for trying the workspace
 
 
 @click.command("demo")
@@ -76,6 +77,24 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
         out.print(change.render())
     out.print(render_summary(summary(engine, as_of=DEMO_AS_OF)))
     out.print(render_overdue(overdue_report(engine, as_of=DEMO_AS_OF, roadmap=leningrad.roadmap)))
+    show_workspace(engine, context.settings.feeds_url, school.school_id)
+
+
+def show_workspace(engine: Engine, address: str, school_id: str) -> None:
+    """The demo's last step: accounts to try the web workspace with (the same ones, reset, when run again)."""
+    from web.accounts import Reach, ensure_user
+    from web.roles import Role
+
+    accounts = [
+        ensure_user(engine, "komitet", Role.COMMITTEE, DEMO_PASSWORD, full_name="Демо: секретарь комитета"),
+        ensure_user(engine, "koordinator", Role.COORDINATOR, DEMO_PASSWORD, Reach(school_id=school_id),
+                    full_name="Демо: координатор школы"),
+    ]
+    base = address.rstrip("/")
+    out.print("[bold]5. Рабочее место в браузере[/bold]: запустите profplan serve и откройте "
+              f"{base}/?as_of={DEMO_AS_OF.isoformat()}")
+    for account in accounts:
+        out.print(f"  Вход: логин {account.login}, пароль {DEMO_PASSWORD} ({account.role.label}, {account.reach})")
 
 
 def executors_of(engine: Engine, roadmap: str) -> list[Any]:
