@@ -36,7 +36,7 @@ from tracking.summary import summary
 from tracking.tables import DeadlineOccurrence, OccurrenceEvent
 from web.catalog import occurrence_selector, report_date
 from web.chart import bar_chart
-from web.reports import Bar, OverdueQuery, dashboard, overdue_page
+from web.reports import MIN_ROWS_PER_EXECUTOR, Bar, OverdueQuery, dashboard, overdue_page
 from web.roles import Role, Viewer
 
 
@@ -150,15 +150,15 @@ def test_a_filter_that_matches_nothing_is_an_error_not_an_all_clear(engine: Engi
 
 
 def test_each_executor_shows_its_most_urgent_rows_and_links_to_the_rest(engine: Engine) -> None:
-    whole = overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY), per_executor=None)
-    bounded = overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY), per_executor=3)
+    whole = overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY), budget=None)
+    assert overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY)) == whole  # the seeds' rows fit the page
+    bounded = overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY), budget=20)
     assert [s.executor for s in bounded.sections] == [s.executor for s in whole.sections]
     for short, full in zip(bounded.sections, whole.sections, strict=True):
         assert (short.overdue, short.soon) == (full.overdue, full.soon)
-        assert short.rows == full.rows[:3] and short.hidden == full.total - len(short.rows)
-    assert (bounded.overdue, bounded.soon) == (whole.overdue, whole.soon)
-    one = overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY, executor=whole.sections[0].executor),
-                       per_executor=3)
+        assert short.rows == full.rows[:MIN_ROWS_PER_EXECUTOR] and short.hidden == full.total - len(short.rows)
+    assert (bounded.overdue, bounded.soon) == (whole.overdue, whole.soon) and not bounded.complete
+    one = overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY, executor=whole.sections[0].executor), budget=20)
     assert one.sections[0].rows == whole.sections[0].rows  # asked for by name: every row
 
 

@@ -83,7 +83,7 @@ def test_the_regional_overdue_rows_are_the_library_rows_of_that_region(engine: E
     from web.reports import OverdueQuery, overdue_page
 
     viewer = Viewer(0, "len", Role.COMMITTEE, "len", region="RU-LEN")
-    page = overdue_page(engine, viewer, OverdueQuery(as_of=date(2024, 2, 15)), per_executor=None)
+    page = overdue_page(engine, viewer, OverdueQuery(as_of=date(2024, 2, 15)), budget=None)
     library = overdue_report(engine, as_of=date(2024, 2, 15), roadmap=LEN_KEY)
     assert sorted(row.to_json().items() for row in page.report().rows()) == \
         sorted(row.to_json().items() for row in library.rows())

@@ -43,7 +43,8 @@ from tracking.tables import DeadlineOccurrence as Occ
 from web.catalog import find_visible_roadmap, region_condition, report_date, visible_roadmaps
 from web.roles import Viewer
 
-ROWS_PER_EXECUTOR = 25  # rows a page shows per executor before "показать все"
+ROW_BUDGET = 400  # rows the overdue page shows at most, about: every row when there are fewer …
+MIN_ROWS_PER_EXECUTOR = 5  # … else each executor's most urgent, at least this many, and "показать все"
 CHART_BARS = 15
 
 
@@ -121,20 +122,22 @@ class OverduePage:
         ])
 
 
-def overdue_page(engine: Engine, viewer: Viewer, query: OverdueQuery,
-                 per_executor: int | None = ROWS_PER_EXECUTOR) -> OverduePage:
+def overdue_page(engine: Engine, viewer: Viewer, query: OverdueQuery, budget: int | None = ROW_BUDGET) -> OverduePage:
     """What is overdue and due soon, by executor, most urgent first, within the viewer's region.
 
-    A query naming an executor shows every row of it; otherwise each
-    executor shows its `per_executor` most urgent rows (None: all).
+    Every row when they are no more than `budget` (None: always) or the
+    query names an executor; otherwise each executor's most urgent rows,
+    as many as the budget shares out, never fewer than MIN_ROWS_PER_EXECUTOR.
     """
     check_soon_days(query.soon)
     with transaction(engine) as session:
         roadmap_id = find_visible_roadmap(session, viewer, query.roadmap).id if query.roadmap else None
         as_of = report_as_of(session, query.as_of, roadmap_id)
-        conditions = _due_conditions(viewer, as_of, query.soon, roadmap_id, _executor_filter(session, query.executor))
-        sections, item_ids = overdue_rows(session, as_of, conditions, None if query.executor else per_executor)
-        overdue_total, soon_total = due_totals(session, as_of, conditions)
+        executors = _executor_filter(session, query.executor)
+        conditions = _due_conditions(viewer, as_of, query.soon, roadmap_id, executors)
+        limit = None if executors or budget is None else _rows_per_executor(session, conditions, budget)
+        sections, item_ids = overdue_rows(session, as_of, conditions, limit)
+        overdue_total, soon_total = due_totals(session, as_of, conditions, by_executor=executors is not None)
         emails = {key: contact.email for key, contact in controller_contacts(session).items()}
     return OverduePage(query, as_of, sections, overdue_total, soon_total, item_ids, emails)
 
@@ -185,18 +188,29 @@ def _due_conditions(viewer: Viewer, as_of: AsOf, soon: int, roadmap_id: int | No
     return conditions
 
 
-def _with_executors(query: Any) -> Any:
-    """Occurrences joined to their items, roadmaps and (one row each) the items' executors."""
-    return (query.join(Item, col(Item.id) == Occ.item_id)
-            .join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
-            .outerjoin(ItemExecutor, col(ItemExecutor.item_id) == Item.id))
+def _with_executors(query: Any, executors: bool = True) -> Any:
+    """Occurrences joined to their items, roadmaps and (one row each, unless not asked for) the items' executors."""
+    joined = query.join(Item, col(Item.id) == Occ.item_id).join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
+    return joined.outerjoin(ItemExecutor, col(ItemExecutor.item_id) == Item.id) if executors else joined
 
 
-def due_totals(session: Session, as_of: AsOf, conditions: list[ColumnElement[bool]]) -> tuple[int, int]:
-    """How many distinct occurrences the selection holds: (overdue, due soon), each counted once."""
+def _rows_per_executor(session: Session, conditions: list[ColumnElement[bool]], budget: int) -> int | None:
+    """How many rows each executor may show within the budget; None when every row fits."""
+    per_executor = session.execute(_with_executors(sql_select(func.count()).select_from(Occ)).where(*conditions)
+                                   .group_by(col(ItemExecutor.executor_id))).scalars().all()
+    if sum(per_executor) <= budget:
+        return None
+    return max(MIN_ROWS_PER_EXECUTOR, budget // len(per_executor))
+
+
+def due_totals(session: Session, as_of: AsOf, conditions: list[ColumnElement[bool]],
+               by_executor: bool) -> tuple[int, int]:
+    """How many distinct occurrences the selection holds: (overdue, due soon), each counted once.
+
+    The executors are joined only when the selection names some (`by_executor`)."""
     late = func.count(case((overdue(as_of), col(Occ.id))).distinct())
-    row = session.execute(_with_executors(sql_select(late, func.count(col(Occ.id).distinct())).select_from(Occ))
-                          .where(*conditions)).one()
+    totals = sql_select(late, func.count(col(Occ.id).distinct())).select_from(Occ)
+    row = session.execute(_with_executors(totals, executors=by_executor).where(*conditions)).one()
     return int(row[0]), int(row[1]) - int(row[0])
 
 
@@ -259,7 +273,7 @@ EXPORTS: dict[str, tuple[str, Callable[[OverdueReport, Path], int]]] = {
 def overdue_download(engine: Engine, viewer: Viewer, query: OverdueQuery, suffix: str) -> tuple[str, bytes]:
     """Every row of the page's query as a CSV or XLSX file: (media type, bytes)."""
     media_type, write = EXPORTS[suffix]
-    report = overdue_page(engine, viewer, query, per_executor=None).report()
+    report = overdue_page(engine, viewer, query, budget=None).report()
     with tempfile.TemporaryDirectory(prefix="profplan-export-") as folder:
         path = Path(folder) / f"overdue.{suffix}"
         write(report, path)
