@@ -16,6 +16,6 @@ def serve_command(context: Context, host: str, port: int, workers: int) -> None:
     """Рабочее место в браузере (вход: profplan user add) и календари /feeds/<токен>.ics."""
     from web.server import serve
 
-    err.print(f"Рабочее место: http://{host}:{port}/ ; календари: http://{host}:{port}/feeds/<токен>.ics "
-              "(Ctrl+C — остановить)")
+    err.print(f"Рабочее место: http://{host}:{port}/", soft_wrap=True)
+    err.print(f"Календари: http://{host}:{port}/feeds/<токен>.ics (Ctrl+C — остановить)", soft_wrap=True)
     serve(context.settings, host=host, port=port, workers=workers)

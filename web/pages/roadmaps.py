@@ -29,7 +29,7 @@ async def roadmap_detail(visit: Visit) -> Response:
     except ProfplanError as exc:
         return await visit.render("error.html", status_code=400, title="Неверная дата", message=str(exc))
     view = await blocking(roadmap_page, visit.engine, visit.viewer, key, as_of)
-    return await visit.render("roadmap.html", view=view, typed=typed)
+    return await visit.render("roadmap.html", view=view)
 
 
 @page(Role.COMMITTEE)
