@@ -9,17 +9,14 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from web_helpers import OTHER_SCHOOL, PASSWORD, SCHOOL, STAFF, seeded_sqlite, seeded_template  # noqa: F401 - fixtures
+from web_helpers import OTHER_SCHOOL, PASSWORD, SCHOOL, STAFF
 
 from cli import cli
 from web.accounts import AccountError, Reach, add_user, authenticate, disable_user, ensure_user, list_users, set_password
 from web.roles import Role
 from web.sessions import load_session, open_session
 
-
-@pytest.fixture
-def engine(seeded_sqlite: Engine) -> Engine:  # noqa: F811 - the imported fixture, on SQLite
-    return seeded_sqlite
+pytest_plugins = ["web_fixtures"]  # the seeded stores
 
 
 def run(db: str, *args: str, password: str | None = None) -> tuple[int, str]:
@@ -72,65 +69,65 @@ def test_the_password_prompt_asks_twice(tmp_path: Path) -> None:
     (["--role", "coordinator", "--school", SCHOOL, "--region", "RU-LEN"], "--region задаётся только для роли committee"),
     (["--role", "committee", "--email", "not-an-address"], "--email: «not-an-address» не похоже на адрес"),
 ])
-def test_each_role_needs_its_reach_and_bad_input_is_one_russian_line(engine: Engine, args: list[str],
+def test_each_role_needs_its_reach_and_bad_input_is_one_russian_line(web_engine: Engine, args: list[str],
                                                                       message: str) -> None:
-    db = engine.url.database or ""
+    db = web_engine.url.database or ""
     code, output = run(db, "user", "add", "new-person", *args, "--password-stdin", password=f"{PASSWORD}\n")
     assert code == 1 and message in output and "Traceback" not in output
-    assert "new-person" not in [account.login for account in list_users(engine)]
+    assert "new-person" not in [account.login for account in list_users(web_engine)]
 
 
-def test_logins_passwords_and_duplicates_are_checked(engine: Engine) -> None:
+def test_logins_passwords_and_duplicates_are_checked(web_engine: Engine) -> None:
     with pytest.raises(AccountError, match="не меньше 8 знаков"):
-        add_user(engine, "short", Role.COMMITTEE, "1234567")
+        add_user(web_engine, "short", Role.COMMITTEE, "1234567")
     with pytest.raises(AccountError, match="Логин «с пробелом»"):
-        add_user(engine, "с пробелом", Role.COMMITTEE, PASSWORD)
+        add_user(web_engine, "с пробелом", Role.COMMITTEE, PASSWORD)
     with pytest.raises(AccountError, match="«komitet» уже есть"):
-        add_user(engine, "Komitet", Role.COMMITTEE, PASSWORD)
+        add_user(web_engine, "Komitet", Role.COMMITTEE, PASSWORD)
     with pytest.raises(AccountError, match="«teacherr» не найдена. Возможно, имелось в виду: «teacher»"):
-        disable_user(engine, "teacherr")
+        disable_user(web_engine, "teacherr")
     with pytest.raises(AccountError, match="Учётная запись «komitett» не найдена. Возможно, имелось в виду: «komitet»"):
-        set_password(engine, "komitett", PASSWORD)
+        set_password(web_engine, "komitett", PASSWORD)
 
 
-def test_roles_are_bound_to_what_they_may_see(engine: Engine) -> None:
-    accounts = {account.login: account for account in list_users(engine)}
+def test_roles_are_bound_to_what_they_may_see(web_engine: Engine) -> None:
+    accounts = {account.login: account for account in list_users(web_engine)}
     assert accounts["komitet"].reach == "все регионы" and accounts["len"].reach == "регион RU-LEN"
     assert accounts["coord"].reach == f"школа {SCHOOL}" and accounts["teacher"].reach == f"школа {SCHOOL}, {STAFF}"
     viewer = accounts["coord"].viewer()
     assert viewer.home == f"/schools/{SCHOOL}" and accounts["teacher"].viewer().home == "/me"
     assert accounts["komitet"].viewer().home == "/"
-    other = add_user(engine, "other", Role.COORDINATOR, PASSWORD, Reach(school_id=OTHER_SCHOOL))
+    other = add_user(web_engine, "other", Role.COORDINATOR, PASSWORD, Reach(school_id=OTHER_SCHOOL))
     assert other.school_id == OTHER_SCHOOL
 
 
-def test_passwords_are_stored_as_argon2id_hashes_only(engine: Engine) -> None:
-    with engine.connect() as connection:
+def test_passwords_are_stored_as_argon2id_hashes_only(web_engine: Engine) -> None:
+    with web_engine.connect() as connection:
         stored = connection.execute(text("SELECT password_hash FROM web_user WHERE login = 'komitet'")).scalar_one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
-    assert authenticate(engine, "komitet", PASSWORD) is not None
-    assert authenticate(engine, "komitet", PASSWORD + "x") is None
-    assert authenticate(engine, "nobody", PASSWORD) is None
+    assert authenticate(web_engine, "komitet", PASSWORD) is not None
+    assert authenticate(web_engine, "komitet", PASSWORD + "x") is None
+    assert authenticate(web_engine, "nobody", PASSWORD) is None
 
 
-def test_disabling_or_a_new_password_ends_open_sessions(engine: Engine) -> None:
-    account = authenticate(engine, "komitet", PASSWORD)
+def test_disabling_or_a_new_password_ends_open_sessions(web_engine: Engine) -> None:
+    account = authenticate(web_engine, "komitet", PASSWORD)
     assert account is not None
-    token = open_session(engine, account)
-    assert load_session(engine, token) is not None
-    set_password(engine, "komitet", "другой-пароль")
-    assert load_session(engine, token) is None
-    token = open_session(engine, account)
-    disable_user(engine, "komitet")
-    assert load_session(engine, token) is None
+    token = open_session(web_engine, account)
+    assert load_session(web_engine, token) is not None
+    set_password(web_engine, "komitet", "другой-пароль")
+    assert load_session(web_engine, token) is None
+    token = open_session(web_engine, account)
+    disable_user(web_engine, "komitet")
+    assert load_session(web_engine, token) is None
 
 
-def test_ensure_user_creates_or_resets_the_same_account(engine: Engine) -> None:
-    first = ensure_user(engine, "demo", Role.COMMITTEE, "demo-пароль", full_name="Демо")
-    token = open_session(engine, first)
-    disable_user(engine, "demo")
-    again = ensure_user(engine, "demo", Role.COMMITTEE, "demo-пароль", full_name="Демо")
+def test_ensure_user_creates_or_resets_the_same_account(web_engine: Engine) -> None:
+    first = ensure_user(web_engine, "demo", Role.COMMITTEE, "demo-пароль", full_name="Демо")
+    token = open_session(web_engine, first)
+    disable_user(web_engine, "demo")
+    again = ensure_user(web_engine, "demo", Role.COMMITTEE, "demo-пароль", full_name="Демо")
     assert again.id == first.id and again.active
-    assert authenticate(engine, "demo", "demo-пароль") is not None
-    assert load_session(engine, token) is None  # disabling ended it; resetting does not revive it
-    assert [a.login for a in list_users(engine)].count("demo") == 1
+    assert authenticate(web_engine, "demo", "demo-пароль") is not None
+    assert load_session(web_engine, token) is None  # disabling ended it; resetting does not revive it
+    assert [a.login for a in list_users(web_engine)].count("demo") == 1

@@ -8,15 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import text, update
 from sqlalchemy.engine import Engine
-from web_helpers import (  # noqa: F401
-    PASSWORD,
-    browser,
-    committee_store,
-    error_text,
-    seeded_sqlite,
-    seeded_template,
-    server,
-)
+from web_helpers import PASSWORD, browser, error_text, server
 
 from store.db import open_store, transaction
 from store.settings import Settings
@@ -25,15 +17,7 @@ from web.signing import secret_key
 from web.tables import LoginThrottle, WebSession
 from web.throttle import MAX_FAILURES
 
-
-@pytest.fixture
-def engine(seeded_sqlite: Engine) -> Engine:  # noqa: F811 - the imported fixture, on SQLite
-    return seeded_sqlite
-
-
-@pytest.fixture
-def accounts(committee_store: Engine) -> Engine:  # noqa: F811 - the imported fixture, on SQLite and PostgreSQL
-    return committee_store
+pytest_plugins = ["web_fixtures"]  # the seeded stores
 
 
 def cookie_header(answer: httpx.Response, name: str) -> str:
@@ -44,8 +28,8 @@ def cookie_header(answer: httpx.Response, name: str) -> str:
     return found[0]
 
 
-def test_login_sets_a_signed_httponly_samesite_cookie_and_logout_ends_the_session(accounts: Engine) -> None:
-    engine = accounts
+def test_login_sets_a_signed_httponly_samesite_cookie_and_logout_ends_the_session(committee_store: Engine) -> None:
+    engine = committee_store
     with server(engine) as url, browser(url) as person:
         first = person.get("/overdue?as_of=2024-02-15")
         assert first.url.path == "/login" and "next=%2Foverdue%3Fas_of%3D2024-02-15" in str(first.url)
@@ -73,8 +57,8 @@ def test_login_sets_a_signed_httponly_samesite_cookie_and_logout_ends_the_sessio
         assert person.get("/").url.path == "/login"
 
 
-def test_the_cookie_is_secure_when_the_site_is_reached_over_https(engine: Engine) -> None:
-    with server(engine) as url, browser(url) as person:
+def test_the_cookie_is_secure_when_the_site_is_reached_over_https(web_engine: Engine) -> None:
+    with server(web_engine) as url, browser(url) as person:
         # uvicorn trusts X-Forwarded-Proto from 127.0.0.1, as behind a local TLS proxy
         token = person.csrf("/login")
         answer = person.client.post("/login", data={"csrf_token": token, "login": "komitet", "password": PASSWORD},
@@ -83,8 +67,8 @@ def test_the_cookie_is_secure_when_the_site_is_reached_over_https(engine: Engine
         assert "Secure" in cookie_header(answer, "profplan_session")
 
 
-def test_a_post_without_the_csrf_token_is_refused(engine: Engine) -> None:
-    with server(engine) as url, browser(url, login="komitet") as person:
+def test_a_post_without_the_csrf_token_is_refused(web_engine: Engine) -> None:
+    with server(web_engine) as url, browser(url, login="komitet") as person:
         item = person.get("/roadmaps/2448-р_2023-10-09").text.split('href="/items/')[1].split('"')[0]
         for data in ({"occurrence": "1"}, {"occurrence": "1", "csrf_token": "forged"}):
             refused = person.client.post(f"/items/{item}/done", data=data)
@@ -92,19 +76,19 @@ def test_a_post_without_the_csrf_token_is_refused(engine: Engine) -> None:
         refused = person.client.post("/logout", data={})
         assert refused.status_code == 403
         assert person.get("/").url.path == "/"  # still logged in
-        with engine.connect() as connection:
+        with web_engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM occurrence_event")).scalar_one() == 0
 
 
-def test_the_login_form_itself_needs_its_token(engine: Engine) -> None:
-    with server(engine) as url, browser(url) as person:
+def test_the_login_form_itself_needs_its_token(web_engine: Engine) -> None:
+    with server(web_engine) as url, browser(url) as person:
         answer = person.client.post("/login", data={"login": "komitet", "password": PASSWORD})
         assert answer.status_code == 403 and "Форма входа устарела" in error_text(answer)
         assert "profplan_session" not in person.client.cookies
 
 
-def test_wrong_passwords_lock_the_account_and_address_for_a_minute(accounts: Engine) -> None:
-    engine = accounts
+def test_wrong_passwords_lock_the_account_and_address_for_a_minute(committee_store: Engine) -> None:
+    engine = committee_store
     with server(engine) as url, browser(url) as person:
         for _ in range(MAX_FAILURES - 1):
             wrong = person.post("/login", {"login": "komitet", "password": "неверный"}, token_from="/login")
@@ -123,9 +107,9 @@ def test_wrong_passwords_lock_the_account_and_address_for_a_minute(accounts: Eng
         assert person.login("komitet").url.path == "/"
 
 
-def test_the_counters_are_shared_by_every_server_process(engine: Engine) -> None:
-    second = open_store(engine.url.render_as_string(hide_password=False))
-    with server(engine) as first_url, server(second) as second_url:
+def test_the_counters_are_shared_by_every_server_process(web_engine: Engine) -> None:
+    second = open_store(web_engine.url.render_as_string(hide_password=False))
+    with server(web_engine) as first_url, server(second) as second_url:
         for attempt in range(MAX_FAILURES):
             url = (first_url, second_url)[attempt % 2]
             with browser(url) as person:
@@ -135,36 +119,36 @@ def test_the_counters_are_shared_by_every_server_process(engine: Engine) -> None
             assert another.post("/login", {"login": "len", "password": PASSWORD}, token_from="/login").status_code == 429
 
 
-def test_sessions_expire_after_idle_time(engine: Engine) -> None:
-    with server(engine) as url, browser(url, login="komitet") as person:
+def test_sessions_expire_after_idle_time(web_engine: Engine) -> None:
+    with server(web_engine) as url, browser(url, login="komitet") as person:
         assert person.get("/").url.path == "/"
-        with transaction(engine) as session:
+        with transaction(web_engine) as session:
             session.execute(update(WebSession).values(last_seen_at=datetime.now(UTC) - IDLE_TIMEOUT))
         assert person.get("/").url.path == "/login"
         assert person.login("komitet").url.path == "/"
-        with transaction(engine) as session:
+        with transaction(web_engine) as session:
             session.execute(update(WebSession).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
         assert person.get("/executors").url.path == "/login"
 
 
-def test_after_login_only_a_path_of_this_site_is_followed(engine: Engine) -> None:
-    with server(engine) as url, browser(url) as person:
+def test_after_login_only_a_path_of_this_site_is_followed(web_engine: Engine) -> None:
+    with server(web_engine) as url, browser(url) as person:
         answer = person.post("/login", {"login": "coord", "password": PASSWORD, "next": "//evil.example/"},
                              token_from="/login")
         assert answer.url.path == "/schools/demo-kudrovo" and str(answer.url).startswith(url)
 
 
-def test_the_signing_key_is_generated_once_and_shared_unless_configured(engine: Engine) -> None:
-    first = secret_key(engine, Settings())
-    assert len(first) >= 40 and secret_key(engine, Settings()) == first
-    assert secret_key(engine, Settings(secret_key="operator-key")) == "operator-key"
-    second = open_store(engine.url.render_as_string(hide_password=False))
-    with server(engine) as first_url, server(second) as second_url:
+def test_the_signing_key_is_generated_once_and_shared_unless_configured(web_engine: Engine) -> None:
+    first = secret_key(web_engine, Settings())
+    assert len(first) >= 40 and secret_key(web_engine, Settings()) == first
+    assert secret_key(web_engine, Settings(secret_key="operator-key")) == "operator-key"
+    second = open_store(web_engine.url.render_as_string(hide_password=False))
+    with server(web_engine) as first_url, server(second) as second_url:
         with browser(first_url, login="komitet") as person:
             cookie = person.client.cookies["profplan_session"]
         with httpx.Client(base_url=second_url, cookies={"profplan_session": cookie}) as other:
             assert other.get("/").status_code == 200  # a session opened on one process is valid on the other
-    with server(engine, Settings(secret_key="another-key")) as url:
+    with server(web_engine, Settings(secret_key="another-key")) as url:
         with httpx.Client(base_url=url, cookies={"profplan_session": cookie}) as other:
             assert other.get("/", follow_redirects=False).status_code == 303  # signed with another key: refused
 
@@ -179,7 +163,7 @@ def test_settings_read_the_secret_key_from_the_environment_and_never_pass_none()
 
 @pytest.mark.parametrize("path", ["/", "/roadmaps", "/overdue", "/overdue.xlsx", "/executors", "/items/1", "/me",
                                   "/schools/demo-kudrovo", "/roadmaps/import"])
-def test_every_page_sends_anonymous_visitors_to_the_login(engine: Engine, path: str) -> None:
-    with server(engine) as url, httpx.Client(base_url=url) as client:
+def test_every_page_sends_anonymous_visitors_to_the_login(web_engine: Engine, path: str) -> None:
+    with server(web_engine) as url, httpx.Client(base_url=url) as client:
         answer = client.get(path)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/login")

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.engine import Engine
 from sqlmodel import select
-from web_helpers import AS_OF, LEN_KEY, LEN_SEED, PASSWORD, seeded_sqlite, seeded_template, server  # noqa: F401
+from web_helpers import AS_OF, LEN_KEY, LEN_SEED, PASSWORD, server
 
 from roadmaps.tables import Roadmap
 from store.db import transaction
@@ -35,6 +35,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
+
+pytest_plugins = ["web_fixtures"]  # the seeded stores
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +53,8 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def engine(seeded_sqlite: Engine) -> Engine:  # noqa: F811 - the imported fixture
-    return seeded_sqlite
-
-
-@pytest.fixture
-def site(engine: Engine) -> Iterator[str]:
-    with server(engine) as url:
+def site(web_engine: Engine) -> Iterator[str]:
+    with server(web_engine) as url:
         yield url
 
 
@@ -89,9 +86,9 @@ def overdue_count(page: Page) -> int:
     return int(found.group(1))
 
 
-def test_log_in_upload_a_seed_see_the_preview_confirm_and_see_its_items(chromium: Browser, engine: Engine, site: str,
+def test_log_in_upload_a_seed_see_the_preview_confirm_and_see_its_items(chromium: Browser, web_engine: Engine, site: str,
                                                                         tmp_path: Path) -> None:
-    with transaction(engine) as session:
+    with transaction(web_engine) as session:
         session.delete(session.exec(select(Roadmap).where(Roadmap.key == LEN_KEY)).one())
     page = open_page(chromium, site, login=None)
     page.goto("/")
@@ -124,10 +121,10 @@ def test_log_in_upload_a_seed_see_the_preview_confirm_and_see_its_items(chromium
     shot(page, tmp_path, "roadmap")
 
 
-def test_mark_an_overdue_item_done_and_see_it_leave_the_overdue_page(chromium: Browser, engine: Engine, site: str,
+def test_mark_an_overdue_item_done_and_see_it_leave_the_overdue_page(chromium: Browser, web_engine: Engine, site: str,
                                                                      tmp_path: Path) -> None:
-    row = overdue_report(engine, roadmap=LEN_KEY).rows()[0]
-    with transaction(engine) as session:
+    row = overdue_report(web_engine, roadmap=LEN_KEY).rows()[0]
+    with transaction(web_engine) as session:
         item = session.get_one(DeadlineOccurrence, row.occurrence_id).item_id
     page = open_page(chromium, site)
     page.goto(f"/overdue?roadmap={LEN_KEY}")
@@ -147,13 +144,13 @@ def test_mark_an_overdue_item_done_and_see_it_leave_the_overdue_page(chromium: B
 
     page.goto(f"/overdue?roadmap={LEN_KEY}")
     assert overdue_count(page) == before - 1
-    assert row.occurrence_id not in {r.occurrence_id for r in overdue_report(engine, roadmap=LEN_KEY).rows()}
+    assert row.occurrence_id not in {r.occurrence_id for r in overdue_report(web_engine, roadmap=LEN_KEY).rows()}
     shot(page, tmp_path, "overdue-after")
 
 
-def test_the_forms_work_without_javascript(chromium: Browser, engine: Engine, site: str, tmp_path: Path) -> None:
-    row = overdue_report(engine, roadmap=LEN_KEY).rows()[0]
-    with transaction(engine) as session:
+def test_the_forms_work_without_javascript(chromium: Browser, web_engine: Engine, site: str, tmp_path: Path) -> None:
+    row = overdue_report(web_engine, roadmap=LEN_KEY).rows()[0]
+    with transaction(web_engine) as session:
         item = session.get_one(DeadlineOccurrence, row.occurrence_id).item_id
     page = open_page(chromium, site, javascript=False)
     page.goto(f"/items/{item}")
@@ -167,7 +164,7 @@ def test_the_forms_work_without_javascript(chromium: Browser, engine: Engine, si
     shot(page, tmp_path, "no-javascript")
 
 
-def test_download_the_xlsx_and_read_it_back(chromium: Browser, engine: Engine, site: str, tmp_path: Path) -> None:
+def test_download_the_xlsx_and_read_it_back(chromium: Browser, web_engine: Engine, site: str, tmp_path: Path) -> None:
     page = open_page(chromium, site)
     page.goto(f"/overdue?as_of={AS_OF}&roadmap={LEN_KEY}")
     shown = page.locator("#report table tbody tr").count()
@@ -179,7 +176,7 @@ def test_download_the_xlsx_and_read_it_back(chromium: Browser, engine: Engine, s
     assert path.name == f"overdue-{AS_OF}.xlsx"
     book = openpyxl.load_workbook(path)
     rows = [row for sheet in book.worksheets for row in sheet.iter_rows(min_row=2, values_only=True)]
-    expected = overdue_report(engine, as_of=date.fromisoformat(AS_OF), roadmap=LEN_KEY).rows()
+    expected = overdue_report(web_engine, as_of=date.fromisoformat(AS_OF), roadmap=LEN_KEY).rows()
     assert len(rows) == len(expected) == shown
     assert [(r[2], r[1]) for r in rows] == [(e.item, e.executor) for e in expected]
     shot(page, tmp_path, "overdue")

@@ -14,19 +14,7 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
-from web_helpers import (  # noqa: F401
-    AS_OF,
-    KGD_KEY,
-    KGD_SEED,
-    LEN_KEY,
-    LEN_SEED,
-    browser,
-    error_text,
-    seeded,
-    seeded_sqlite,
-    seeded_template,
-    server,
-)
+from web_helpers import AS_OF, KGD_KEY, KGD_SEED, LEN_KEY, LEN_SEED, browser, error_text, server
 
 from roadmaps.tables import Item, Roadmap
 from store.db import transaction
@@ -39,15 +27,7 @@ from web.chart import bar_chart
 from web.reports import MIN_ROWS_PER_EXECUTOR, Bar, OverdueQuery, dashboard, overdue_page
 from web.roles import Role, Viewer
 
-
-@pytest.fixture
-def engine(seeded_sqlite: Engine) -> Engine:  # noqa: F811 - the imported fixture, on SQLite
-    return seeded_sqlite
-
-
-@pytest.fixture
-def store(seeded: Engine) -> Engine:  # noqa: F811 - the imported fixture, on SQLite and PostgreSQL
-    return seeded
+pytest_plugins = ["web_fixtures"]  # the seeded stores
 
 
 EVERYONE = Viewer(0, "komitet", Role.COMMITTEE, "Комитет")
@@ -59,9 +39,9 @@ def numbers(html: str, label: str) -> list[int]:
     return [int(value) for value in re.findall(rf'data-label="{label}">(?:<a [^>]*>)?(\d+)', html)]
 
 
-def test_the_dashboard_shows_the_summary_counts_of_each_roadmap(store: Engine) -> None:
-    library = {row.key: row.counts for row in summary(store, as_of=DAY).roadmaps}
-    with server(store) as url, browser(url, login="komitet") as person:
+def test_the_dashboard_shows_the_summary_counts_of_each_roadmap(web_store: Engine) -> None:
+    library = {row.key: row.counts for row in summary(web_store, as_of=DAY).roadmaps}
+    with server(web_store) as url, browser(url, login="komitet") as person:
         page = person.get(f"/?as_of={AS_OF}").text
     rows = re.findall(r'<tr>\s*<td class="wide" data-label="Дорожная карта">.*?</tr>', page, re.S)
     assert len(rows) == 2
@@ -74,21 +54,21 @@ def test_the_dashboard_shows_the_summary_counts_of_each_roadmap(store: Engine) -
     assert library[LEN_KEY].overdue > 0 and "<svg class=\"chart\"" in page
 
 
-def test_without_a_date_each_roadmap_is_counted_inside_its_period(engine: Engine) -> None:
-    report = dashboard(engine, EVERYONE, None)
-    with transaction(engine) as session:
+def test_without_a_date_each_roadmap_is_counted_inside_its_period(web_engine: Engine) -> None:
+    report = dashboard(web_engine, EVERYONE, None)
+    with transaction(web_engine) as session:
         roadmaps = {r.key: r for r in session.exec(select(Roadmap))}
     for row in report.rows:
         expected = report_date(roadmaps[row.key], None)
         assert row.as_of == expected
-        assert row.counts == next(r.counts for r in summary(engine, as_of=expected).roadmaps if r.key == row.key)
+        assert row.counts == next(r.counts for r in summary(web_engine, as_of=expected).roadmaps if r.key == row.key)
     # the seeds' periods ended long before the tests run: each shows its last day, not years of "overdue"
     assert {row.key: row.as_of for row in report.rows}[LEN_KEY] == date(2024, 8, 31)
 
 
-def test_the_chart_bars_are_overdue_occurrences_per_executor(engine: Engine) -> None:
-    report = dashboard(engine, EVERYONE, DAY)
-    rows = overdue_report(engine, as_of=DAY, soon=0).rows()
+def test_the_chart_bars_are_overdue_occurrences_per_executor(web_engine: Engine) -> None:
+    report = dashboard(web_engine, EVERYONE, DAY)
+    rows = overdue_report(web_engine, as_of=DAY, soon=0).rows()
     per_executor: dict[str, set[int]] = {}
     for row in rows:
         if row.is_overdue:
@@ -100,9 +80,9 @@ def test_the_chart_bars_are_overdue_occurrences_per_executor(engine: Engine) -> 
     assert len(chart.bars[0].short_label) <= 40 and chart.bars[0].short_label.endswith("…")
 
 
-def test_the_overdue_page_lists_the_library_rows_by_executor_with_the_controller(store: Engine) -> None:
-    library = overdue_report(store, as_of=DAY)
-    with server(store) as url, browser(url, login="komitet") as person:
+def test_the_overdue_page_lists_the_library_rows_by_executor_with_the_controller(web_store: Engine) -> None:
+    library = overdue_report(web_store, as_of=DAY)
+    with server(web_store) as url, browser(url, login="komitet") as person:
         page = person.get(f"/overdue?as_of={AS_OF}").text
     sections = re.findall(r'<section class="card">\s*<h2>(.*?)</h2>(.*?)</section>', page, re.S)
     assert [name for name, _ in sections] == [group.executor for group in library.executors]
@@ -114,12 +94,12 @@ def test_the_overdue_page_lists_the_library_rows_by_executor_with_the_controller
     assert f"просрочено — <strong>{len(distinct)}</strong>" in page
 
 
-def test_downloads_hold_exactly_the_rows_of_the_query(engine: Engine) -> None:
+def test_downloads_hold_exactly_the_rows_of_the_query(web_engine: Engine) -> None:
     query = f"as_of={AS_OF}&roadmap={LEN_KEY}&executor=лоиро&soon=30"
-    library = overdue_report(engine, as_of=DAY, roadmap=LEN_KEY, executor="лоиро", soon=30)
+    library = overdue_report(web_engine, as_of=DAY, roadmap=LEN_KEY, executor="лоиро", soon=30)
     expected = [(row.item, row.executor, row.due) for row in library.rows()]
     assert expected
-    with server(engine) as url, browser(url, login="komitet") as person:
+    with server(web_engine) as url, browser(url, login="komitet") as person:
         page = person.get(f"/overdue?{query}").text
         links = {suffix: html.unescape(href) for href, suffix in re.findall(r'href="(/overdue\.(xlsx|csv)\?[^"]+)"', page)}
         workbook = person.get(links["xlsx"])
@@ -141,31 +121,31 @@ def test_downloads_hold_exactly_the_rows_of_the_query(engine: Engine) -> None:
     ("soon=-3", "«Скоро срок»: «-3» — нужно целое число дней"),
     ("roadmap=2448-р", "Дорожная карта «2448-р» не найдена."),
 ])
-def test_a_filter_that_matches_nothing_is_an_error_not_an_all_clear(engine: Engine, query: str,
+def test_a_filter_that_matches_nothing_is_an_error_not_an_all_clear(web_engine: Engine, query: str,
                                                                      message: str) -> None:
-    with server(engine) as url, browser(url, login="komitet") as person:
+    with server(web_engine) as url, browser(url, login="komitet") as person:
         page = person.get(f"/overdue?{query}")
     assert page.status_code in (400, 404) and message in (error_text(page) or page.text)
     assert "Просроченных сроков" not in page.text
 
 
-def test_each_executor_shows_its_most_urgent_rows_and_links_to_the_rest(engine: Engine) -> None:
-    whole = overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY), budget=None)
-    assert overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY)) == whole  # the seeds' rows fit the page
-    bounded = overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY), budget=20)
+def test_each_executor_shows_its_most_urgent_rows_and_links_to_the_rest(web_engine: Engine) -> None:
+    whole = overdue_page(web_engine, EVERYONE, OverdueQuery(as_of=DAY), budget=None)
+    assert overdue_page(web_engine, EVERYONE, OverdueQuery(as_of=DAY)) == whole  # the seeds' rows fit the page
+    bounded = overdue_page(web_engine, EVERYONE, OverdueQuery(as_of=DAY), budget=20)
     assert [s.executor for s in bounded.sections] == [s.executor for s in whole.sections]
     for short, full in zip(bounded.sections, whole.sections, strict=True):
         assert (short.overdue, short.soon) == (full.overdue, full.soon)
         assert short.rows == full.rows[:MIN_ROWS_PER_EXECUTOR] and short.hidden == full.total - len(short.rows)
     assert (bounded.overdue, bounded.soon) == (whole.overdue, whole.soon) and not bounded.complete
-    one = overdue_page(engine, EVERYONE, OverdueQuery(as_of=DAY, executor=whole.sections[0].executor), budget=20)
+    one = overdue_page(web_engine, EVERYONE, OverdueQuery(as_of=DAY, executor=whole.sections[0].executor), budget=20)
     assert one.sections[0].rows == whole.sections[0].rows  # asked for by name: every row
 
 
-def test_import_preview_confirm_result_and_a_second_confirmation_changes_nothing(engine: Engine) -> None:
-    with transaction(engine) as session:
+def test_import_preview_confirm_result_and_a_second_confirmation_changes_nothing(web_engine: Engine) -> None:
+    with transaction(web_engine) as session:
         session.delete(session.exec(select(Roadmap).where(Roadmap.key == LEN_KEY)).one())
-    with server(engine) as url, browser(url, login="komitet") as person:
+    with server(web_engine) as url, browser(url, login="komitet") as person:
         token = person.csrf("/roadmaps/import")
         uploaded = person.client.post("/roadmaps/import", data={"csrf_token": token, "region": "", "year": ""},
                                       files={"document": (LEN_SEED.name, LEN_SEED.read_bytes(), "text/plain")})
@@ -175,7 +155,7 @@ def test_import_preview_confirm_result_and_a_second_confirmation_changes_nothing
         assert preview.count('data-label="Строка"') == 44
         assert "еженедельно по четвергам" in preview.lower() and "Еженедельно по четвергам:" in preview
         assert "номер 31 повторяется" in preview
-        with transaction(engine) as session:
+        with transaction(web_engine) as session:
             assert session.exec(select(Roadmap).where(Roadmap.key == LEN_KEY)).first() is None  # nothing stored yet
 
         confirmed = person.post(str(uploaded.url.path), {})
@@ -191,15 +171,15 @@ def test_import_preview_confirm_result_and_a_second_confirmation_changes_nothing
         assert "не изменился: ничего не поменялось" in unchanged.text
         items = person.get(f"/roadmaps/{LEN_KEY}").text
         assert items.count('<tr id="item-') == 44 and "Неделя без турникетов" in items
-    with transaction(engine) as session:
+    with transaction(web_engine) as session:
         stored = session.exec(select(Roadmap).where(Roadmap.key == LEN_KEY)).one()
         occurrences = session.exec(select(func.count()).select_from(DeadlineOccurrence).join(Item)
                                    .where(Item.roadmap_id == stored.id)).one()
     assert occurrences > 44  # the importer's transaction synchronised the deadlines too
 
 
-def test_a_bad_upload_is_refused_with_a_russian_line_and_nothing_stored(engine: Engine) -> None:
-    with server(engine) as url, browser(url, login="len") as person:
+def test_a_bad_upload_is_refused_with_a_russian_line_and_nothing_stored(web_engine: Engine) -> None:
+    with server(web_engine) as url, browser(url, login="len") as person:
         token = person.csrf("/roadmaps/import")
         wrong = person.client.post("/roadmaps/import", data={"csrf_token": token},
                                    files={"document": ("plan.doc", b"binary", "application/msword")})
@@ -214,17 +194,17 @@ def test_a_bad_upload_is_refused_with_a_russian_line_and_nothing_stored(engine: 
         assert empty.status_code == 422 and "второй год должен следовать за первым" in error_text(empty)
 
 
-def first_overdue(engine: Engine, key: str = LEN_KEY) -> tuple[int, int]:
+def first_overdue(web_engine: Engine, key: str = LEN_KEY) -> tuple[int, int]:
     """(item id, occurrence id) of the most overdue open deadline of the roadmap today."""
-    row = overdue_report(engine, roadmap=key).rows()[0]
-    with transaction(engine) as session:
+    row = overdue_report(web_engine, roadmap=key).rows()[0]
+    with transaction(web_engine) as session:
         occurrence = session.get_one(DeadlineOccurrence, row.occurrence_id)
         return occurrence.item_id, row.occurrence_id
 
 
-def test_marking_done_reopening_and_cancelling_through_the_item_page(store: Engine) -> None:
-    item, occurrence = first_overdue(store)
-    with server(store) as url, browser(url, login="komitet") as person:
+def test_marking_done_reopening_and_cancelling_through_the_item_page(web_store: Engine) -> None:
+    item, occurrence = first_overdue(web_store)
+    with server(web_store) as url, browser(url, login="komitet") as person:
         page = f"/items/{item}"
         done = person.post(f"{page}/done", {"occurrence": str(occurrence), "on": "2024-01-10", "by": "Петрова Е. В.",
                                             "evidence": "https://example.org/otchet"}, token_from=page)
@@ -241,36 +221,36 @@ def test_marking_done_reopening_and_cancelling_through_the_item_page(store: Engi
         cancelled = person.post(f"{page}/cancel", {"occurrence": str(occurrence), "why": "Мероприятие отменено приказом"},
                                 token_from=page)
         assert "→ отменён" in cancelled.text
-    [history] = [entry for entry in occurrence_history(store, str(item)) if entry.entries]
+    [history] = [entry for entry in occurrence_history(web_store, str(item)) if entry.entries]
     assert [entry.action for entry in history.entries] == ["done", "reopen", "cancel"]
     assert history.entries[0].by == "Петрова Е. В." and history.entries[0].on_date == date(2024, 1, 10)
 
 
-def test_a_marked_occurrence_leaves_the_overdue_page(engine: Engine) -> None:
-    item, occurrence = first_overdue(engine)
-    total = len({row.occurrence_id for row in overdue_report(engine, roadmap=LEN_KEY).rows() if row.is_overdue})
-    with server(engine) as url, browser(url, login="komitet") as person:
+def test_a_marked_occurrence_leaves_the_overdue_page(web_engine: Engine) -> None:
+    item, occurrence = first_overdue(web_engine)
+    total = len({row.occurrence_id for row in overdue_report(web_engine, roadmap=LEN_KEY).rows() if row.is_overdue})
+    with server(web_engine) as url, browser(url, login="komitet") as person:
         before = person.get(f"/overdue?roadmap={LEN_KEY}").text
         assert f'href="/items/{item}"' in before and f"просрочено — <strong>{total}</strong>" in before
         person.post(f"/items/{item}/done", {"occurrence": str(occurrence), "by": "Комитет"}, token_from=f"/items/{item}")
         after = person.get(f"/overdue?roadmap={LEN_KEY}").text
     assert f"просрочено — <strong>{total - 1}</strong>" in after
-    assert occurrence not in {row.occurrence_id for row in overdue_report(engine, roadmap=LEN_KEY).rows()}
+    assert occurrence not in {row.occurrence_id for row in overdue_report(web_engine, roadmap=LEN_KEY).rows()}
 
 
-def test_htmx_swaps_only_the_changed_occurrence(engine: Engine) -> None:
-    item, occurrence = first_overdue(engine)
-    with server(engine) as url, browser(url, login="komitet") as person:
+def test_htmx_swaps_only_the_changed_occurrence(web_engine: Engine) -> None:
+    item, occurrence = first_overdue(web_engine)
+    with server(web_engine) as url, browser(url, login="komitet") as person:
         answer = person.post(f"/items/{item}/done", {"occurrence": str(occurrence)}, token_from=f"/items/{item}",
                              headers={"HX-Request": "true"})
         assert answer.status_code == 200 and f'id="occ-{occurrence}"' in answer.text
         assert 'class="card occurrence changed"' in answer.text and 'id="messages"' in answer.text
 
 
-def test_two_people_marking_the_same_occurrence_at_once_both_land_in_its_history(store: Engine) -> None:
-    item, occurrence = first_overdue(store)
+def test_two_people_marking_the_same_occurrence_at_once_both_land_in_its_history(web_store: Engine) -> None:
+    item, occurrence = first_overdue(web_store)
     answers: list[int] = []
-    with server(store) as url, browser(url, login="komitet") as first, browser(url, login="len") as second:
+    with server(web_store) as url, browser(url, login="komitet") as first, browser(url, login="len") as second:
         forms = [(person, person.csrf(f"/items/{item}")) for person in (first, second)]
         start = threading.Barrier(2)
 
@@ -287,19 +267,19 @@ def test_two_people_marking_the_same_occurrence_at_once_both_land_in_its_history
         for thread in threads:
             thread.join(timeout=60)
     assert answers == [200, 200]
-    with transaction(store) as session:
+    with transaction(web_store) as session:
         events = session.exec(select(OccurrenceEvent).where(OccurrenceEvent.occurrence_id == occurrence)
                               .order_by(col(OccurrenceEvent.version))).all()
     assert [event.version for event in events] == [1, 2] and {event.by for event in events} == {"Первый", "Второй"}
 
 
-def test_the_executors_page_shows_each_address_or_a_warning(engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_executors_page_shows_each_address_or_a_warning(web_engine: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tracking.contacts import load_contacts
 
     contacts = tmp_path / "contacts.toml"
     contacts.write_text('[[executor]]\nname = "ГАОУ ДПО «ЛОИРО»"\nemail = "loiro@example.org"\n', encoding="utf-8")
-    load_contacts(engine, contacts)
-    with server(engine) as url, browser(url, login="len") as person:
+    load_contacts(web_engine, contacts)
+    with server(web_engine) as url, browser(url, login="len") as person:
         page = person.get("/executors").text
     rows = re.findall(r"<tr>\s*<td(.*?)</tr>", page, re.S)
     loiro = next(row for row in rows if "ЛОИРО" in row)
@@ -309,9 +289,9 @@ def test_the_executors_page_shows_each_address_or_a_warning(engine: Engine, tmp_
     assert "Калининград" not in page  # the Leningrad committee sees its executors only
 
 
-def test_mark_done_from_the_cli_shows_on_the_pages_at_once(engine: Engine) -> None:
-    item, occurrence = first_overdue(engine)
-    mark_done(engine, str(item), occurrence_selector(engine, EVERYONE, item, occurrence),
+def test_mark_done_from_the_cli_shows_on_the_pages_at_once(web_engine: Engine) -> None:
+    item, occurrence = first_overdue(web_engine)
+    mark_done(web_engine, str(item), occurrence_selector(web_engine, EVERYONE, item, occurrence),
               by="Из командной строки")
-    with server(engine) as url, browser(url, login="komitet") as person:
+    with server(web_engine) as url, browser(url, login="komitet") as person:
         assert "кто: Из командной строки" in person.get(f"/items/{item}").text

@@ -7,20 +7,7 @@ import pytest
 from feeds_helpers import store_timetable
 from sqlalchemy.engine import Engine
 from sqlmodel import select
-from web_helpers import (  # noqa: F401
-    AS_OF,
-    KGD_KEY,
-    LEN_KEY,
-    OTHER_SCHOOL,
-    SCHOOL,
-    STAFF,
-    browser,
-    error_text,
-    seeded,
-    seeded_sqlite,
-    seeded_template,
-    server,
-)
+from web_helpers import AS_OF, KGD_KEY, LEN_KEY, OTHER_SCHOOL, SCHOOL, STAFF, browser, error_text, server
 
 from feeds.subscriptions import create_subscription
 from roadmaps.tables import Item, Roadmap
@@ -28,31 +15,23 @@ from store.db import transaction
 from tracking.overdue import overdue_report
 from web.roles import Role, Viewer
 
-
-@pytest.fixture
-def engine(seeded_sqlite: Engine) -> Engine:  # noqa: F811 - the imported fixture, on SQLite
-    return seeded_sqlite
-
-
-@pytest.fixture
-def store(seeded: Engine) -> Engine:  # noqa: F811 - the imported fixture, on SQLite and PostgreSQL
-    return seeded
+pytest_plugins = ["web_fixtures"]  # the seeded stores
 
 
 COMMITTEE_PAGES = ["/", "/roadmaps", "/roadmaps/import", f"/roadmaps/{LEN_KEY}", "/overdue", "/overdue.csv",
                    "/overdue.xlsx", "/executors"]
 
 
-def item_of(engine: Engine, key: str) -> int:
-    with transaction(engine) as session:
+def item_of(web_engine: Engine, key: str) -> int:
+    with transaction(web_engine) as session:
         item = session.exec(select(Item).join(Roadmap).where(Roadmap.key == key).order_by(Item.ordinal)).first()
         assert item is not None and item.id is not None
         return item.id
 
 
-def test_a_regional_committee_sees_its_region_only(store: Engine) -> None:
-    kgd_item, len_item = item_of(store, KGD_KEY), item_of(store, LEN_KEY)
-    with server(store) as url, browser(url, login="len") as person:
+def test_a_regional_committee_sees_its_region_only(web_store: Engine) -> None:
+    kgd_item, len_item = item_of(web_store, KGD_KEY), item_of(web_store, LEN_KEY)
+    with server(web_store) as url, browser(url, login="len") as person:
         roadmaps = person.get("/roadmaps").text
         assert LEN_KEY in roadmaps and KGD_KEY not in roadmaps
         assert person.get(f"/roadmaps/{LEN_KEY}").status_code == 200
@@ -71,27 +50,27 @@ def test_a_regional_committee_sees_its_region_only(store: Engine) -> None:
         assert "Ленинградской" in csv and "Калининград" not in csv
         changed = person.post(f"/items/{kgd_item}/done", {"occurrence": "1"}, token_from="/")
         assert changed.status_code == 403
-    with server(store) as url, browser(url, login="komitet") as person:  # a committee without a region: all
+    with server(web_store) as url, browser(url, login="komitet") as person:  # a committee without a region: all
         assert person.get(f"/roadmaps/{KGD_KEY}").status_code == 200
         overdue = person.get(f"/overdue?as_of={AS_OF}").text
         assert f"{LEN_KEY}#" in overdue and f"{KGD_KEY}#" in overdue
 
 
-def test_the_regional_overdue_rows_are_the_library_rows_of_that_region(engine: Engine) -> None:
+def test_the_regional_overdue_rows_are_the_library_rows_of_that_region(web_engine: Engine) -> None:
     from datetime import date
 
     from web.reports import OverdueQuery, overdue_page
 
     viewer = Viewer(0, "len", Role.COMMITTEE, "len", region="RU-LEN")
-    page = overdue_page(engine, viewer, OverdueQuery(as_of=date(2024, 2, 15)), budget=None)
-    library = overdue_report(engine, as_of=date(2024, 2, 15), roadmap=LEN_KEY)
+    page = overdue_page(web_engine, viewer, OverdueQuery(as_of=date(2024, 2, 15)), budget=None)
+    library = overdue_report(web_engine, as_of=date(2024, 2, 15), roadmap=LEN_KEY)
     assert sorted(row.to_json().items() for row in page.report().rows()) == \
         sorted(row.to_json().items() for row in library.rows())
 
 
 @pytest.mark.parametrize("path", COMMITTEE_PAGES)
-def test_a_coordinator_is_refused_every_committee_page(engine: Engine, path: str) -> None:
-    with server(engine) as url, browser(url, login="coord") as person:
+def test_a_coordinator_is_refused_every_committee_page(web_engine: Engine, path: str) -> None:
+    with server(web_engine) as url, browser(url, login="coord") as person:
         answer = person.get(path)
         if path == "/":
             assert answer.url.path == f"/schools/{SCHOOL}"  # the landing page sends each role to its own
@@ -99,19 +78,19 @@ def test_a_coordinator_is_refused_every_committee_page(engine: Engine, path: str
             assert answer.status_code == 403 and "недоступна для роли «координатор школы»" in error_text(answer)
 
 
-def test_a_coordinator_sees_their_school_only(store: Engine) -> None:
-    with server(store) as url, browser(url, login="coord") as person:
+def test_a_coordinator_sees_their_school_only(web_store: Engine) -> None:
+    with server(web_store) as url, browser(url, login="coord") as person:
         own = person.get(f"/schools/{SCHOOL}")
         assert own.status_code == 200 and "Кудровский" in own.text and "8А" in own.text
         other = person.get(f"/schools/{OTHER_SCHOOL}")
         assert other.status_code == 403 and "доступны только её сотрудникам" in error_text(other)
         assert person.get("/schools/no-such-school").status_code == 404
         assert person.get("/me").status_code == 403
-        item = item_of(store, LEN_KEY)
+        item = item_of(web_store, LEN_KEY)
         assert person.post(f"/items/{item}/done", {"occurrence": "1"}, token_from=f"/schools/{SCHOOL}").status_code == 403
 
 
-def test_staff_see_their_own_sessions_only(engine: Engine) -> None:
+def test_staff_see_their_own_sessions_only(web_engine: Engine) -> None:
     from datetime import timedelta
 
     from feeds_helpers import PlannedRow
@@ -122,24 +101,24 @@ def test_staff_see_their_own_sessions_only(engine: Engine) -> None:
     rows = [PlannedRow("8А/own", "8А", "Своё занятие", today + timedelta(days=2), "14:20", "15:05", STAFF),
             PlannedRow("8Б/other", "8Б", "Чужое занятие", today + timedelta(days=2), "15:15", "16:00", "Попова Е. С."),
             PlannedRow("8А/later", "8А", "Через два месяца", today + timedelta(days=60), "14:20", "15:05", STAFF)]
-    with transaction(engine) as session:
+    with transaction(web_engine) as session:
         store_timetable(session, SCHOOL, rows)
-    with server(engine) as url, browser(url, login="teacher") as person:
+    with server(web_engine) as url, browser(url, login="teacher") as person:
         assert person.get("/").url.path == "/me"
         mine = person.get("/me").text
         assert "Своё занятие" in mine and "Чужое занятие" not in mine and "Через два месяца" not in mine
         for path in (f"/schools/{SCHOOL}", "/overdue", "/roadmaps"):
             assert person.get(path).status_code == 403
-    with server(engine) as url, browser(url, login="komitet") as person:  # the committee of the region
+    with server(web_engine) as url, browser(url, login="komitet") as person:  # the committee of the region
         assert person.get(f"/schools/{SCHOOL}").status_code == 200
         assert person.get("/me").status_code == 403
 
 
-def test_feeds_stay_reachable_by_token_without_login(engine: Engine) -> None:
-    created = create_subscription(engine, "school", SCHOOL, base="http://127.0.0.1")
-    with transaction(engine) as session:
+def test_feeds_stay_reachable_by_token_without_login(web_engine: Engine) -> None:
+    created = create_subscription(web_engine, "school", SCHOOL, base="http://127.0.0.1")
+    with transaction(web_engine) as session:
         store_timetable(session, SCHOOL, [])
-    with server(engine) as url, httpx.Client(base_url=url) as client:
+    with server(web_engine) as url, httpx.Client(base_url=url) as client:
         feed = client.get(f"/feeds/{created.token}.ics")
         assert feed.status_code == 200 and feed.text.startswith("BEGIN:VCALENDAR")
         assert "set-cookie" not in feed.headers and "content-security-policy" not in feed.headers
@@ -150,8 +129,8 @@ def test_feeds_stay_reachable_by_token_without_login(engine: Engine) -> None:
         assert client.get(f"/roadmaps/{LEN_KEY}").status_code == 303  # pages are not: to the login
 
 
-def test_pages_carry_headers_that_keep_them_private(engine: Engine) -> None:
-    with server(engine) as url, browser(url, login="komitet") as person:
+def test_pages_carry_headers_that_keep_them_private(web_engine: Engine) -> None:
+    with server(web_engine) as url, browser(url, login="komitet") as person:
         page = person.get("/")
         assert page.headers["cache-control"] == "no-store" and page.headers["x-frame-options"] == "DENY"
         assert "frame-ancestors 'none'" in page.headers["content-security-policy"]

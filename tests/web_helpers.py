@@ -1,5 +1,7 @@
 """Shared helpers of the web tests: a store with the real seed roadmaps and schools, accounts, a logged-in client.
 
+The fixtures over these stores are in `web_fixtures` (loaded by the test
+modules with `pytest_plugins`).
 The server is the composed app `profplan serve` runs (web.app.create_app),
 on real uvicorn on a loopback port (feeds_helpers.running_server), and the
 clients are plain httpx clients with their own cookie jars, as browsers.
@@ -9,14 +11,12 @@ Seeded SQLite stores are built once per test run and copied for each test.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import pytest
 from feeds_helpers import running_server
 from sqlalchemy.engine import Engine
 
@@ -70,43 +70,6 @@ def seed_store(url: str, tmp: Path) -> Engine:
     load_school(engine, other)
     add_accounts(engine)
     return engine
-
-
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeded SQLite store, built once per test run."""
-    folder = tmp_path_factory.mktemp("seeded")
-    seed_store(f"sqlite:///{folder / 'seeded.db'}", folder).dispose()
-    return folder / "seeded.db"
-
-
-@pytest.fixture
-def seeded_sqlite(seeded_template: Path, tmp_path: Path) -> Iterator[Engine]:
-    """A fresh copy of the seeded store on SQLite."""
-    shutil.copyfile(seeded_template, tmp_path / "profplan.db")
-    engine = open_store(f"sqlite:///{tmp_path / 'profplan.db'}")
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def seeded(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """The seeded store on SQLite (a copy) and on a scratch PostgreSQL database (seeded afresh)."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("seeded_sqlite")
-        return
-    engine = seed_store(request.getfixturevalue("pg_url"), tmp_path)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def committee_store(db_url: str) -> Iterator[Engine]:
-    """An empty store with the two committee accounts, on SQLite and PostgreSQL (for what needs no data)."""
-    engine = open_store(db_url)
-    add_accounts(engine, with_schools=False)
-    yield engine
-    engine.dispose()
 
 
 @dataclass
