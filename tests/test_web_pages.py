@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import re
+import socket
 import threading
 from datetime import date
 
@@ -24,6 +25,8 @@ from tracking.summary import summary
 from tracking.tables import DeadlineOccurrence, OccurrenceEvent
 from web.catalog import occurrence_selector, report_date
 from web.chart import bar_chart
+from web.http import MAX_REQUEST_BYTES
+from web.imports import MAX_UPLOAD_BYTES
 from web.reports import MIN_ROWS_PER_EXECUTOR, Bar, OverdueQuery, dashboard, overdue_page
 from web.roles import Role, Viewer
 
@@ -295,3 +298,23 @@ def test_mark_done_from_the_cli_shows_on_the_pages_at_once(web_engine: Engine) -
               by="Из командной строки")
     with server(web_engine) as url, browser(url, login="komitet") as person:
         assert "кто: Из командной строки" in person.get(f"/items/{item}").text
+
+
+def test_uploads_beyond_the_limit_are_refused(web_engine: Engine) -> None:
+    with server(web_engine) as url, browser(url, login="komitet") as person:
+        token = person.csrf("/roadmaps/import")
+        big = person.client.post("/roadmaps/import", data={"csrf_token": token},
+                                 files={"document": ("plan.txt", b"x" * (MAX_UPLOAD_BYTES + 1), "text/plain")})
+        assert big.status_code == 422 and "больше 20 МБ" in error_text(big)
+        # a body announced too large is refused from its headers, before a byte of it is read
+        host, port = url.removeprefix("http://").split(":")
+        cookie = person.client.cookies["profplan_session"]
+        with socket.create_connection((host, int(port)), timeout=30) as raw:
+            raw.sendall(f"POST /roadmaps/import HTTP/1.1\r\nHost: {host}\r\nCookie: profplan_session={cookie}\r\n"
+                        f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {MAX_REQUEST_BYTES + 1}"
+                        "\r\n\r\n".encode())
+            received = b""
+            while b"</html>" not in received and (chunk := raw.recv(65536)):
+                received += chunk
+        answer = received.decode("utf-8", "replace")
+        assert answer.startswith("HTTP/1.1 413") and "файл слишком велик" in answer

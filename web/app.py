@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from calendars.errors import ProfplanError
 from feeds.server import create_app as create_feed_app
 from store.settings import Settings
-from web.http import WebContext, render_page
+from web.http import TooLarge, WebContext, render_page
 from web.render import environment
 from web.roles import AccessDenied, NotFound
 from web.routes import ROUTES
@@ -93,6 +93,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return await _error(request, exc.status_code, "Ошибка запроса", "Запрос не удалось обработать.")
 
 
+async def _too_large(request: Request, exc: Exception) -> Response:
+    return await _error(request, 413, "Слишком большой запрос", str(exc))
+
+
 async def _user_error(request: Request, exc: Exception) -> Response:
     return await _error(request, 400, "Ошибка в запросе", str(exc))
 
@@ -113,7 +117,8 @@ def create_web_app(engine: Engine, settings: Settings) -> Starlette:
         routes=ROUTES,
         middleware=[Middleware(PageHeaders)],
         exception_handlers={
-            AccessDenied: _refused, NotFound: _not_found, ProfplanError: _user_error, HTTPException: _http_error,
+            AccessDenied: _refused, NotFound: _not_found, TooLarge: _too_large, ProfplanError: _user_error,
+            HTTPException: _http_error,
             Exception: _crash,
         },
     )

@@ -31,6 +31,7 @@ from web.signing import Signer
 
 SESSION_COOKIE = "profplan_session"
 MAX_FORM_FIELDS = 200
+MAX_REQUEST_BYTES = 21 * 1024 * 1024  # a form with the largest upload web.imports takes (20 MB), and its fields
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -117,6 +118,10 @@ class Visit:
 Handler = Callable[[Visit], Awaitable[Response]]
 
 
+class TooLarge(Exception):
+    """A request body over MAX_REQUEST_BYTES, refused (413) before it is read."""
+
+
 def page(*roles: Role) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """The endpoint of a page for these roles (any logged-in role when none is named)."""
     def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -132,6 +137,8 @@ def page(*roles: Role) -> Callable[[Handler], Callable[[Request], Awaitable[Resp
             if roles:
                 viewer.require(*roles)
             if request.method not in ("GET", "HEAD"):
+                if int(request.headers.get("content-length") or 0) > MAX_REQUEST_BYTES:
+                    raise TooLarge(f"Запрос больше {MAX_REQUEST_BYTES // (1024 * 1024)} МБ: файл слишком велик.")
                 form = await request.form(max_fields=MAX_FORM_FIELDS)
                 sent = form.get(CSRF_FIELD)
                 if not isinstance(sent, str) or not hmac.compare_digest(sent, session.csrf_token):

@@ -45,7 +45,7 @@ async def upload(visit: Visit) -> Response:
     region, year = visit.field("region"), visit.field("year")
     try:
         if not isinstance(document, UploadFile) or not document.filename:
-            raise ProfplanError("Выберите файл дорожной карты (.txt или .docx).")
+            raise ProfplanError("Выберите файл дорожной карты.")
         content = await document.read(MAX_UPLOAD_BYTES + 1)
         token = await blocking(store_upload, visit.engine, visit.viewer, document.filename, content, region or None,
                                year or None)
