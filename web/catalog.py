@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import case, false, func
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
@@ -34,11 +34,14 @@ from tracking.state import counts_as_done, due_soon, overdue, tracked
 from tracking.status import OccurrenceHistory, occurrence_history
 from tracking.summary import Counts
 from tracking.tables import DeadlineOccurrence as Occ
-from web.roles import NotFound, Viewer
+from web.roles import NotFound, Role, Viewer
 
 
 def region_condition(viewer: Viewer) -> ColumnElement[bool] | None:
-    """The SQL condition of the roadmaps a committee member may see; None when they see every region."""
+    """The SQL condition of the roadmaps the viewer may see: a committee member's region, None for every region;
+    other roles see no roadmap (their pages never ask, and if one did it would find nothing)."""
+    if viewer.role is not Role.COMMITTEE:
+        return false()
     return col(Roadmap.region) == viewer.region if viewer.region else None
 
 
@@ -118,10 +121,10 @@ class ItemLine:
 
     @property
     def status(self) -> str:
-        """Russian: "просрочено 1 из 4", "выполнено", "в работе", "без срока"."""
+        """Russian: "просрочено 1 из 4", "скоро срок (1)", "выполнено 2 из 4", "выполнено", "сроков нет"."""
         counts = self.counts
         if counts.total == 0:
-            return "без срока" if counts.no_fixed_date else "сроков нет"
+            return "сроков нет"
         if counts.overdue:
             return f"просрочено {counts.overdue} из {counts.total}"
         if counts.done == counts.total:

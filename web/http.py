@@ -30,6 +30,7 @@ from web.sessions import LIFETIME, LiveSession, add_flash, load_session
 from web.signing import Signer
 
 SESSION_COOKIE = "profplan_session"
+SESSION_MAX_AGE = int(LIFETIME.total_seconds())
 MAX_FORM_FIELDS = 200
 MAX_REQUEST_BYTES = 21 * 1024 * 1024  # a form with the largest upload web.imports takes (20 MB), and its fields
 
@@ -54,6 +55,13 @@ def web_context(request: Request) -> WebContext:
 async def blocking(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run blocking work (the store, argon2, templates) in the thread pool."""
     return await run_in_threadpool(function, *args, **kwargs)
+
+
+async def current_session(request: Request) -> LiveSession | None:
+    """The valid session the request's signed cookie names, if any."""
+    web = web_context(request)
+    token = web.signer.unsign("session", request.cookies.get(SESSION_COOKIE))
+    return await blocking(load_session, web.engine, token) if token else None
 
 
 def secure(request: Request) -> bool:
@@ -127,8 +135,7 @@ def page(*roles: Role) -> Callable[[Handler], Callable[[Request], Awaitable[Resp
     def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             web = web_context(request)
-            token = web.signer.unsign("session", request.cookies.get(SESSION_COOKIE))
-            session = await blocking(load_session, web.engine, token) if token else None
+            session = await current_session(request)
             if session is None:
                 return _to_login(request)
             viewer = session.account.viewer()
@@ -165,5 +172,3 @@ def _to_login(request: Request) -> Response:
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
-
-SESSION_MAX_AGE = int(LIFETIME.total_seconds())

@@ -4,9 +4,10 @@ A thin layer over `tracking`: the counts are `tracking.summary.summary`'s,
 the rows are `tracking.overdue.DueRow`s selected by `tracking.state`'s one
 definition of open, overdue and due soon, and the downloads are written by
 `tracking.export`. Two things are added for pages: the reach of the viewer
-(a region's roadmaps only), and a bound on the rows a page shows per
-executor, so that a thousand roadmaps answer in well under a second — the
-counts stay whole, and the downloads hold every row of the same query.
+(a region's roadmaps only), and a budget of rows a page shows, shared out
+among the executors (their most urgent rows), so that a thousand roadmaps
+answer in about a second — the counts stay whole, and the downloads hold
+every row of the same query.
 (`overdue_rows` is the candidate to move into `tracking.overdue` as a
 limited variant of `due_rows` once that module settles.)
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -305,12 +306,8 @@ class Dashboard:
     bars: list[Bar]
 
     @property
-    def dates(self) -> list[date]:
-        return sorted({row.as_of for row in self.rows})
-
-    @property
     def totals(self) -> Counts:
-        return Counts(**{name: sum(getattr(row.counts, name) for row in self.rows) for name in Counts.__dataclass_fields__})
+        return Counts(**{spec.name: sum(getattr(row.counts, spec.name) for row in self.rows) for spec in fields(Counts)})
 
 
 def dashboard(engine: Engine, viewer: Viewer, chosen: date | None, soon: int = DEFAULT_SOON_DAYS) -> Dashboard:
@@ -343,11 +340,7 @@ def _overdue_by_executor(session: Session, roadmap_ids: list[int], day: date) ->
     """Overdue occurrences per executor (each executor of an item counts it) of these roadmaps on `day`."""
     as_of = AsOf.resolve(day, [None])
     query = (
-        sql_select(col(Executor.name), func.count(col(Occ.id).distinct()))
-        .select_from(Occ)
-        .join(Item, col(Item.id) == Occ.item_id)
-        .join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
-        .outerjoin(ItemExecutor, col(ItemExecutor.item_id) == Item.id)
+        _with_executors(sql_select(col(Executor.name), func.count(col(Occ.id).distinct())).select_from(Occ))
         .outerjoin(Executor, col(Executor.id) == ItemExecutor.executor_id)
         .where(overdue(as_of), col(Item.roadmap_id).in_(roadmap_ids))
         .group_by(col(Executor.name))

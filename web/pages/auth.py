@@ -18,17 +18,18 @@ from starlette.responses import RedirectResponse, Response
 
 from web.accounts import authenticate, normalise_login
 from web.http import (
-    CSRF_FIELD,
     SESSION_COOKIE,
     SESSION_MAX_AGE,
     Visit,
     blocking,
+    current_session,
     page,
     render_page,
     set_cookie,
     web_context,
 )
-from web.sessions import close_session, load_session, open_session
+from web.render import CSRF_FIELD
+from web.sessions import close_session, open_session
 from web.throttle import record_failure, record_success, throttle_keys, wait_left
 
 LOGIN_COOKIE = "profplan_login"
@@ -37,9 +38,7 @@ _LOGIN_PURPOSE = "login-form"
 
 async def login_form(request: Request) -> Response:
     """The login page; a person already logged in goes on to their page."""
-    web = web_context(request)
-    token = web.signer.unsign("session", request.cookies.get(SESSION_COOKIE))
-    session = await blocking(load_session, web.engine, token) if token else None
+    session = await current_session(request)
     if session is not None:
         return RedirectResponse(_next(request.query_params.get("next"), session.account.viewer().home), status_code=303)
     notice = "Вы вышли из profplan." if request.query_params.get("out") else None
