@@ -22,7 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import case, func, true
+from sqlalchemy import String, case, collate, func, true
+from sqlalchemy import cast as sql_cast
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
@@ -220,18 +221,22 @@ def overdue_rows(session: Session, as_of: AsOf, conditions: list[ColumnElement[b
     """The selected occurrences, one row per executor, grouped by executor, most urgent first;
     with the item id of each occurrence (for links).
 
-    The database ranks each executor's rows by due date and counts them
-    (window functions) over narrow rows (ids and dates), and only the rows
-    ranked within `limit` — ties at the limit included — are joined to their
-    texts; Python then orders them as `tracking.overdue` does (most urgent,
-    then by reference) and keeps `limit`, so the rows shown are exactly the
-    first rows of the library's report.
+    The database ranks each executor's rows as `tracking.overdue` orders
+    them — due date, then the reference "KEY#ORDINAL" in code-point order,
+    as Python compares strings — and counts them (window functions) over
+    narrow rows (ids and dates); only the rows within `limit` are joined to
+    their texts. The cut is exactly the library's first rows whenever every
+    region has the same report date (a chosen date); with each region's own
+    today, regions a day apart may swap places at the cut.
     """
     executor_id = col(ItemExecutor.executor_id)
     late = case((overdue(as_of), 1), else_=0)
+    reference = col(Roadmap.key) + "#" + sql_cast(col(Item.ordinal), String)
+    if session.get_bind().dialect.name == "postgresql":
+        reference = collate(reference, "C")  # code-point order, whatever the database's locale (SQLite's already is)
     kept = _with_executors(sql_select(
         col(Occ.id).label("occurrence_id"), executor_id.label("executor_id"),
-        func.rank().over(partition_by=executor_id, order_by=col(Occ.due)).label("rank"),
+        func.row_number().over(partition_by=executor_id, order_by=(col(Occ.due), reference)).label("rank"),
         func.sum(late).over(partition_by=executor_id).label("overdue_count"),
         func.count().over(partition_by=executor_id).label("row_count"),
     ).select_from(Occ)).where(*conditions).subquery()
@@ -259,7 +264,7 @@ def overdue_rows(session: Session, as_of: AsOf, conditions: list[ColumnElement[b
                      row.title, row.deadline_text, row.kind, row.phase, row.start, row.due,
                      (as_of.of(row.region) - row.due).days, row.controller, row.executor)
         groups.setdefault(name, (int(row.overdue_count), int(row.row_count) - int(row.overdue_count), []))[2].append(due)
-    sections = [ExecutorSection(name, late_count, soon_count, sorted(rows, key=lambda r: r.urgency)[:limit])
+    sections = [ExecutorSection(name, late_count, soon_count, sorted(rows, key=lambda r: r.urgency))
                 for name, (late_count, soon_count, rows) in groups.items()]
     return sorted(sections, key=lambda section: (section.rows[0].urgency, section.executor)), item_ids
 
