@@ -67,6 +67,14 @@ def test_without_a_date_each_roadmap_is_counted_inside_its_period(web_engine: En
         assert row.counts == next(r.counts for r in summary(web_engine, as_of=expected).roadmaps if r.key == row.key)
     # the seeds' periods ended long before the tests run: each shows its last day, not years of "overdue"
     assert {row.key: row.as_of for row in report.rows}[LEN_KEY] == date(2024, 8, 31)
+    per_executor: dict[str, int] = {}
+    for row in report.rows:  # the chart adds up each roadmap's overdue on that roadmap's own date
+        for due in overdue_report(web_engine, as_of=row.as_of, roadmap=row.key, soon=0).rows():
+            if due.is_overdue:
+                name = due.executor or "Исполнитель не указан"
+                per_executor[name] = per_executor.get(name, 0) + 1
+    expected = sorted(per_executor.items(), key=lambda pair: (-pair[1], pair[0]))
+    assert [(bar.executor, bar.overdue) for bar in report.bars] == expected[:len(report.bars)]
 
 
 def test_the_chart_bars_are_overdue_occurrences_per_executor(web_engine: Engine) -> None:

@@ -332,8 +332,9 @@ def dashboard(engine: Engine, viewer: Viewer, chosen: date | None, soon: int = D
     for day, roadmaps in by_date.items():
         counts = {row.key: row.counts for row in summary(engine, as_of=day, soon=soon).roadmaps}
         rows += [DashboardRow(r.key, r.title or r.key, r.region, day, counts.get(r.key, Counts())) for r in roadmaps]
+        ids = [r.id for r in roadmaps if r.id is not None] if len(by_date) > 1 else None  # one date: all visible
         with transaction(engine) as session:
-            for name, count in _overdue_by_executor(session, [r.id for r in roadmaps if r.id is not None], day):
+            for name, count in _overdue_by_executor(session, ids, viewer, day):
                 overdue_by_executor[name] = overdue_by_executor.get(name, 0) + count
     rows.sort(key=lambda row: (-row.counts.overdue, -row.counts.due_soon, row.title))
     bars = sorted((Bar(name, count) for name, count in overdue_by_executor.items() if count),
@@ -341,13 +342,16 @@ def dashboard(engine: Engine, viewer: Viewer, chosen: date | None, soon: int = D
     return Dashboard(chosen, soon, rows, bars[:CHART_BARS])
 
 
-def _overdue_by_executor(session: Session, roadmap_ids: list[int], day: date) -> list[tuple[str, int]]:
-    """Overdue occurrences per executor (each executor of an item counts it) of these roadmaps on `day`."""
+def _overdue_by_executor(session: Session, roadmap_ids: list[int] | None, viewer: Viewer,
+                         day: date) -> list[tuple[str, int]]:
+    """Overdue occurrences per executor (each executor of an item counts it) on `day`, of these roadmaps
+    (None: every roadmap the viewer sees). An item names an executor once, so rows need no DISTINCT."""
     as_of = AsOf.resolve(day, [None])
-    query = (
-        _with_executors(sql_select(col(Executor.name), func.count(col(Occ.id).distinct())).select_from(Occ))
-        .outerjoin(Executor, col(Executor.id) == ItemExecutor.executor_id)
-        .where(overdue(as_of), col(Item.roadmap_id).in_(roadmap_ids))
-        .group_by(col(Executor.name))
-    )
-    return [(name or NO_EXECUTOR, int(count)) for name, count in session.execute(query)]
+    executor_id = col(ItemExecutor.executor_id)
+    conditions = [overdue(as_of)]
+    region = region_condition(viewer)
+    conditions += [region] if region is not None else []
+    conditions += [col(Item.roadmap_id).in_(roadmap_ids)] if roadmap_ids is not None else []
+    counts = _with_executors(sql_select(executor_id, func.count()).select_from(Occ)).where(*conditions)
+    names: dict[int | None, str] = {key: name for key, name in session.execute(sql_select(col(Executor.id), col(Executor.name)))}
+    return [(names.get(key) or NO_EXECUTOR, int(count)) for key, count in session.execute(counts.group_by(executor_id))]
