@@ -27,7 +27,7 @@ from web.catalog import occurrence_selector, report_date
 from web.chart import bar_chart
 from web.http import MAX_REQUEST_BYTES
 from web.imports import MAX_UPLOAD_BYTES
-from web.reports import MIN_ROWS_PER_EXECUTOR, Bar, OverdueQuery, dashboard, overdue_page
+from web.reports import MIN_ROWS_PER_EXECUTOR, Bar, OverdueQuery, dashboard, executor_overdue, overdue_page
 from web.roles import Role, Viewer
 
 pytest_plugins = ["web_fixtures"]  # the seeded stores
@@ -86,6 +86,10 @@ def test_the_chart_bars_are_overdue_occurrences_per_executor(web_engine: Engine)
             per_executor.setdefault(row.executor or "Исполнитель не указан", set()).add(row.occurrence_id)
     expected = sorted(((len(ids), name) for name, ids in per_executor.items()), key=lambda pair: (-pair[0], pair[1]))
     assert [(bar.overdue, bar.executor) for bar in report.bars] == expected[:len(report.bars)]
+    with transaction(web_engine) as session:  # the summary's counts (one date, every roadmap) = the query's
+        counted = sorted(((count, name) for name, count in executor_overdue(session, None, EVERYONE, DAY)),
+                         key=lambda pair: (-pair[0], pair[1]))
+    assert [(bar.overdue, bar.executor) for bar in report.bars] == counted[:len(report.bars)]
     chart = bar_chart([Bar("Очень длинное название исполнителя " * 5, 10), Bar("Короткое", 1)])
     assert chart.bars[0].width == 85.0 and chart.bars[1].width == 8.5
     assert len(chart.bars[0].short_label) <= 40 and chart.bars[0].short_label.endswith("…")

@@ -320,7 +320,9 @@ def dashboard(engine: Engine, viewer: Viewer, chosen: date | None, soon: int = D
 
     With no date chosen each roadmap is counted on today in its region kept
     inside its period (`catalog.report_date`); roadmaps sharing a date are
-    counted by one call of `summary`.
+    counted by one call of `summary`, whose per-executor counts are the chart
+    when one date serves every roadmap there is (else the chart is counted
+    per date over the viewer's roadmaps).
     """
     check_soon_days(soon)
     with transaction(engine) as session:
@@ -330,11 +332,16 @@ def dashboard(engine: Engine, viewer: Viewer, chosen: date | None, soon: int = D
     rows: list[DashboardRow] = []
     overdue_by_executor: dict[str, int] = {}
     for day, roadmaps in by_date.items():
-        counts = {row.key: row.counts for row in summary(engine, as_of=day, soon=soon).roadmaps}
+        report = summary(engine, as_of=day, soon=soon)
+        counts = {row.key: row.counts for row in report.roadmaps}
         rows += [DashboardRow(r.key, r.title or r.key, r.region, day, counts.get(r.key, Counts())) for r in roadmaps]
+        if len(by_date) == 1 and region_condition(viewer) is None:
+            # Every roadmap on one date: the summary's own per-executor counts are the chart.
+            overdue_by_executor = {row.name: row.counts.overdue for row in report.executors}
+            continue
         ids = [r.id for r in roadmaps if r.id is not None] if len(by_date) > 1 else None  # one date: all visible
         with transaction(engine) as session:
-            for name, count in _overdue_by_executor(session, ids, viewer, day):
+            for name, count in executor_overdue(session, ids, viewer, day):
                 overdue_by_executor[name] = overdue_by_executor.get(name, 0) + count
     rows.sort(key=lambda row: (-row.counts.overdue, -row.counts.due_soon, row.title))
     bars = sorted((Bar(name, count) for name, count in overdue_by_executor.items() if count),
@@ -342,7 +349,7 @@ def dashboard(engine: Engine, viewer: Viewer, chosen: date | None, soon: int = D
     return Dashboard(chosen, soon, rows, bars[:CHART_BARS])
 
 
-def _overdue_by_executor(session: Session, roadmap_ids: list[int] | None, viewer: Viewer,
+def executor_overdue(session: Session, roadmap_ids: list[int] | None, viewer: Viewer,
                          day: date) -> list[tuple[str, int]]:
     """Overdue occurrences per executor (each executor of an item counts it) on `day`, of these roadmaps
     (None: every roadmap the viewer sees). An item names an executor once, so rows need no DISTINCT."""
