@@ -82,6 +82,8 @@ def test_a_coordinator_sees_their_school_only(web_store: Engine) -> None:
     with server(web_store) as url, browser(url, login="coord") as person:
         own = person.get(f"/schools/{SCHOOL}")
         assert own.status_code == 200 and "Кудровский" in own.text and "8А" in own.text
+        assert "уровень профминимума: основной" in own.text and "педагог-навигатор" in own.text
+        assert "class_teacher" not in own.text and ">main<" not in own.text  # names, not identifiers
         other = person.get(f"/schools/{OTHER_SCHOOL}")
         assert other.status_code == 403 and "доступны только её сотрудникам" in error_text(other)
         assert person.get("/schools/no-such-school").status_code == 404

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from calendars.academic import region as find_region
 from scheduler.errors import SchedulingError
+from scheduler.norms import load_norms
 from scheduler.profile import Profile, parse_profile
 from scheduler.service import PlacementRow, TimetableView, timetable
 from scheduler.tables import School
@@ -24,14 +25,30 @@ from tracking.clock import today_in
 from web.roles import NotFound, Viewer
 
 UPCOMING = timedelta(weeks=4)  # how far ahead a staff member's page lists sessions
+# Russian names of the staff roles the norms' activities ask for (scheduler/profile.py); an unknown role shows as is.
+STAFF_ROLE_TITLES = {
+    "class_teacher": "классный руководитель",
+    "navigator": "педагог-навигатор",
+    "teacher": "учитель",
+    "tutor": "тьютор",
+    "master": "мастер производственного обучения",
+}
 
 
 @dataclass(frozen=True)
 class SchoolPage:
     profile: Profile
     region_name: str
+    level_titles: dict[str, str]  # the norms' Russian names of the profminimum levels
     timetable: TimetableView | None
     missing: str | None  # why there is no timetable yet, in Russian
+
+    def level(self, code: str) -> str:
+        return self.level_titles.get(code, code)
+
+    @staticmethod
+    def roles(codes: tuple[str, ...]) -> str:
+        return ", ".join(STAFF_ROLE_TITLES.get(code, code) for code in codes)
 
     @property
     def sessions_by_class(self) -> dict[str, int]:
@@ -54,7 +71,7 @@ def school_page(engine: Engine, viewer: Viewer, school_id: str) -> SchoolPage:
         missing = None
     except SchedulingError as exc:
         view, missing = None, str(exc)
-    return SchoolPage(profile, find_region(profile.region).name, view, missing)
+    return SchoolPage(profile, find_region(profile.region).name, load_norms(profile.year).level_titles, view, missing)
 
 
 @dataclass(frozen=True)
