@@ -90,13 +90,12 @@ def main() -> None:
     parser.add_argument("--roadmaps", type=int, default=1000)
     parser.add_argument("--items", type=int, default=50)
     args = parser.parse_args()
-    with sqlite_url() as url:
-        bench("SQLite", url, args.roadmaps, args.items)
-    try:
-        with postgres_url() as url:
-            bench("PostgreSQL", url, args.roadmaps, args.items)
-    except psycopg.OperationalError as exc:
-        print(f"PostgreSQL skipped: {str(exc).strip().splitlines()[0]}")
+    for label, scratch in (("SQLite", sqlite_url), ("PostgreSQL", postgres_url)):
+        try:
+            with scratch() as url:
+                bench(label, url, args.roadmaps, args.items)
+        except psycopg.OperationalError as exc:
+            print(f"{label} skipped: {str(exc).strip().splitlines()[0]}")
 
 
 if __name__ == "__main__":

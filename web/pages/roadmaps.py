@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.engine import Engine
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
@@ -11,7 +15,9 @@ from calendars.errors import ProfplanError
 from web.catalog import roadmap_cards, roadmap_page
 from web.http import Visit, blocking, page
 from web.imports import MAX_UPLOAD_BYTES, confirm, preview, store_upload
-from web.roles import Role
+from web.roles import Role, Viewer
+
+T = TypeVar("T")
 
 
 @page(Role.COMMITTEE)
@@ -56,23 +62,25 @@ async def upload(visit: Visit) -> Response:
 
 @page(Role.COMMITTEE)
 async def upload_preview(visit: Visit) -> Response:
-    token = visit.request.path_params["token"]
-    try:
-        view = await blocking(preview, visit.engine, visit.viewer, token)
-    except ProfplanError as exc:
-        return await _import_form(visit, error=str(exc), status_code=422)
-    return await visit.render("import_preview.html", view=view)
+    view = await _upload_step(visit, preview)
+    return view if isinstance(view, Response) else await visit.render("import_preview.html", view=view)
 
 
 @page(Role.COMMITTEE)
 async def upload_confirm(visit: Visit) -> Response:
-    token = visit.request.path_params["token"]
+    result = await _upload_step(visit, confirm)
+    if isinstance(result, Response):
+        return result
+    keys = ", ".join(f"«{report['roadmap']}»" for report in result)
+    return await visit.redirect(visit.request.url.path, flash=f"Загружено: {keys}.")
+
+
+async def _upload_step(visit: Visit, step: Callable[[Engine, Viewer, str], T]) -> T | Response:
+    """A step on the upload of the address's token; a document that cannot be read goes back to the form."""
     try:
-        result = await blocking(confirm, visit.engine, visit.viewer, token)
+        return await blocking(step, visit.engine, visit.viewer, visit.request.path_params["token"])
     except ProfplanError as exc:
         return await _import_form(visit, error=str(exc), status_code=422)
-    keys = ", ".join(f"«{report['roadmap']}»" for report in result)
-    return await visit.redirect(f"/roadmaps/import/{token}", flash=f"Загружено: {keys}.")
 
 
 async def _import_form(visit: Visit, error: str | None = None, region: str = "", year: str = "",
