@@ -21,7 +21,7 @@ import click
 
 from calendars.data_files import bundled_data, os_error_message
 from calendars.errors import ProfplanError
-from commands import calendar, db, demo, feeds, region, roadmaps, schools, serve, tracking
+from commands import calendar, db, demo, feeds, region, roadmaps, schools, serve, tracking, users
 from commands.base import Context, date_option, err
 from store.settings import Settings
 
@@ -67,6 +67,7 @@ for command in (
     feeds.unsubscribe_command,
     feeds.subscription_group,
     feeds.feeds_group,
+    users.user_group,
     serve.serve_command,
     tracking.done_command,
     tracking.reopen_command,

@@ -29,6 +29,7 @@ DEMO_AS_OF = date(2024, 2, 15)  # a fixed day inside the seeds' school year, so 
 DEMO_TRACK_FROM = date(2023, 9, 1)  # the committee has tracked the roadmaps since the school year began
 DEMO_DONE = (1, 2, 5)  # ordinals of the Leningrad roadmap's items the demo marks done
 DEMO_URGENT = 5  # rows of the most urgent list step 4 shows
+DEMO_PASSWORD = "profplan-demo"  # of the demo's web accounts; printed, so only for trying the workspace
 
 
 @click.command("demo")
@@ -126,6 +127,7 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     out.print(meanings(counts))
     out.print(f"  Полностью: profplan summary --as-of {DEMO_AS_OF}; profplan overdue --as-of {DEMO_AS_OF} "
               f"(--executor, --roadmap, --all); письма: profplan alerts --as-of {DEMO_AS_OF} --dry-run.")
+    show_workspace(engine, context.settings.feeds_url, school.school_id)
 
 
 def print_solution(data: dict[str, Any]) -> None:
@@ -158,6 +160,23 @@ def subscription_of(engine: Engine, kind: str, target: str) -> SubscriptionInfo 
         resolved = resolve_target(session, FeedKind(kind), target)
     return next((info for info in list_subscriptions(engine, include_revoked=False)
                  if (info.kind, info.target) == (kind, resolved)), None)
+
+
+def show_workspace(engine: Engine, address: str, school_id: str) -> None:
+    """The demo's last step: accounts to try the web workspace with (the same ones, reset, when run again)."""
+    from web.accounts import Reach, ensure_user
+    from web.roles import Role
+
+    accounts = [
+        ensure_user(engine, "komitet", Role.COMMITTEE, DEMO_PASSWORD, full_name="Демо: секретарь комитета"),
+        ensure_user(engine, "koordinator", Role.COORDINATOR, DEMO_PASSWORD, Reach(school_id=school_id),
+                    full_name="Демо: координатор школы"),
+    ]
+    base = address.rstrip("/")
+    out.print("[bold]5. Рабочее место в браузере[/bold]: запустите profplan serve и откройте "
+              f"{base}/?as_of={DEMO_AS_OF.isoformat()}")
+    for account in accounts:
+        out.print(f"  Вход: логин {account.login}, пароль {DEMO_PASSWORD} ({account.role.label}, {account.reach})")
 
 
 def executors_of(engine: Engine, roadmap: str) -> list[Any]:

@@ -1,4 +1,4 @@
-"""`profplan serve`: the HTTP server."""
+"""`profplan serve`: the web workspace and the calendar feeds, one HTTP server."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from commands.base import Context, err, pass_context
 @click.option("--workers", default=1, show_default=True, type=int, help="Число процессов сервера.")
 @pass_context
 def serve_command(context: Context, host: str, port: int, workers: int) -> None:
-    """HTTP-сервер календарей: /feeds/<токен>.ics."""
-    from feeds.server import serve
+    """Рабочее место в браузере (вход: profplan user add) и календари /feeds/<токен>.ics."""
+    from web.server import serve
 
-    err.print(f"Сервер календарей: http://{host}:{port}/feeds/<токен>.ics (Ctrl+C — остановить)")
+    err.print(f"Рабочее место: http://{host}:{port}/", soft_wrap=True)
+    err.print(f"Календари: http://{host}:{port}/feeds/<токен>.ics (Ctrl+C — остановить)", soft_wrap=True)
     serve(context.settings, host=host, port=port, workers=workers)

@@ -34,7 +34,8 @@ from store.settings import DEFAULT_DATABASE_URL, DEFAULT_LOCK_TIMEOUT
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
 # Every module holding tables; a new concern with tables adds itself here.
-TABLE_MODULES = ("roadmaps.tables", "tracking.tables", "feeds.tables", "scheduler.tables", "calendars.stored", "region.tables")
+TABLE_MODULES = ("roadmaps.tables", "tracking.tables", "feeds.tables", "scheduler.tables", "calendars.stored", "region.tables",
+                 "web.tables")
 CONNECT_TIMEOUT = 10
 """Seconds to wait for a PostgreSQL server that does not answer (a wrong host) before saying so."""
 

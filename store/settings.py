@@ -60,6 +60,9 @@ class Settings:
     log_dir: Path = field(default_factory=_default_log_dir, metadata={"env": "PROFPLAN_LOG_DIR"})
     lock_timeout: float = field(default=DEFAULT_LOCK_TIMEOUT, metadata={"env": "PROFPLAN_LOCK_TIMEOUT"})
     feeds_key_file: Path = field(default_factory=_default_feeds_key_file, metadata={"env": "PROFPLAN_FEEDS_KEY_FILE"})
+    # Signs the web workspace's session cookies; unset, the web app keeps a generated one in the database
+    # (web.secrets), so every server process agrees without anyone having to invent a key.
+    secret_key: str | None = field(default=None, repr=False, metadata={"env": "PROFPLAN_SECRET_KEY"})
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -78,7 +81,8 @@ class Settings:
 
     def environment(self) -> dict[str, str]:
         """The variables that reproduce these settings in a child process (uvicorn's worker processes)."""
-        return {spec.metadata["env"]: str(getattr(self, spec.name)) for spec in fields(self)}
+        values = {spec.metadata["env"]: getattr(self, spec.name) for spec in fields(self)}
+        return {name: str(value) for name, value in values.items() if value is not None}
 
     def writable_log_dir(self) -> Path:
         """The log folder, created if needed; the system temporary folder when it cannot be written."""

@@ -1,0 +1,102 @@
+"""Benchmark: the committee's overdue page and dashboard for 1,000 roadmaps × 50 items, on SQLite and PostgreSQL.
+
+The store is filled as `bench_tracking.py` fills it; a committee account logs
+in, and each page is requested through the whole app `profplan serve` runs
+(session, role check, library layer, template) in this process over ASGI, so
+the figure is the server's time without the network. Beside them, as the
+baseline, the library calls the CLI makes for the same reports
+(`profplan overdue`, `profplan summary`). The target is ≤ 1 s per page.
+
+    .venv/bin/python bench/bench_web.py [--roadmaps 1000] [--items 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_tracking import AS_OF, populate, postgres_url, sqlite_url, timed  # noqa: E402
+
+from store.db import open_store  # noqa: E402
+from store.settings import Settings  # noqa: E402
+from tracking.overdue import overdue_report  # noqa: E402
+from tracking.summary import summary  # noqa: E402
+from web.accounts import add_user  # noqa: E402
+from web.app import create_app  # noqa: E402
+from web.roles import Role  # noqa: E402
+
+PASSWORD = "bench-password"
+PAGES = {
+    "overdue page": f"/overdue?as_of={AS_OF.isoformat()}",
+    "dashboard": f"/?as_of={AS_OF.isoformat()}",
+    "dashboard, default dates": "/",
+}
+
+
+async def best_of(client: httpx.AsyncClient, path: str, repeats: int = 3) -> tuple[float, int]:
+    """The fastest of a few requests of one page, in seconds, and the size of the page."""
+    best, size = float("inf"), 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        answer = await client.get(path)
+        best = min(best, time.perf_counter() - started)
+        assert answer.status_code == 200, (path, answer.status_code, answer.text[:300])
+        size = len(answer.content)
+    return best, size
+
+
+async def measure_pages(app: Callable[..., Awaitable[None]]) -> dict[str, tuple[float, int]]:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench", follow_redirects=True) as client:
+        form = await client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token
+        logged = await client.post("/login", data={"csrf_token": token.group(1), "login": "bench", "password": PASSWORD})
+        assert logged.url.path == "/", logged.text[:300]
+        return {name: await best_of(client, path) for name, path in PAGES.items()}
+
+
+def bench(label: str, url: str, roadmaps: int, items: int) -> None:
+    engine = open_store(url)
+    count = populate(engine, roadmaps, items)
+    add_user(engine, "bench", Role.COMMITTEE, PASSWORD)
+    pages = asyncio.run(measure_pages(create_app(engine, Settings())))  # type: ignore[arg-type]
+    baseline = {
+        "overdue page": timed(lambda: overdue_report(engine, as_of=AS_OF)),
+        "dashboard": timed(lambda: summary(engine, as_of=AS_OF)),
+        "dashboard, default dates": timed(lambda: summary(engine)),
+    }
+    print(f"{label}: {roadmaps} roadmaps × {items} items, {count} occurrences")
+    for name, (seconds, size) in pages.items():
+        verdict = "ok" if seconds <= 1.0 else "OVER 1 s"
+        print(f"  {name:<26} {seconds:5.2f} s  ({size / 1024:6.0f} KiB)  {verdict:<8}  "
+              f"baseline {'overdue_report' if name == 'overdue page' else 'summary':<14} {baseline[name]:5.2f} s")
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--roadmaps", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=50)
+    args = parser.parse_args()
+    for label, scratch in (("SQLite", sqlite_url), ("PostgreSQL", postgres_url)):
+        try:
+            with scratch() as url:
+                bench(label, url, args.roadmaps, args.items)
+        except psycopg.OperationalError as exc:
+            print(f"{label} skipped: {str(exc).strip().splitlines()[0]}")
+
+
+if __name__ == "__main__":
+    main()

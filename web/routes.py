@@ -1,0 +1,39 @@
+"""The addresses of the web workspace, in one table (tests, bookmarks and links rely on them staying put).
+
+A path with several methods has one route per method, so each handler is
+only what it says; Starlette answers 405 for a method no route of the path
+takes. The static files are package data served from `web/static`.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from web.pages.auth import login, login_form, logout
+from web.pages.dashboard import dashboard_page
+from web.pages.items import change_status, item_detail
+from web.pages.overdue import executors_page, overdue_file, overdue_list
+from web.pages.roadmaps import import_form, roadmap_detail, roadmaps_page, upload, upload_confirm, upload_preview
+from web.pages.schools import my_page, school_detail
+
+ROUTES: list[BaseRoute] = [
+    Route("/login", login_form, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/", dashboard_page, methods=["GET"]),
+    Route("/roadmaps", roadmaps_page, methods=["GET"]),
+    Route("/roadmaps/import", import_form, methods=["GET"]),
+    Route("/roadmaps/import", upload, methods=["POST"]),
+    Route("/roadmaps/import/{token}", upload_preview, methods=["GET"]),
+    Route("/roadmaps/import/{token}", upload_confirm, methods=["POST"]),
+    Route("/roadmaps/{key:path}", roadmap_detail, methods=["GET"]),
+    Route("/items/{item_id:int}", item_detail, methods=["GET"]),
+    Route("/items/{item_id:int}/{action}", change_status, methods=["POST"]),
+    Route("/overdue", overdue_list, methods=["GET"]),
+    Route("/overdue.{suffix}", overdue_file, methods=["GET"]),
+    Route("/executors", executors_page, methods=["GET"]),
+    Route("/schools/{school_id}", school_detail, methods=["GET"]),
+    Route("/me", my_page, methods=["GET"]),
+    Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),
+]
