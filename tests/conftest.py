@@ -1,45 +1,18 @@
-"""Shared fixtures: a fresh database per test on SQLite and, where a server answers, PostgreSQL.
-
-PostgreSQL tests get a scratch database of their own (created and dropped
-here), so they never touch data in `test` and can run in any order.
-"""
+"""Shared fixtures: a fresh database per test on SQLite and on PostgreSQL (scratch databases: `services`)."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
-
-PG_ADMIN = os.environ.get("PROFPLAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _pg_reason() -> str | None:
-    """None when PostgreSQL answers, else why PostgreSQL tests are skipped."""
-    try:
-        with psycopg.connect(PG_ADMIN, connect_timeout=3):
-            return None
-    except psycopg.Error as exc:
-        return f"PostgreSQL недоступен по адресу {PG_ADMIN}: {str(exc).strip().splitlines()[0]}"
-
-
-PG_SKIP_REASON = _pg_reason()
+from services import scratch_postgres
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A URL of an empty scratch PostgreSQL database, dropped after the test."""
-    if PG_SKIP_REASON:
-        pytest.skip(PG_SKIP_REASON)
-    name = f"profplan_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -27,8 +27,8 @@ from cli_helpers import (
     run,
     unprivileged_prefix,
 )
-from conftest import PG_ADMIN
 from feeds_helpers import FEED_KEY
+from services import PG_ADMIN
 
 from feeds.subscriptions import create_subscription
 from roadmaps.importer import import_documents

@@ -7,9 +7,7 @@ real deadline grammar, as the importer stores them.
 
 from __future__ import annotations
 
-import os
 import socket
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,10 +16,10 @@ from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 
-import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
+from services import scratch_postgres
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -44,8 +42,6 @@ from tracking.tables import (
     OccurrenceEvent,
     RoadmapTracking,
 )
-
-PG_ADMIN = os.environ.get("PROFPLAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 LEN_KEY = "LEN-2448-р"
 LEN_CONTROLLER = "первого заместителя председателя комитета"
@@ -122,15 +118,6 @@ def spec_fields(text: str, year: SchoolYear | None, region: str | None) -> dict[
     return {"kind": spec.kind, "spec": spec.to_dict(), "span_start": start, "span_end": end}
 
 
-def postgres_skip_reason() -> str | None:
-    """None when the test PostgreSQL server answers, else why the PostgreSQL runs are skipped."""
-    try:
-        with psycopg.connect(PG_ADMIN, connect_timeout=3):
-            return None
-    except psycopg.Error as exc:
-        return f"PostgreSQL недоступен по адресу {PG_ADMIN}: {str(exc).strip().splitlines()[0]}"
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """One migrated database per test module and backend (migrating per test would take most of the run).
@@ -142,19 +129,12 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         yield engine
         engine.dispose()
         return
-    reason = postgres_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    name = f"profplan_tracking_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    engine = open_store(f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("profplan_tracking") as url:
+        engine = open_store(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def emptied(engine: Engine) -> Engine:
