@@ -46,6 +46,8 @@ def schedule_command(context: Context, region_code: str | None, folder: Path | N
 
     engine = context.store(create=folder is not None)
     selection = select_schools(engine, region_code, folder)
+    if note := selection.other_region_note():
+        err.print(note)
     report = schedule_region(engine, selection, ClusterSpec(scheduler, workers), BatchOptions(time_limit, seed, force),
                              ProgressBar(err))
     if as_json:

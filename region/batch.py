@@ -29,7 +29,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic
@@ -119,11 +119,21 @@ class Silent:
 
 @dataclass(frozen=True)
 class Selection:
-    """The schools of a run, largest first, and the school files that could not be read (never stored)."""
+    """The schools of a run, largest first, the school files that could not be read (never stored), and
+    the files of the folder left out because they belong to another region than the one asked for."""
 
     school_ids: list[str]
     unreadable: list[Outcome]
     region: str | None
+    other_region: list[tuple[str, str]] = field(default_factory=list)
+
+    def other_region_note(self) -> str | None:
+        """One line saying which files of the folder were left out and why, or None when none were."""
+        if not self.other_region:
+            return None
+        files = ", ".join(f"{name} ({code})" for name, code in self.other_region[:5])
+        more = f" и ещё {len(self.other_region) - 5}" if len(self.other_region) > 5 else ""
+        return f"Пропущено файлов школ другого региона, не {self.region}: {len(self.other_region)} — {files}{more}."
 
     @property
     def total(self) -> int:
@@ -178,17 +188,19 @@ def select_schools(engine: Engine, region: str | None = None, folder: Path | Non
     """
     code = known_region(region).code if region else None
     unreadable: list[Outcome] = []
+    other_region: list[tuple[str, str]] = []
     chosen: set[str] | None = None
     if folder is not None:
-        chosen, unreadable = _load_folder(engine, folder, code)
+        chosen, unreadable, other_region = _load_folder(engine, folder, code)
     with transaction(engine) as session:
         schools = [s for s in adapter.stored_schools(session, code) if chosen is None or s.school_id in chosen]
         if not schools and not unreadable:
-            raise RegionError(_nothing_found(session, code, folder))
-    return Selection(largest_first(schools), unreadable, code)
+            regions = sorted({region for _, region in other_region}) if folder else None
+            raise RegionError(_nothing_found(session, code, folder, regions))
+    return Selection(largest_first(schools), unreadable, code, other_region)
 
 
-def _load_folder(engine: Engine, folder: Path, code: str | None) -> tuple[set[str], list[Outcome]]:
+def _load_folder(engine: Engine, folder: Path, code: str | None) -> tuple[set[str], list[Outcome], list[tuple[str, str]]]:
     if not folder.is_dir():
         raise RegionError(f"--schools: папка {folder} не найдена.")
     paths = sorted(folder.glob("*.toml"))
@@ -196,23 +208,27 @@ def _load_folder(engine: Engine, folder: Path, code: str | None) -> tuple[set[st
         raise RegionError(f"--schools: в папке {folder} нет файлов школ (*.toml).")
     loaded: dict[str, Path] = {}
     unreadable = []
+    other_region = []
     for path in paths:
         try:
             profile = adapter.read_school_file(path)
             if code is not None and profile.region != code:
+                other_region.append((path.name, profile.region))
                 continue
             if profile.id in loaded:
                 raise RegionError(f"{path}: school.id «{profile.id}» уже занят файлом {loaded[profile.id].name}.")
             loaded[adapter.load_school_file(engine, path)] = path
         except ProfplanError as exc:
             unreadable.append(Outcome(path.name, OutcomeKind.INVALID, reason=str(exc)))
-    return set(loaded), unreadable
+    return set(loaded), unreadable, other_region
 
 
-def _nothing_found(session: Session, code: str | None, folder: Path | None) -> str:
+def _nothing_found(session: Session, code: str | None, folder: Path | None, folder_regions: list[str] | None) -> str:
     where = f"в папке {folder}" if folder else "в базе"
     if code is None:
         return f"Нет школ {where}: загрузите их командой profplan school load или укажите --schools ПАПКА."
+    if folder_regions:
+        return f"Нет школ региона {code} {where}: в ней школы регионов {', '.join(folder_regions)}.{did_you_mean(code, folder_regions)}"
     others = sorted({school.region for school in adapter.stored_schools(session)})
     return f"Нет школ региона {code} {where}.{did_you_mean(code, others)}"
 

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from region.errors import RegionError
 from region.report import PlanState, RegionReport, Totals
-
-DATE_FORMAT = "DD.MM.YYYY"
+from store.workbook import add_sheet, new_workbook
 
 
 def export_xlsx(report: RegionReport, path: Path) -> int:
     """Write the workbook; returns the number of schools."""
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     schools = report.schools
-    _sheet(book, "Школы", [
+    add_sheet(book, "Школы", [
         ("Муниципалитет", 28), ("Школа", 40), ("Код", 18), ("Классов", 9), ("В профминимуме", 9), ("Уровень", 24),
         ("Расписание", 18), ("Отрыв от оптимума, %", 10), ("Причина", 60), ("Классов с выполненными нормами", 12),
         ("Просрочено пунктов", 10),
@@ -32,15 +24,15 @@ def export_xlsx(report: RegionReport, path: Path) -> int:
         None if row.plan.gap is None else round(100 * row.plan.gap, 2), row.plan.reason,
         row.compliance.met if row.compliance else None, len(row.overdue),
     ] for row in schools))
-    _sheet(book, "Муниципалитеты", [
+    add_sheet(book, "Муниципалитеты", [
         ("Муниципалитет", 28), ("Школ", 8), ("Классов", 9), ("Оптимально", 11), ("В пределах отрыва", 11),
         ("Невыполнимо", 11), ("Сбой", 8), ("Не составлено", 11), ("Нормы выполнены (школ)", 12), ("Просрочено пунктов", 10),
     ], (_totals_row(m.name, m.totals) for m in report.municipalities))
-    _sheet(book, "Нормы", [("Школа", 18), ("Класс", 8), ("Направление", 30), ("План, ч", 8), ("Норма, ч", 8)], (
+    add_sheet(book, "Нормы", [("Школа", 18), ("Класс", 8), ("Направление", 30), ("План, ч", 8), ("Норма, ч", 8)], (
         [row.school_id, s.class_name, s.direction, s.planned, s.required]
         for row in schools if row.compliance for s in row.compliance.shortfalls
     ))
-    _sheet(book, "Просрочено", [("Школа", 18), ("Мероприятие", 22), ("№", 8), ("Наименование", 60), ("Срок", 12),
+    add_sheet(book, "Просрочено", [("Школа", 18), ("Мероприятие", 22), ("№", 8), ("Наименование", 60), ("Срок", 12),
                                 ("Дней просрочки", 10), ("Исполнитель", 40)], (
         [row.school_id, item.item, item.number, item.title, item.due, item.days_overdue, item.executor]
         for row in schools for item in row.overdue
@@ -57,19 +49,3 @@ def _totals_row(name: str, totals: Totals) -> list[Any]:
     return [name, totals.schools, totals.classes, *(states.get(state, 0) for state in PlanState), totals.norms_met,
             totals.overdue]
 
-
-def _sheet(book: Workbook, title: str, columns: list[tuple[str, int]], rows: Iterable[list[Any]]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append([header for header, _ in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for index, (_, width) in enumerate(columns, 1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-        for cell in sheet[letter][1:]:
-            if isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions

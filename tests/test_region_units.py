@@ -68,6 +68,18 @@ def test_choosing_schools_that_do_not_exist_is_an_error_naming_what_was_typed(en
         select_schools(engine, None, tmp_path / "empty")
 
 
+def test_files_of_another_region_are_left_out_and_named(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = write_region(tmp_path / "schools", ["a", "b"])
+    moved = folder / "b.toml"
+    moved.write_text(moved.read_text(encoding="utf-8").replace('"RU-LEN"', '"RU-MOW"'), encoding="utf-8")
+    selection = select_schools(engine, "RU-LEN", folder)
+    assert selection.school_ids == ["a"] and selection.other_region == [("b.toml", "RU-MOW")]
+    assert selection.other_region_note() == "Пропущено файлов школ другого региона, не RU-LEN: 1 — b.toml (RU-MOW)."
+    assert select_schools(engine, None, folder).other_region_note() is None
+    with pytest.raises(RegionError, match=r"Нет школ региона RU-LIP в папке .*: в ней школы регионов RU-LEN, RU-MOW\."):
+        select_schools(engine, "RU-LIP", folder)
+
+
 def test_a_school_id_in_two_files_is_the_second_files_failure(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = write_region(tmp_path / "schools", ["same"])
     (folder / "z-copy.toml").write_text((folder / "same.toml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from store.workbook import XLSX_MEDIA_TYPE
 from tracking.channels import Attachment, Letter
-from tracking.export import XLSX_MEDIA_TYPE, xlsx_bytes
+from tracking.export import xlsx_bytes
 from tracking.overdue import DueRow
 from tracking.planned import describe
 from tracking.policy import AlertStage

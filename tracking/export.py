@@ -9,23 +9,17 @@ and real date cells, so filters and sorting work as the committee expects.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from calendars.data_files import os_error_reason
+from store.workbook import add_sheet, new_workbook, workbook_bytes
 from tracking.errors import TrackingError
 from tracking.overdue import DueRow, OverdueReport
 from tracking.planned import describe
-
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # (header, value, column width) in the order of the columns.
 COLUMNS: list[tuple[str, Callable[[DueRow], str | int | date | None], int]] = [
@@ -44,7 +38,6 @@ COLUMNS: list[tuple[str, Callable[[DueRow], str | int | date | None], int]] = [
     ("Контроль", lambda r: r.controller or "", 40),
     ("В расписании школ", lambda r: describe(r.planned).removeprefix("запланировано: "), 40),
 ]
-DATE_FORMAT = "DD.MM.YYYY"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_MAX = 31
 
@@ -72,29 +65,15 @@ def export_xlsx(report: OverdueReport, path: Path | str) -> int:
 
 def xlsx_bytes(rows: Sequence[DueRow]) -> bytes:
     """The rows as an XLSX workbook, one sheet per roadmap in the order given (also a digest's attachment)."""
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     by_roadmap: dict[str, list[DueRow]] = {}
     for row in rows:
         by_roadmap.setdefault(row.roadmap_key, []).append(row)
+    headers = [(header, width) for header, _, width in COLUMNS]
     for key, sheet_rows in (by_roadmap or {"Нет просрочек": []}).items():
-        sheet = book.create_sheet(_sheet_title(key, set(book.sheetnames)))
-        sheet.append([header for header, _, _ in COLUMNS])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in sheet_rows:
-            sheet.append([value(row) for _, value, _ in COLUMNS])
-        for index, (_, _, width) in enumerate(COLUMNS, 1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = width
-            for cell in sheet[letter][1:]:
-                if isinstance(cell.value, date):
-                    cell.number_format = DATE_FORMAT
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        add_sheet(book, _sheet_title(key, set(book.sheetnames)), headers,
+                  ([value(row) for _, value, _ in COLUMNS] for row in sheet_rows))
+    return workbook_bytes(book)
 
 
 @contextmanager
