@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -28,6 +26,9 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from services import scratch_database  # noqa: E402
 
 from calendars.academic import region_calendars  # noqa: E402
 from calendars.deadlines import parse_deadline  # noqa: E402
@@ -40,7 +41,6 @@ from tracking.summary import summary  # noqa: E402
 from tracking.tables import DeadlineOccurrence, RoadmapTracking  # noqa: E402
 from tracking.values import CheckinEvery  # noqa: E402
 
-PG_ADMIN = os.environ.get("PROFPLAN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 YEAR = SchoolYear(2023)
 REGION = "RU-LEN"
 AS_OF = date(2024, 1, 15)
@@ -111,16 +111,9 @@ def sqlite_url() -> Iterator[str]:
         yield f"sqlite:///{folder}/bench.db"
 
 
-@contextmanager
-def postgres_url() -> Iterator[str]:
-    name = f"profplan_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def postgres_url() -> AbstractContextManager[str]:
+    """A scratch database on the test PostgreSQL server, as the tests make them."""
+    return scratch_database("profplan_bench")
 
 
 def bench(label: str, url: str, roadmaps: int, items: int) -> None:

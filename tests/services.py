@@ -44,6 +44,13 @@ def scratch_postgres(prefix: str = "profplan_test") -> Iterator[str]:
     reason = postgres_reason()
     if reason:
         unavailable(reason)
+    with scratch_database(prefix) as url:
+        yield url
+
+
+@contextmanager
+def scratch_database(prefix: str) -> Iterator[str]:
+    """A new empty database on the test server, dropped afterwards; the benchmarks use it too."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
