@@ -26,21 +26,21 @@ password_stdin_option = click.option("--password-stdin", is_flag=True,
 
 
 @user_group.command("add")
-@click.argument("login")
+@click.argument("login", metavar="ЛОГИН")
 @click.option("--role", required=True, metavar="РОЛЬ",
               help="committee — комитет; coordinator — координатор школы; staff — сотрудник школы.")
-@click.option("--region", help="Только для committee: регион, чьи дорожные карты видны (по умолчанию все регионы).")
+@click.option("--region", metavar="КОД", help="Только для committee: регион, чьи дорожные карты видны (по умолчанию все регионы).")
 @click.option("--school", "school_id", metavar="ID", help="Школа координатора или сотрудника (как в profplan school load).")
 @click.option("--staff", "staff_name", metavar="ФИО", help="Для staff: сотрудник, как он записан в профиле школы.")
 @click.option("--name", "full_name", metavar="ФИО", help="Имя, которое видно на страницах и в отметках.")
-@click.option("--email", help="Адрес электронной почты.")
+@click.option("--email", metavar="АДРЕС", help="Адрес электронной почты.")
 @password_stdin_option
 @json_option
 @pass_context
 def add_command(context: Context, login: str, role: str, region: str | None, school_id: str | None,
                 staff_name: str | None, full_name: str | None, email: str | None, password_stdin: bool,
                 as_json: bool) -> None:
-    """Создать учётную запись LOGIN; пароль спрашивается (или --password-stdin)."""
+    """Создать учётную запись ЛОГИН; пароль спрашивается (или --password-stdin)."""
     from web.accounts import Reach, add_user, parse_role
 
     chosen = parse_role(role)
@@ -70,7 +70,7 @@ def list_command(context: Context, as_json: bool) -> None:
 
 
 @user_group.command("disable")
-@click.argument("login")
+@click.argument("login", metavar="ЛОГИН")
 @json_option
 @pass_context
 def disable_command(context: Context, login: str, as_json: bool) -> None:
@@ -85,7 +85,7 @@ def disable_command(context: Context, login: str, as_json: bool) -> None:
 
 
 @user_group.command("password")
-@click.argument("login")
+@click.argument("login", metavar="ЛОГИН")
 @password_stdin_option
 @json_option
 @pass_context
