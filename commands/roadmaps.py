@@ -16,17 +16,6 @@ if TYPE_CHECKING:
     from roadmaps.importer import DocumentReport
     from roadmaps.preview import DocumentPreview
 
-KIND_NAMES = {
-    "window": "срок",
-    "recurring": "повторяется",
-    "phased": "этапы",
-    "continuous": "постоянно",
-    "on_demand": "по необходимости",
-    "separate_schedule": "по отдельному плану",
-    "unrecognised": "не распознан",
-}
-
-
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--region", help="Регион документа (ISO 3166-2), если он не указан в тексте.")
@@ -178,6 +167,7 @@ def executors_command(context: Context, as_json: bool) -> None:
 @pass_context
 def items_command(context: Context, roadmap: str | None, executor: str | None, as_json: bool) -> None:
     """Пункты дорожных карт: номер, раздел, срок, исполнители, результат."""
+    from calendars.deadlines import kind_name
     from roadmaps.queries import list_items
     from store.db import transaction
 
@@ -196,7 +186,7 @@ def items_command(context: Context, roadmap: str | None, executor: str | None, a
                     r.number or "—",
                     r.title[:80],
                     r.deadline_text.replace("\n", " ") + (" [проверить]" if r.needs_review else ""),
-                    KIND_NAMES.get(r.kind, r.kind),
+                    kind_name(r.kind),
                     f"{ru_date(r.start)}–{ru_date(r.end)}" if r.start else "—",
                     "; ".join(r.executors),
                 ]

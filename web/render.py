@@ -21,9 +21,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from commands.roadmaps import KIND_NAMES
-from tracking.render import due_phrase, plural
-from tracking.status import ACTION_NAMES, STATUS_NAMES
+from calendars.deadlines import kind_name
+from tracking.planned import describe as describe_planned
+from tracking.wording import counted, due_phrase
 from web.roles import Role
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -64,11 +64,6 @@ def ru_date(day: date | datetime | None) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def count_of(count: int, one: str, few: str, many: str) -> str:
-    """"1 срок", "3 срока", "5 сроков"."""
-    return f"{count} {plural(count, one, few, many)}"
-
-
 def query_string(params: dict[str, str]) -> str:
     return "?" + urlencode(params) if params else ""
 
@@ -90,9 +85,9 @@ def asset_urls() -> dict[str, str]:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("web", "templates"), autoescape=select_autoescape(default_for_string=True,
                       default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(ru_date=ru_date, due_phrase=due_phrase, query=query_string)
-    env.globals.update(count_of=count_of, status_names=STATUS_NAMES, action_names=ACTION_NAMES, kind_names=KIND_NAMES,
-                       csrf_input=csrf_input, asset=asset_urls().__getitem__)
+    env.filters.update(ru_date=ru_date, due_phrase=due_phrase, query=query_string, kind_name=kind_name,
+                       planned=describe_planned)
+    env.globals.update(count_of=counted, csrf_input=csrf_input, asset=asset_urls().__getitem__)
     return env
 
 
