@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -37,7 +37,6 @@ def import_command(
         return
     from roadmaps.importer import import_documents
     from tracking.imports import ImportTracker
-    from tracking.occurrences import set_tracking_start
 
     engine = context.store(create=True)
     tracker = ImportTracker(track_from)
@@ -45,12 +44,7 @@ def import_command(
     with bar or nullcontext():
         reports = import_documents(engine, paths, region=region, year=year, progress=advance, on_stored=tracker,
                                    force=force)
-    # A document imported before and unchanged is not stored again: a new tracking start is set on its own.
-    tracked: dict[str, Any] = {
-        report.roadmap: set_tracking_start(engine, report.roadmap, track_from) if track_from and report.unchanged
-        else tracker.results.get(report.roadmap)
-        for report in reports
-    }
+    tracked = tracker.outcomes(engine, reports)
     if as_json:
         print_json([{**report.to_json(), "tracking": result.to_json() if (result := tracked[report.roadmap]) else None}
                     for report in reports])

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -99,18 +99,22 @@ def preview(engine: Engine, viewer: Viewer, token: str) -> Preview:
     return Preview(upload.token, upload.file_name, document, stored is not None, upload.result)
 
 
-def confirm(engine: Engine, viewer: Viewer, token: str) -> list[dict[str, Any]]:
-    """Import the previewed document (once; confirming again shows the same result) and keep the report."""
+def confirm(engine: Engine, viewer: Viewer, token: str, track_from: date | None = None) -> list[dict[str, Any]]:
+    """Import the previewed document (once; confirming again shows the same result) and keep the report.
+
+    `track_from` is `profplan import --track-from`: the day tracking starts (default: the later of the
+    roadmap's period start and today)."""
     upload = _upload(engine, viewer, token)
     if upload.result is not None:
         return upload.result
     checked = preview(engine, viewer, token)  # the same checks of region and reach as the preview showed
-    tracker = ImportTracker()
+    tracker = ImportTracker(track_from)
     with _as_file(upload) as path:
         reports = import_documents(engine, [path], region=checked.document.region, year=upload.school_year,
                                    on_stored=tracker)
-    result = [{**report.to_json(), "tracking": tracked.render() if (tracked := tracker.results.get(report.roadmap))
-               else None} for report in reports]
+    outcomes = tracker.outcomes(engine, reports)
+    result = [{**report.to_json(), "tracking": tracked.render() if (tracked := outcomes[report.roadmap]) else None}
+              for report in reports]
     with transaction(engine) as session:
         stored = session.exec(select(Upload).where(Upload.token == token)).one()
         stored.result, stored.imported_at = result, datetime.now(UTC)

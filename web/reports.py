@@ -118,10 +118,8 @@ def overdue_page(engine: Engine, viewer: Viewer, query: OverdueQuery, budget: in
     total = sum(len(group.overdue) + len(group.soon) for group in report.executors)
     limit = None if query.executor or budget is None or total <= budget else max(
         MIN_ROWS_PER_EXECUTOR, budget // max(len(report.executors), 1))
-    sections = [ExecutorSection(group.executor, len(group.overdue), len(group.soon),
-                                sorted([*group.overdue, *group.soon], key=lambda row: row.urgency)[:limit])
+    sections = [ExecutorSection(group.executor, len(group.overdue), len(group.soon), [*group.overdue, *group.soon][:limit])
                 for group in report.executors]
-    sections.sort(key=lambda section: (section.rows[0].urgency, section.executor))
     late = {row.occurrence_id for group in report.executors for row in group.overdue}
     soon = {row.occurrence_id for group in report.executors for row in group.soon}
     with transaction(engine) as session:
