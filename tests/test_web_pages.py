@@ -330,3 +330,14 @@ def test_uploads_beyond_the_limit_are_refused(web_engine: Engine) -> None:
                 received += chunk
         answer = received.decode("utf-8", "replace")
         assert answer.startswith("HTTP/1.1 413") and "файл слишком велик" in answer
+
+
+def test_every_deadline_kind_has_one_russian_name_the_pages_show() -> None:
+    from calendars.deadlines import KIND_NAMES, KINDS, kind_name, parse_deadline
+    from web.render import environment
+
+    assert list(KIND_NAMES) == list(KINDS)  # `unrecognised` included: a flagged row is named, not shown raw
+    unread = parse_deadline("когда-нибудь потом, как получится", None)
+    assert unread.kind == "unrecognised" and kind_name(unread.kind) == "не распознан"
+    assert environment().from_string("{{ kind|kind_name }}").render(kind="on_demand") == "по необходимости"
+    assert kind_name("kind-of-a-later-version") == "kind-of-a-later-version"

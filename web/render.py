@@ -46,7 +46,11 @@ NAVIGATION = [
     NavLink("Загрузить", "/roadmaps/import", frozenset({Role.COMMITTEE})),
     NavLink("Просрочено", "/overdue", frozenset({Role.COMMITTEE})),
     NavLink("Исполнители", "/executors", frozenset({Role.COMMITTEE})),
+    NavLink("Школы", "/schools", frozenset({Role.COMMITTEE})),
     NavLink("Моя школа", "/schools/{school}", frozenset({Role.COORDINATOR})),
+    NavLink("Год", "/schools/{school}/year", frozenset({Role.COORDINATOR})),
+    NavLink("Неделя", "/schools/{school}/week", frozenset({Role.COORDINATOR})),
+    NavLink("Нормы", "/schools/{school}/compliance", frozenset({Role.COORDINATOR})),
     NavLink("Мои занятия", "/me", frozenset({Role.STAFF})),
 ]
 
@@ -62,6 +66,11 @@ def ru_date(day: date | datetime | None) -> str:
     if isinstance(day, datetime):
         return day.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M МСК")
     return day.strftime("%d.%m.%Y")
+
+
+def combine(first: dict[str, str], second: dict[str, str]) -> dict[str, str]:
+    """Query parameters of a link: `first` with `second`'s added (a page's selection on a date link)."""
+    return {**first, **second}
 
 
 def query_string(params: dict[str, str]) -> str:
@@ -85,7 +94,7 @@ def asset_urls() -> dict[str, str]:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("web", "templates"), autoescape=select_autoescape(default_for_string=True,
                       default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(ru_date=ru_date, due_phrase=due_phrase, query=query_string, kind_name=kind_name,
+    env.filters.update(ru_date=ru_date, due_phrase=due_phrase, query=query_string, kind_name=kind_name, combine=combine,
                        planned=describe_planned)
     env.globals.update(count_of=counted, csrf_input=csrf_input, asset=asset_urls().__getitem__)
     return env
