@@ -40,7 +40,7 @@ password_stdin_option = click.option("--password-stdin", is_flag=True,
 def add_command(context: Context, login: str, role: str, region: str | None, school_id: str | None,
                 staff_name: str | None, full_name: str | None, email: str | None, password_stdin: bool,
                 as_json: bool) -> None:
-    """Создать учётную запись LOGIN; пароль спрашивается (или --password-stdin)."""
+    """Создать учётную запись с этим логином; пароль спрашивается (или --password-stdin)."""
     from web.accounts import Reach, add_user, parse_role
 
     chosen = parse_role(role)
