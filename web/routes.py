@@ -22,6 +22,8 @@ from web.pages.schools import (
     school_upload,
     schools_list,
     session_page,
+    subscription_change,
+    subscription_create,
     week_page,
     year_page,
 )
@@ -50,5 +52,7 @@ ROUTES: list[BaseRoute] = [
     Route("/schools/{school_id}/sessions/{uid:path}", session_page, methods=["GET"]),
     Route("/schools/{school_id}/compliance", compliance_page, methods=["GET"]),
     Route("/me", my_page, methods=["GET"]),
+    Route("/me/subscriptions", subscription_create, methods=["POST"]),
+    Route("/me/subscriptions/{subscription_id:int}/{action}", subscription_change, methods=["POST"]),
     Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),
 ]

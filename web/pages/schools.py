@@ -15,7 +15,7 @@ from calendars.dates import parse_date
 from calendars.errors import ProfplanError
 from web.grid import grid_page
 from web.http import Visit, blocking, page
-from web.roles import Role
+from web.roles import NotFound, Role
 from web.schools import (
     MAX_PROFILE_BYTES,
     compliance,
@@ -26,6 +26,7 @@ from web.schools import (
     staff_page,
     upload_profile,
 )
+from web.subscriptions import IssuedFeed, own_subscriptions, revoke, rotate, subscribe
 
 SCHOOL_ROLES = (Role.COMMITTEE, Role.COORDINATOR)
 
@@ -99,5 +100,30 @@ async def compliance_page(visit: Visit) -> Response:
 
 @page(Role.STAFF)
 async def my_page(visit: Visit) -> Response:
+    return await _me(visit)
+
+
+async def _me(visit: Visit, issued: IssuedFeed | None = None) -> Response:
     view = await blocking(staff_page, visit.engine, visit.viewer)
-    return await visit.render("me.html", view=view)
+    subscriptions = await blocking(own_subscriptions, visit.engine, visit.viewer)
+    return await visit.render("me.html", view=view, subscriptions=subscriptions, issued=issued)
+
+
+@page(Role.STAFF)
+async def subscription_create(visit: Visit) -> Response:
+    """A new feed of one's own sessions: its address and QR code are shown on this answer only."""
+    issued = await blocking(subscribe, visit.engine, visit.settings, visit.viewer)
+    return await _me(visit, issued)
+
+
+@page(Role.STAFF)
+async def subscription_change(visit: Visit) -> Response:
+    subscription_id: int = visit.request.path_params["subscription_id"]
+    action = visit.request.path_params["action"]
+    if action == "rotate":
+        issued = await blocking(rotate, visit.engine, visit.settings, visit.viewer, subscription_id)
+        return await _me(visit, issued)
+    if action != "revoke":
+        raise NotFound(f"Неизвестное действие «{action}».")
+    info = await blocking(revoke, visit.engine, visit.viewer, subscription_id)
+    return await visit.redirect("/me", flash=f"Подписка {info.prefix}… отозвана: её адрес больше не работает.")
