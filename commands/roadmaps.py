@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,17 +15,6 @@ if TYPE_CHECKING:
     from calendars.deadlines import DeadlineSpec, SchoolCalendar
     from roadmaps.importer import DocumentReport
     from roadmaps.preview import DocumentPreview
-
-KIND_NAMES = {
-    "window": "срок",
-    "recurring": "повторяется",
-    "phased": "этапы",
-    "continuous": "постоянно",
-    "on_demand": "по необходимости",
-    "separate_schedule": "по отдельному плану",
-    "unrecognised": "не распознан",
-}
-
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -48,7 +37,6 @@ def import_command(
         return
     from roadmaps.importer import import_documents
     from tracking.imports import ImportTracker
-    from tracking.occurrences import set_tracking_start
 
     engine = context.store(create=True)
     tracker = ImportTracker(track_from)
@@ -56,12 +44,7 @@ def import_command(
     with bar or nullcontext():
         reports = import_documents(engine, paths, region=region, year=year, progress=advance, on_stored=tracker,
                                    force=force)
-    # A document imported before and unchanged is not stored again: a new tracking start is set on its own.
-    tracked: dict[str, Any] = {
-        report.roadmap: set_tracking_start(engine, report.roadmap, track_from) if track_from and report.unchanged
-        else tracker.results.get(report.roadmap)
-        for report in reports
-    }
+    tracked = tracker.outcomes(engine, reports)
     if as_json:
         print_json([{**report.to_json(), "tracking": result.to_json() if (result := tracked[report.roadmap]) else None}
                     for report in reports])
@@ -178,6 +161,7 @@ def executors_command(context: Context, as_json: bool) -> None:
 @pass_context
 def items_command(context: Context, roadmap: str | None, executor: str | None, as_json: bool) -> None:
     """Пункты дорожных карт: номер, раздел, срок, исполнители, результат."""
+    from calendars.deadlines import kind_name
     from roadmaps.queries import list_items
     from store.db import transaction
 
@@ -196,7 +180,7 @@ def items_command(context: Context, roadmap: str | None, executor: str | None, a
                     r.number or "—",
                     r.title[:80],
                     r.deadline_text.replace("\n", " ") + (" [проверить]" if r.needs_review else ""),
-                    KIND_NAMES.get(r.kind, r.kind),
+                    kind_name(r.kind),
                     f"{ru_date(r.start)}–{ru_date(r.end)}" if r.start else "—",
                     "; ".join(r.executors),
                 ]

@@ -301,7 +301,8 @@ def alerts_command(context: Context, as_of: date | None, smtp: str, sender: str,
 
     policy = AlertPolicy(remind_every_days=remind_every, escalate_after_days=grace, sender=sender)
     try:
-        run = send_alerts(context.engine, EmailChannel(smtp, sender), as_of=as_of, policy=policy, dry_run=dry_run)
+        run = send_alerts(context.engine, EmailChannel(smtp, sender), as_of=as_of, policy=policy, dry_run=dry_run,
+                          web_url=context.settings.feeds_url)
     except AlertsNotDelivered as exc:
         out.print(render_alert_run(exc.run, verbose))
         raise

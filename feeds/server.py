@@ -1,4 +1,4 @@
-"""The subscription server: `/feeds/<token>.ics` for calendar clients, as an ASGI app on uvicorn.
+"""The subscription server: `/feeds/<token>.ics` for calendar clients, as an ASGI app (served by `web.server`).
 
 Answers are built for how calendar clients poll: a strong ETag and
 Last-Modified on every feed, 304 with no body to If-None-Match or to an
@@ -24,7 +24,6 @@ import copy
 import functools
 import hmac
 import logging
-import os
 import re
 import threading
 from collections import OrderedDict
@@ -49,8 +48,7 @@ from feeds.lookup import PreparedLookup
 from feeds.stamps import input_stamp
 from feeds.tables import Subscription
 from feeds.tokens import PREFIX_LENGTH, hash_token, is_token_shaped
-from store.db import open_store, transaction
-from store.settings import Settings
+from store.db import transaction
 
 CONTENT_TYPE = b"text/calendar; charset=utf-8"
 GZIP_TAG = "-gzip"
@@ -302,23 +300,3 @@ def create_app(engine: Engine, *, collector: Collector = collect_feed) -> Starle
     app.router.redirect_slashes = False
     return app
 
-
-def app_from_environment() -> Starlette:
-    """The app for uvicorn's factory mode: each worker process rebuilds the parent's settings from its environment."""
-    return create_app(open_store(Settings.from_environment().database_url))
-
-
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
-    """Run the feed server until interrupted; `workers` > 1 starts that many processes on one port.
-
-    One process serves the app object itself. Several are spawned by uvicorn
-    from an import string, so they get the settings through the environment
-    they inherit: the one channel uvicorn leaves to a factory.
-    """
-    engine = open_store(settings.database_url)  # migrate once, before workers start, and fail early
-    options: dict[str, Any] = {"host": host, "port": port, "log_config": log_config(), "server_header": False}
-    if workers == 1:
-        uvicorn.run(create_app(engine), **options)
-        return
-    os.environ.update(settings.environment())
-    uvicorn.run("feeds.server:app_from_environment", factory=True, workers=workers, **options)

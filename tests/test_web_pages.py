@@ -27,7 +27,7 @@ from web.catalog import occurrence_selector, report_date
 from web.chart import bar_chart
 from web.http import MAX_REQUEST_BYTES
 from web.imports import MAX_UPLOAD_BYTES
-from web.reports import MIN_ROWS_PER_EXECUTOR, Bar, OverdueQuery, dashboard, executor_overdue, overdue_page
+from web.reports import MIN_ROWS_PER_EXECUTOR, Bar, OverdueQuery, dashboard, overdue_page
 from web.roles import Role, Viewer
 
 pytest_plugins = ["web_fixtures"]  # the seeded stores
@@ -86,9 +86,9 @@ def test_the_chart_bars_are_overdue_occurrences_per_executor(web_engine: Engine)
             per_executor.setdefault(row.executor or "Исполнитель не указан", set()).add(row.occurrence_id)
     expected = sorted(((len(ids), name) for name, ids in per_executor.items()), key=lambda pair: (-pair[0], pair[1]))
     assert [(bar.overdue, bar.executor) for bar in report.bars] == expected[:len(report.bars)]
-    with transaction(web_engine) as session:  # the summary's counts (one date, every roadmap) = the query's
-        counted = sorted(((count, name) for name, count in executor_overdue(session, None, EVERYONE, DAY)),
-                         key=lambda pair: (-pair[0], pair[1]))
+    # the summary's counts (one date, every roadmap) = the overdue report's
+    counted = sorted(((row.counts.overdue, row.name) for row in summary(web_engine, as_of=DAY).executors
+                      if row.counts.overdue), key=lambda pair: (-pair[0], pair[1]))
     assert [(bar.overdue, bar.executor) for bar in report.bars] == counted[:len(report.bars)]
     chart = bar_chart([Bar("Очень длинное название исполнителя " * 5, 10), Bar("Короткое", 1)])
     assert chart.bars[0].width == 85.0 and chart.bars[1].width == 8.5
@@ -131,7 +131,7 @@ def test_downloads_hold_exactly_the_rows_of_the_query(web_engine: Engine) -> Non
 
 
 @pytest.mark.parametrize(("query", "message"), [
-    ("executor=ЛОИРА", "Исполнитель «ЛОИРА» не найден. Возможно, имелось в виду: «ЛОИРО»"),
+    ("executor=ЛОИРА", "Исполнитель «ЛОИРА» не найден в загруженных дорожных картах. Возможно, имелось в виду:"),
     ("as_of=31.02.2024", "Дата отчёта: «31.02.2024» — такой даты нет."),
     ("soon=-3", "«Скоро срок»: «-3» — нужно целое число дней"),
     ("roadmap=2448-р", "Дорожная карта «2448-р» не найдена."),
@@ -169,11 +169,11 @@ def test_import_preview_confirm_result_and_a_second_confirmation_changes_nothing
         assert f"Ключ в базе: <strong>{LEN_KEY}</strong>" in preview and "новая дорожная карта" in preview
         assert preview.count('data-label="Строка"') == 44
         assert "еженедельно по четвергам" in preview.lower() and "Еженедельно по четвергам:" in preview
-        assert "номер 31 повторяется" in preview
+        assert "Номер пункта 31 повторяется" in preview  # the document's warnings, as `profplan import --preview` prints them
         with transaction(web_engine) as session:
             assert session.exec(select(Roadmap).where(Roadmap.key == LEN_KEY)).first() is None  # nothing stored yet
 
-        confirmed = person.post(str(uploaded.url.path), {})
+        confirmed = person.post(str(uploaded.url.path), {"track_from": "01.09.2023"})
         assert confirmed.status_code == 200 and "добавлено: 44" in confirmed.text and "Загружено: «" in confirmed.text
         again = person.post(str(uploaded.url.path), {})
         assert "добавлено: 44" in again.text  # the same result, not a second import
@@ -198,7 +198,7 @@ def test_a_bad_upload_is_refused_with_a_russian_line_and_nothing_stored(web_engi
         token = person.csrf("/roadmaps/import")
         wrong = person.client.post("/roadmaps/import", data={"csrf_token": token},
                                    files={"document": ("plan.doc", b"binary", "application/msword")})
-        assert wrong.status_code == 422 and "Сохраните документ Word в формате .docx" in error_text(wrong)
+        assert wrong.status_code == 422 and "не документ Word 97–2003 (.doc)" in error_text(wrong)
         token = person.csrf("/roadmaps/import")
         other = person.client.post("/roadmaps/import", data={"csrf_token": token},
                                    files={"document": (KGD_SEED.name, KGD_SEED.read_bytes(), "text/plain")})
@@ -330,3 +330,14 @@ def test_uploads_beyond_the_limit_are_refused(web_engine: Engine) -> None:
                 received += chunk
         answer = received.decode("utf-8", "replace")
         assert answer.startswith("HTTP/1.1 413") and "файл слишком велик" in answer
+
+
+def test_every_deadline_kind_has_one_russian_name_the_pages_show() -> None:
+    from calendars.deadlines import KIND_NAMES, KINDS, kind_name, parse_deadline
+    from web.render import environment
+
+    assert list(KIND_NAMES) == list(KINDS)  # `unrecognised` included: a flagged row is named, not shown raw
+    unread = parse_deadline("когда-нибудь потом, как получится", None)
+    assert unread.kind == "unrecognised" and kind_name(unread.kind) == "не распознан"
+    assert environment().from_string("{{ kind|kind_name }}").render(kind="on_demand") == "по необходимости"
+    assert kind_name("kind-of-a-later-version") == "kind-of-a-later-version"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from feeds_helpers import store_timetable
@@ -10,6 +12,7 @@ from sqlmodel import select
 from web_helpers import AS_OF, KGD_KEY, LEN_KEY, OTHER_SCHOOL, SCHOOL, STAFF, browser, error_text, server
 
 from feeds.subscriptions import create_subscription
+from feeds.tokens import load_key
 from roadmaps.tables import Item, Roadmap
 from store.db import transaction
 from tracking.overdue import overdue_report
@@ -64,7 +67,7 @@ def test_the_regional_overdue_rows_are_the_library_rows_of_that_region(web_engin
     viewer = Viewer(0, "len", Role.COMMITTEE, "len", region="RU-LEN")
     page = overdue_page(web_engine, viewer, OverdueQuery(as_of=date(2024, 2, 15)), budget=None)
     library = overdue_report(web_engine, as_of=date(2024, 2, 15), roadmap=LEN_KEY)
-    assert sorted(row.to_json().items() for row in page.report().rows()) == \
+    assert sorted(row.to_json().items() for row in page.report.rows()) == \
         sorted(row.to_json().items() for row in library.rows())
 
 
@@ -116,8 +119,9 @@ def test_staff_see_their_own_sessions_only(web_engine: Engine) -> None:
         assert person.get("/me").status_code == 403
 
 
-def test_feeds_stay_reachable_by_token_without_login(web_engine: Engine) -> None:
-    created = create_subscription(web_engine, "school", SCHOOL, base="http://127.0.0.1")
+def test_feeds_stay_reachable_by_token_without_login(web_engine: Engine, tmp_path: Path) -> None:
+    created = create_subscription(web_engine, "school", SCHOOL, key=load_key(tmp_path / "feeds.key"),
+                                  base="http://127.0.0.1")
     with transaction(web_engine) as session:
         store_timetable(session, SCHOOL, [])
     with server(web_engine) as url, httpx.Client(base_url=url) as client:

@@ -25,7 +25,7 @@ from roadmaps.importer import import_documents
 from scheduler.service import load_school
 from store.db import open_store
 from store.settings import Settings
-from tracking.occurrences import sync_roadmap
+from tracking.imports import ImportTracker
 from web.accounts import Reach, add_user
 from web.app import create_app
 from web.roles import Role
@@ -61,7 +61,7 @@ def add_accounts(engine: Engine, with_schools: bool = True) -> None:
 def seed_store(url: str, tmp: Path) -> Engine:
     """Two regions' roadmaps (Leningrad, Kaliningrad), two schools of Leningrad, and one account per role."""
     engine = open_store(url)
-    import_documents(engine, [LEN_SEED, KGD_SEED], on_stored=sync_roadmap)
+    import_documents(engine, [LEN_SEED, KGD_SEED], on_stored=ImportTracker())
     demo = data_dir() / "schools" / "demo.toml"
     load_school(engine, demo)
     other = tmp / "other.toml"

@@ -142,16 +142,17 @@ def plan_alerts(session: Session, as_of: AsOf, policy: AlertPolicy) -> tuple[lis
 
 
 def send_alerts(engine: Engine, channel: Channel, as_of: date | None = None, policy: AlertPolicy = AlertPolicy(),
-                dry_run: bool = False) -> AlertRun:
+                dry_run: bool = False, web_url: str | None = None) -> AlertRun:
     """Deliver the due digests through the channel (or only plan them); raises AlertsNotDelivered after
-    recording failures."""
+    recording failures. With the web workspace's address (`web_url`) each letter links to its reader's
+    list on the overdue page."""
     with transaction(engine) as session:
         report_date = report_as_of(session, as_of)
         digests, missing = plan_alerts(session, report_date, policy)
     if dry_run:
         return AlertRun(report_date, True, channel.name,
                         [Outcome(digest, DeliveryStatus.PLANNED) for digest in digests], missing)
-    outcomes = _deliver(engine, digests, channel, report_date.describe())
+    outcomes = _deliver(engine, digests, channel, report_date.describe(), web_url)
     run = AlertRun(report_date, False, channel.name, outcomes, missing)
     failed = [outcome for outcome in outcomes if outcome.status is DeliveryStatus.FAILED]
     if failed:
@@ -202,14 +203,14 @@ def _deliveries(session: Session) -> dict[tuple[int, AlertStage, str], DeliveryS
             for occurrence, stage, step, recipient, status in session.execute(query)}
 
 
-def _deliver(engine: Engine, digests: list[Digest], channel: Channel, as_of: str) -> list[Outcome]:
+def _deliver(engine: Engine, digests: list[Digest], channel: Channel, as_of: str, web_url: str | None) -> list[Outcome]:
     """Send each digest through the channel, recording each outcome as soon as it is known."""
     outcomes: list[Outcome] = []
     if not digests:
         return outcomes
     with channel as open_channel:
         for digest in digests:
-            error = open_channel.send(letter(digest, as_of))
+            error = open_channel.send(letter(digest, as_of, web_url=web_url))
             _record(engine, digest, error)
             outcomes.append(Outcome(digest, DeliveryStatus.FAILED if error else DeliveryStatus.SENT, error))
     return outcomes

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 from store.workbook import XLSX_MEDIA_TYPE
 from tracking.channels import Attachment, Letter
@@ -25,6 +26,7 @@ from tracking.wording import due_phrase, fmt_date
 
 DIGEST_LIMIT = 20
 MARK_DONE_HINT = "Отметить выполнение: profplan done {item} --occurrence {due:%Y-%m-%d}"
+LINK_LABEL = "Список в рабочем месте profplan"
 FOOTER = "Письмо отправлено автоматически системой контроля сроков profplan. Отвечать на него не нужно."
 
 
@@ -81,12 +83,27 @@ def summary_line(digest: Digest) -> str:
     return f"{digest.name} <{digest.recipient}> ({digest.role.label}): " + ", ".join(parts)
 
 
-def letter(digest: Digest, as_of: str, limit: int = DIGEST_LIMIT) -> Letter:
-    """The letter of a digest; `as_of` is the report date as the reader sees it."""
+def letter(digest: Digest, as_of: str, limit: int = DIGEST_LIMIT, web_url: str | None = None) -> Letter:
+    """The letter of a digest; `as_of` is the report date as the reader sees it; with the workspace's address
+    (`web_url`) the letter links to the reader's list on its overdue page."""
     attachments = (Attachment("сроки.xlsx", xlsx_bytes([alert.row for alert in digest.alerts]), XLSX_MEDIA_TYPE),
                    ) if len(digest.alerts) > limit else ()
-    return Letter(digest.recipient, digest.name, subject(digest), digest_text(digest, as_of, limit),
-                  digest_html(digest, as_of, limit), attachments)
+    link = overdue_link(digest, web_url)
+    return Letter(digest.recipient, digest.name, subject(digest), digest_text(digest, as_of, limit, link),
+                  digest_html(digest, as_of, limit, link), attachments)
+
+
+def overdue_link(digest: Digest, web_url: str | None) -> str | None:
+    """The workspace's /overdue for this letter's reader: an executor's own rows, a controller's roadmap
+    (when the escalation is of one roadmap); None without a web address."""
+    if not web_url:
+        return None
+    roadmaps = {alert.row.roadmap_key for alert in digest.alerts}
+    if not digest.escalation:
+        params = {"executor": digest.name}
+    else:
+        params = {"roadmap": next(iter(roadmaps))} if len(roadmaps) == 1 else {}
+    return f"{web_url.rstrip('/')}/overdue" + (f"?{urlencode(params)}" if params else "")
 
 
 def _intro(digest: Digest, as_of: str) -> str:
@@ -134,9 +151,11 @@ def _heading(alert: Alert) -> str:
     return f"{number}{' '.join(alert.row.title.split())} [{alert.row.item}]"
 
 
-def digest_text(digest: Digest, as_of: str, limit: int = DIGEST_LIMIT) -> str:
-    """The plain-text body."""
+def digest_text(digest: Digest, as_of: str, limit: int = DIGEST_LIMIT, link: str | None = None) -> str:
+    """The plain-text body (with the link to the list on the workspace, when given)."""
     lines = ["Здравствуйте!", "", _intro(digest, as_of)]
+    if link:
+        lines += ["", f"{LINK_LABEL}: {link}"]
     for title, alerts in _sections(digest, limit):
         lines += ["", f"{title}:"]
         for index, alert in enumerate(alerts, 1):
@@ -146,9 +165,11 @@ def digest_text(digest: Digest, as_of: str, limit: int = DIGEST_LIMIT) -> str:
     return "\n".join([*lines, *(["", rest] if rest else []), "", FOOTER, ""])
 
 
-def digest_html(digest: Digest, as_of: str, limit: int = DIGEST_LIMIT) -> str:
+def digest_html(digest: Digest, as_of: str, limit: int = DIGEST_LIMIT, link: str | None = None) -> str:
     """The same content as `digest_text`, as simple HTML for mail clients that prefer it."""
     parts = ["<html><body>", "<p>Здравствуйте!</p>", f"<p>{escape(_intro(digest, as_of))}</p>"]
+    if link:
+        parts.append(f'<p><a href="{escape(link)}">{escape(LINK_LABEL)}</a></p>')
     for title, alerts in _sections(digest, limit):
         parts.append(f"<h3>{escape(title)}</h3><ol>")
         for alert in alerts:

@@ -10,16 +10,21 @@ import report, which would otherwise never see it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from roadmaps.document import RoadmapDocument
 from roadmaps.tables import Roadmap
 from tracking.indicators import IndicatorSync, store_indicators
-from tracking.occurrences import SyncResult, sync_roadmap
+from tracking.occurrences import SyncResult, set_tracking_start, sync_roadmap
+
+if TYPE_CHECKING:
+    from roadmaps.importer import DocumentReport
 
 
 @dataclass(frozen=True)
@@ -51,3 +56,15 @@ class ImportTracker:
                                 store_indicators(session, roadmap, document.indicators))
         self.results[roadmap.key] = result
         return result
+
+    def outcomes(self, engine: Engine, reports: Iterable[DocumentReport]) -> dict[str, TrackingImport | SyncResult | None]:
+        """What tracking did per imported roadmap, for the import's report (None: nothing).
+
+        A document imported before and unchanged is not stored again, so the
+        hook never ran for it: a tracking start given is then set on its own.
+        """
+        return {
+            report.roadmap: set_tracking_start(engine, report.roadmap, self.track_from)
+            if self.track_from and report.unchanged else self.results.get(report.roadmap)
+            for report in reports
+        }

@@ -49,6 +49,7 @@ class DueRow:
     """One open occurrence past due or due soon, as one executor sees it."""
 
     occurrence_id: int
+    item_id: int
     roadmap_id: int
     roadmap_key: str
     roadmap_title: str | None
@@ -153,8 +154,10 @@ class OverdueReport:
                 "executors": [group.to_json() for group in self.executors]}
 
 
-def due_rows(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | None = None) -> list[DueRow]:
-    """Open occurrences due before the report date plus `soon_days`, one row per executor, with what plans them."""
+def due_rows(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | None = None,
+             region: str | None = None) -> list[DueRow]:
+    """Open occurrences due before the report date plus `soon_days`, one row per executor, with what plans them
+    (of one roadmap, or of one region's roadmaps, when given)."""
     columns = (Occ.id, Occ.item_id, Occ.kind, Occ.phase, Occ.start, Occ.due, Item.ordinal, Item.number, Item.title,
                Item.deadline_text, Roadmap.id, Roadmap.key, Roadmap.title, Roadmap.region, Roadmap.controller,
                Executor.name)
@@ -168,10 +171,12 @@ def due_rows(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | No
     )
     if roadmap_id is not None:
         query = query.where(Item.roadmap_id == roadmap_id)
+    if region is not None:
+        query = query.where(Roadmap.region == region)
     found = session.execute(query).all()
     planned = coverage(session, {row[1] for row in found})
     return [
-        DueRow(occurrence_id, rid, key, roadmap_title, item_ref(key, ordinal), number, title, deadline_text, kind,
+        DueRow(occurrence_id, item_id, rid, key, roadmap_title, item_ref(key, ordinal), number, title, deadline_text, kind,
                phase, start, due, (as_of.of(region) - due).days, controller, executor,
                tuple(planned.of(item_id, start, due)))
         for (occurrence_id, item_id, kind, phase, start, due, ordinal, number, title, deadline_text, rid, key,
@@ -179,12 +184,14 @@ def due_rows(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | No
     ]
 
 
-def roadmap_scopes(session: Session, roadmap_id: int | None = None) -> list[RoadmapScope]:
-    """The roadmaps a report covers (all, or the one chosen), with their tracking starts."""
+def roadmap_scopes(session: Session, roadmap_id: int | None = None, region: str | None = None) -> list[RoadmapScope]:
+    """The roadmaps a report covers (all, the one chosen, or one region's), with their tracking starts."""
     query = (select(col(Roadmap.key), col(Roadmap.title), col(RoadmapTracking.track_from))
              .outerjoin(RoadmapTracking, col(RoadmapTracking.roadmap_id) == Roadmap.id).order_by(col(Roadmap.key)))
     if roadmap_id is not None:
         query = query.where(Roadmap.id == roadmap_id)
+    if region is not None:
+        query = query.where(Roadmap.region == region)
     return [RoadmapScope(key, title, track_from) for key, title, track_from in session.execute(query)]
 
 
@@ -215,11 +222,12 @@ def matches_executor(needle: str | None, name: str) -> bool:
 
 
 def overdue_report(engine: Engine, as_of: date | None = None, executor: str | None = None,
-                   roadmap: str | None = None, soon: int = DEFAULT_SOON_DAYS) -> OverdueReport:
-    """The report of `profplan overdue`; `executor` matches a part of the name, any case.
+                   roadmap: str | None = None, soon: int = DEFAULT_SOON_DAYS, region: str | None = None) -> OverdueReport:
+    """The report of `profplan overdue` and of the web's /overdue; `executor` matches a part of the name, any case.
 
-    A roadmap or executor that names nothing stored is an error with the
-    closest matches, never an empty "nothing overdue".
+    `region` keeps one region's roadmaps (a committee member's reach on the
+    web). A roadmap or executor that names nothing stored is an error with
+    the closest matches, never an empty "nothing overdue".
     """
     check_soon_days(soon)
     with transaction(engine) as session:
@@ -227,8 +235,8 @@ def overdue_report(engine: Engine, as_of: date | None = None, executor: str | No
         if executor:
             check_executor(session, executor)
         report_date = report_as_of(session, as_of, roadmap_id)
-        rows = due_rows(session, report_date, soon, roadmap_id)
-        scopes = roadmap_scopes(session, roadmap_id)
+        rows = due_rows(session, report_date, soon, roadmap_id, region)
+        scopes = roadmap_scopes(session, roadmap_id, region)
     sections = executor_sections(row for row in rows if matches_executor(executor, row.executor or NO_EXECUTOR))
     return OverdueReport(report_date, soon, sections, scopes)
 

@@ -17,7 +17,7 @@ what the numbers mean.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
@@ -99,29 +99,44 @@ class Summary:
                 "indicators": [row.to_json() for row in self.indicators]}
 
 
-def summary(engine: Engine, as_of: date | None = None, soon: int = DEFAULT_SOON_DAYS) -> Summary:
-    """The counts of `profplan summary`, the most overdue roadmaps and executors first."""
+def summary(engine: Engine, as_of: date | None = None, soon: int = DEFAULT_SOON_DAYS, region: str | None = None,
+            roadmaps: Collection[int] | None = None) -> Summary:
+    """The counts of `profplan summary`, the most overdue roadmaps and executors first.
+
+    `region` and `roadmaps` (ids) narrow it to a region's roadmaps (a committee member's reach on the web
+    dashboard) or to some roadmaps (those that share a report date); executors then count those roadmaps only.
+    """
     check_soon_days(soon)
+    chosen = _chosen(region, roadmaps)
     with transaction(engine) as session:
         report_date = report_as_of(session, as_of)
-        roadmaps = {rid: (title or key, key) for rid, key, title in session.exec(
-            select(Roadmap.id, Roadmap.key, Roadmap.title))}
+        names = {rid: (title or key, key) for rid, key, title in session.exec(
+            select(Roadmap.id, Roadmap.key, Roadmap.title).where(*chosen))}
         executors = {eid: (name, key) for eid, name, key in session.exec(
             select(Executor.id, Executor.name, Executor.key))}
-        planned_by_roadmap, planned_by_executor = _planned(session)
-        by_roadmap = _counts(session, report_date, soon, by_executor=False, planned=planned_by_roadmap)
-        by_executor = _counts(session, report_date, soon, by_executor=True, planned=planned_by_executor)
-        scopes = roadmap_scopes(session)
-        indicators = indicator_rows(session, max(report_date.dates.values()))
+        scope: list[ColumnElement[bool]] = [col(Item.roadmap_id).in_(select(col(Roadmap.id)).where(*chosen))] if chosen else []
+        planned_by_roadmap, planned_by_executor = _planned(session, scope)
+        by_roadmap = _counts(session, report_date, soon, False, planned_by_roadmap, scope)
+        by_executor = _counts(session, report_date, soon, True, planned_by_executor, scope)
+        keys = {key for _, key in names.values()}
+        scopes = [found for found in roadmap_scopes(session) if found.key in keys]
+        indicators = [row for row in indicator_rows(session, max(report_date.dates.values())) if row.roadmap in keys]
     return Summary(
         report_date, soon,
-        _rows({rid: by_roadmap.get(rid, Counts()) for rid in roadmaps}, roadmaps),
+        _rows({rid: by_roadmap.get(rid, Counts()) for rid in names}, names),
         _rows(by_executor, {**executors, None: (NO_EXECUTOR, "")}),
         scopes, indicators,
     )
 
 
-def _counts(session: Session, as_of: AsOf, soon: int, by_executor: bool, planned: Counter[Any]) -> dict[Any, Counts]:
+def _chosen(region: str | None, roadmaps: Collection[int] | None) -> list[ColumnElement[bool]]:
+    """The conditions on Roadmap that select the roadmaps a summary covers (none: every roadmap)."""
+    conditions = [col(Roadmap.region) == region] if region else []
+    return conditions + ([col(Roadmap.id).in_(sorted(roadmaps))] if roadmaps is not None else [])
+
+
+def _counts(session: Session, as_of: AsOf, soon: int, by_executor: bool, planned: Counter[Any],
+            scope: list[ColumnElement[bool]]) -> dict[Any, Counts]:
     """Counts by roadmap id, or by executor id (an item's executors each get its occurrences; None: no executor)."""
     group = col(ItemExecutor.executor_id) if by_executor else col(Item.roadmap_id)
 
@@ -136,13 +151,13 @@ def _counts(session: Session, as_of: AsOf, soon: int, by_executor: bool, planned
         .select_from(Occ)
         .join(Item, col(Item.id) == Occ.item_id)
         .join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
-        .where(tracked())
+        .where(tracked(), *scope)
         .group_by(group)
     )
     open_ended = (
         select(group, func.count(col(Item.id).distinct()))
         .select_from(Item)
-        .where(col(Item.kind).in_(NO_FIXED_DATE_KINDS))
+        .where(col(Item.kind).in_(NO_FIXED_DATE_KINDS), *scope)
         .group_by(group)
     )
     if by_executor:
@@ -156,14 +171,14 @@ def _counts(session: Session, as_of: AsOf, soon: int, by_executor: bool, planned
     return result
 
 
-def _planned(session: Session) -> tuple[Counter[int], Counter[int | None]]:
+def _planned(session: Session, scope: list[ColumnElement[bool]]) -> tuple[Counter[int], Counter[int | None]]:
     """Open occurrences that a current timetable has sessions for, counted by roadmap and by executor."""
     plans = coverage(session)
     if not plans.items:
         return Counter(), Counter()
     rows = session.exec(
         select(col(Occ.item_id), col(Occ.start), col(Occ.due), col(Item.roadmap_id)).join(Item, col(Item.id) == Occ.item_id)
-        .where(still_open(), col(Occ.item_id).in_(sorted(plans.items)))
+        .where(still_open(), col(Occ.item_id).in_(sorted(plans.items)), *scope)
     ).all()
     links: dict[int, list[int | None]] = {}
     for item_id, executor_id in session.exec(

@@ -122,7 +122,7 @@ def create_web_app(engine: Engine, settings: Settings) -> Starlette:
             Exception: _crash,
         },
     )
-    app.state.web = WebContext(engine, Signer(secret_key(engine, settings)), environment())
+    app.state.web = WebContext(engine, settings, Signer(secret_key(engine, settings)), environment())
     return app
 
 

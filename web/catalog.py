@@ -172,7 +172,7 @@ def _item_counts(session: Session, roadmap: Roadmap, as_of: AsOf, soon: int) -> 
         return func.sum(case((condition, 1), else_=0))
 
     query = (
-        sql_select(col(Occ.item_id), func.count(), number(counts_as_done(as_of)), number(overdue(as_of)),
+        sql_select(col(Occ.item_id), func.count(), number(counts_as_done()), number(overdue(as_of)),
                    number(due_soon(as_of, soon)))
         .join(Item, col(Item.id) == Occ.item_id)
         .join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
@@ -191,7 +191,6 @@ class OccurrenceCard:
     number: int  # 1-based, as `--occurrence N` counts
     due: date
     start: date | None
-    planned_on: date | None
     days_overdue: int
     history: OccurrenceHistory
 
@@ -235,7 +234,7 @@ def item_page(engine: Engine, viewer: Viewer, item_id: int) -> ItemPage:
         raise TrackingError("Мероприятие меняется прямо сейчас (идёт загрузка дорожной карты): обновите страницу.")
     today = today_in(card.region)
     cards = [
-        OccurrenceCard(occurrence.id or 0, number, occurrence.due, occurrence.start, occurrence.planned_on,
+        OccurrenceCard(occurrence.id or 0, number, occurrence.due, occurrence.start,
                        (today - occurrence.due).days, history)
         for number, (occurrence, history) in enumerate(zip(rows, histories, strict=True), 1)
     ]

@@ -24,6 +24,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from store.settings import Settings
 from web.render import CSRF_FIELD, navigation, render
 from web.roles import AccessDenied, Role, Viewer
 from web.sessions import LIFETIME, LiveSession, add_flash, load_session
@@ -40,9 +41,11 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class WebContext:
-    """What every request of one app shares: the store, the signer of cookies, the templates."""
+    """What every request of one app shares: the store, the deployment's settings, the signer of cookies, the
+    templates."""
 
     engine: Engine
+    settings: Settings
     signer: Signer
     templates: Environment
 
@@ -99,6 +102,10 @@ class Visit:
     @property
     def engine(self) -> Engine:
         return self.web.engine
+
+    @property
+    def settings(self) -> Settings:
+        return self.web.settings
 
     @property
     def csrf_token(self) -> str:

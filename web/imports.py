@@ -1,19 +1,19 @@
 """Importing a roadmap from the browser: upload, preview every row, confirm, see what changed.
 
-The document is read by the same `roadmaps.reader.read_document` and its
-deadlines by the same `calendars.deadlines.parse_deadline` as `profplan
-import`, and the confirmed import is the same transactional, idempotent
-`roadmaps.importer.import_documents` with `tracking.occurrences.sync_roadmap`
-(a second confirmation changes nothing). The uploaded bytes wait in the
-database between the steps, under the file's own name when it is read, since
-the importer keys a roadmap without an order number by its file name.
+The preview is `roadmaps.preview.preview_document`, which `profplan import
+--preview` prints, read with the calendars stored in the database; the
+confirmed import is the same transactional, idempotent
+`roadmaps.importer.import_documents` with tracking's `ImportTracker` as its
+hook, as `profplan import` runs it (a second confirmation changes nothing).
+The uploaded bytes wait in the database between the steps, under the file's
+own name when it is read, since the importer keys a roadmap without an order
+number by its file name.
 """
 
 from __future__ import annotations
 
 import secrets
 import tempfile
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,18 +26,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from calendars.academic import region as find_region
-from calendars.academic import region_calendars
-from calendars.deadlines import parse_deadline
 from calendars.errors import ProfplanError
 from calendars.school_year import SchoolYear
-from commands.roadmaps import KIND_NAMES
-from roadmaps.document import RoadmapDocument
-from roadmaps.executors import split_executors
-from roadmaps.importer import context_year, import_documents, roadmap_key
-from roadmaps.reader import read_document
+from roadmaps.importer import import_documents
+from roadmaps.preview import DocumentPreview, preview_document
 from roadmaps.tables import Roadmap
 from store.db import transaction
-from tracking.occurrences import sync_roadmap
+from tracking.imports import ImportTracker
 from web.roles import AccessDenied, NotFound, Viewer
 from web.tables import Upload
 
@@ -50,43 +45,19 @@ class UploadError(ProfplanError):
 
 
 @dataclass(frozen=True)
-class PreviewRow:
-    """One row of the document as the importer will store it, with how its deadline was understood."""
-
-    ordinal: int
-    number: str | None
-    section: str | None
-    title: str
-    deadline_text: str
-    kind: str
-    start: date | None
-    end: date | None
-    explanation: str
-    executors: tuple[str, ...]
-    flags: tuple[str, ...]
-
-    @property
-    def kind_name(self) -> str:
-        return KIND_NAMES.get(self.kind, self.kind)
-
-
-@dataclass(frozen=True)
 class Preview:
-    """An uploaded document before (and after) its import."""
+    """An uploaded document before (and after) its import: the library's preview and the upload's state."""
 
     token: str
     file_name: str
-    key: str
-    document: RoadmapDocument
-    region: str | None
-    school_year: str | None
+    document: DocumentPreview
     exists: bool
-    rows: list[PreviewRow]
     result: list[dict[str, Any]] | None
 
     @property
-    def flagged(self) -> int:
-        return sum(1 for row in self.rows if row.flags)
+    def refusal(self) -> str | None:
+        """Why the importer will refuse the document (most rows unreadable), else None."""
+        return str(self.document.refusal()) if self.document.refused else None
 
 
 def store_upload(engine: Engine, viewer: Viewer, file_name: str, content: bytes, region: str | None,
@@ -114,41 +85,36 @@ def store_upload(engine: Engine, viewer: Viewer, file_name: str, content: bytes,
 def preview(engine: Engine, viewer: Viewer, token: str) -> Preview:
     """Read the upload as the importer will: every row, its deadline's kind, window, explanation and flags."""
     upload = _upload(engine, viewer, token)
-    with _as_file(upload) as path:
-        document = read_document(path)
-        key = roadmap_key(document, path)
-    region = _region(viewer, upload, document)
-    school_year = SchoolYear.parse(upload.school_year) if upload.school_year else context_year(document)
-    with transaction(engine) as session:
-        stored = session.exec(select(Roadmap).where(Roadmap.key == key)).first()
+    with _as_file(upload) as path, transaction(engine) as session:
+        document = preview_document(path, upload.region, upload.school_year, session=session)
+        if document.region is None and viewer.region:
+            # A document that names no region is stored under the committee member's own.
+            document = preview_document(path, viewer.region, upload.school_year, session=session)
+        stored = session.exec(select(Roadmap).where(Roadmap.key == document.key)).first()
+    if viewer.region and document.region != viewer.region:
+        raise AccessDenied(f"Документ относится к региону {document.region}, а ваша учётная запись — к региону "
+                           f"{viewer.region}: его загружает комитет того региона.")
     if stored is not None:
-        viewer.check_region(stored.region, f"Дорожная карта «{key}», уже загруженная,")
-    calendar = region_calendars(region) if region else None
-    numbers = Counter(raw.number for raw in document.items if raw.number)
-    rows = []
-    for raw in document.items:
-        spec = parse_deadline(raw.deadline_text, school_year)
-        start, end = spec.span(calendar)
-        executors = tuple(split_executors(raw.executors_text))
-        flags = [f"требует проверки: {spec.review_reason}" if spec.needs_review else "",
-                 f"номер {raw.number} повторяется" if raw.number and numbers[raw.number] > 1 else "",
-                 "исполнители не указаны" if not executors else ""]
-        rows.append(PreviewRow(raw.ordinal, raw.number, raw.section, raw.title, raw.deadline_text, spec.kind, start,
-                               end, spec.explain(calendar), executors, tuple(flag for flag in flags if flag)))
-    return Preview(upload.token, upload.file_name, key, document, region, str(school_year) if school_year else None,
-                   stored is not None, rows, upload.result)
+        viewer.check_region(stored.region, f"Дорожная карта «{document.key}», уже загруженная,")
+    return Preview(upload.token, upload.file_name, document, stored is not None, upload.result)
 
 
-def confirm(engine: Engine, viewer: Viewer, token: str) -> list[dict[str, Any]]:
-    """Import the previewed document (once; confirming again shows the same result) and keep the report."""
+def confirm(engine: Engine, viewer: Viewer, token: str, track_from: date | None = None) -> list[dict[str, Any]]:
+    """Import the previewed document (once; confirming again shows the same result) and keep the report.
+
+    `track_from` is `profplan import --track-from`: the day tracking starts (default: the later of the
+    roadmap's period start and today)."""
     upload = _upload(engine, viewer, token)
     if upload.result is not None:
         return upload.result
     checked = preview(engine, viewer, token)  # the same checks of region and reach as the preview showed
+    tracker = ImportTracker(track_from)
     with _as_file(upload) as path:
-        reports = import_documents(engine, [path], region=checked.region, year=upload.school_year,
-                                   on_stored=sync_roadmap)
-    result = [report.to_json() for report in reports]
+        reports = import_documents(engine, [path], region=checked.document.region, year=upload.school_year,
+                                   on_stored=tracker)
+    outcomes = tracker.outcomes(engine, reports)
+    result = [{**report.to_json(), "tracking": tracked.render() if (tracked := outcomes[report.roadmap]) else None}
+              for report in reports]
     with transaction(engine) as session:
         stored = session.exec(select(Upload).where(Upload.token == token)).one()
         stored.result, stored.imported_at = result, datetime.now(UTC)
@@ -166,15 +132,6 @@ def _upload(engine: Engine, viewer: Viewer, token: str) -> Upload:
 
 def _find(session: Session, token: str) -> Upload | None:
     return session.exec(select(Upload).where(Upload.token == token)).first()
-
-
-def _region(viewer: Viewer, upload: Upload, document: RoadmapDocument) -> str | None:
-    """The region the roadmap will be stored under: the one chosen, else the document's, else the viewer's."""
-    region = upload.region or document.region or viewer.region
-    if viewer.region and region != viewer.region:
-        raise AccessDenied(f"Документ относится к региону {region}, а ваша учётная запись — к региону "
-                           f"{viewer.region}: его загружает комитет того региона.")
-    return region
 
 
 @contextmanager

@@ -21,9 +21,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from commands.roadmaps import KIND_NAMES
-from tracking.render import due_phrase, plural
-from tracking.status import ACTION_NAMES, STATUS_NAMES
+from calendars.deadlines import kind_name
+from tracking.planned import describe as describe_planned
+from tracking.wording import counted, due_phrase
 from web.roles import Role
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -46,7 +46,11 @@ NAVIGATION = [
     NavLink("Загрузить", "/roadmaps/import", frozenset({Role.COMMITTEE})),
     NavLink("Просрочено", "/overdue", frozenset({Role.COMMITTEE})),
     NavLink("Исполнители", "/executors", frozenset({Role.COMMITTEE})),
+    NavLink("Школы", "/schools", frozenset({Role.COMMITTEE})),
     NavLink("Моя школа", "/schools/{school}", frozenset({Role.COORDINATOR})),
+    NavLink("Год", "/schools/{school}/year", frozenset({Role.COORDINATOR})),
+    NavLink("Неделя", "/schools/{school}/week", frozenset({Role.COORDINATOR})),
+    NavLink("Нормы", "/schools/{school}/compliance", frozenset({Role.COORDINATOR})),
     NavLink("Мои занятия", "/me", frozenset({Role.STAFF})),
 ]
 
@@ -64,9 +68,9 @@ def ru_date(day: date | datetime | None) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def count_of(count: int, one: str, few: str, many: str) -> str:
-    """"1 срок", "3 срока", "5 сроков"."""
-    return f"{count} {plural(count, one, few, many)}"
+def combine(first: dict[str, str], second: dict[str, str]) -> dict[str, str]:
+    """Query parameters of a link: `first` with `second`'s added (a page's selection on a date link)."""
+    return {**first, **second}
 
 
 def query_string(params: dict[str, str]) -> str:
@@ -90,9 +94,9 @@ def asset_urls() -> dict[str, str]:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("web", "templates"), autoescape=select_autoescape(default_for_string=True,
                       default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(ru_date=ru_date, due_phrase=due_phrase, query=query_string)
-    env.globals.update(count_of=count_of, status_names=STATUS_NAMES, action_names=ACTION_NAMES, kind_names=KIND_NAMES,
-                       csrf_input=csrf_input, asset=asset_urls().__getitem__)
+    env.filters.update(ru_date=ru_date, due_phrase=due_phrase, query=query_string, kind_name=kind_name, combine=combine,
+                       planned=describe_planned)
+    env.globals.update(count_of=counted, csrf_input=csrf_input, asset=asset_urls().__getitem__)
     return env
 
 

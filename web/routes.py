@@ -15,7 +15,18 @@ from web.pages.dashboard import dashboard_page
 from web.pages.items import change_status, item_detail
 from web.pages.overdue import executors_page, overdue_file, overdue_list
 from web.pages.roadmaps import import_form, roadmap_detail, roadmaps_page, upload, upload_confirm, upload_preview
-from web.pages.schools import my_page, school_detail
+from web.pages.schools import (
+    compliance_page,
+    my_page,
+    school_detail,
+    school_upload,
+    schools_list,
+    session_page,
+    subscription_change,
+    subscription_create,
+    week_page,
+    year_page,
+)
 
 ROUTES: list[BaseRoute] = [
     Route("/login", login_form, methods=["GET"]),
@@ -33,7 +44,15 @@ ROUTES: list[BaseRoute] = [
     Route("/overdue", overdue_list, methods=["GET"]),
     Route("/overdue.{suffix}", overdue_file, methods=["GET"]),
     Route("/executors", executors_page, methods=["GET"]),
+    Route("/schools", schools_list, methods=["GET"]),
     Route("/schools/{school_id}", school_detail, methods=["GET"]),
+    Route("/schools/{school_id}", school_upload, methods=["POST"]),
+    Route("/schools/{school_id}/year", year_page, methods=["GET"]),
+    Route("/schools/{school_id}/week", week_page, methods=["GET"]),
+    Route("/schools/{school_id}/sessions/{uid:path}", session_page, methods=["GET"]),
+    Route("/schools/{school_id}/compliance", compliance_page, methods=["GET"]),
     Route("/me", my_page, methods=["GET"]),
+    Route("/me/subscriptions", subscription_create, methods=["POST"]),
+    Route("/me/subscriptions/{subscription_id:int}/{action}", subscription_change, methods=["POST"]),
     Mount("/static", StaticFiles(packages=[("web", "static")]), name="static"),
 ]

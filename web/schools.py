@@ -1,30 +1,43 @@
-"""What the school pages read: a school's profile and timetable, and a staff member's own sessions.
+"""What the school pages read and store: every call the web makes into the scheduler is in this module.
 
-The pages of part 1 are the places a coordinator and a staff member land
-after logging in (`web.roles.ROLE_HOMES`); they read the stored profile and
-`scheduler.service.timetable`, the same function as `profplan timetable`.
-The coordinator's planning pages (profile forms, scheduling, the year grid)
-and the staff member's subscriptions build on these.
+The pages are a thin layer over the same functions the CLI calls:
+`scheduler.service.load_school` (`profplan school load`), `timetable`
+(`profplan timetable … --json`), `compliance_report` (`profplan
+compliance`) and `scheduler.profile.parse_profile`, which checks an
+uploaded school.toml field by field before anything is stored. The school
+calendar of the grid is `calendars.academic.load_calendar` with the
+school's own closures and those of its current timetable, as the solver
+sees it. Keeping the scheduler behind this one module lets its API change
+in one place.
 """
 
 from __future__ import annotations
 
+import re
+import tempfile
+import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
+from calendars.academic import AcademicCalendar, Period, load_calendar
 from calendars.academic import region as find_region
-from scheduler.errors import SchedulingError
+from calendars.suggest import did_you_mean
+from scheduler.errors import ProfileError, SchedulingError
 from scheduler.norms import load_norms
 from scheduler.profile import Profile, parse_profile
-from scheduler.service import PlacementRow, TimetableView, timetable
-from scheduler.tables import School
+from scheduler.service import ComplianceReport, PlacementRow, SchoolResult, TimetableView, compliance_report, load_school, timetable
+from scheduler.tables import School, Timetable
 from store.db import transaction
 from tracking.clock import today_in
-from web.roles import NotFound, Viewer
+from web.roles import NotFound, Role, Viewer
 
 UPCOMING = timedelta(weeks=4)  # how far ahead a staff member's page lists sessions
+MAX_PROFILE_BYTES = 1024 * 1024
 # Russian names of the staff roles the norms' activities ask for (scheduler/profile.py); an unknown role shows as is.
 STAFF_ROLE_TITLES = {
     "class_teacher": "классный руководитель",
@@ -33,6 +46,47 @@ STAFF_ROLE_TITLES = {
     "tutor": "тьютор",
     "master": "мастер производственного обучения",
 }
+
+
+def visible_school(session: Session, viewer: Viewer, school_id: str) -> School:
+    """The school if the viewer may see it: 404 when there is none, 403 when it is out of reach."""
+    school = session.get(School, school_id)
+    if school is None:
+        raise NotFound(f"Школа «{school_id}» не найдена.")
+    viewer.check_school(school_id, school.region)
+    return school
+
+
+def stored_profile(engine: Engine, viewer: Viewer, school_id: str) -> Profile:
+    with transaction(engine) as session:
+        school = visible_school(session, viewer, school_id)
+        return parse_profile(school.profile, f"школа {school_id}")
+
+
+@dataclass(frozen=True)
+class SchoolCard:
+    """A school as the list shows it."""
+
+    id: str
+    name: str
+    region: str
+    year: str
+    classes: int
+    planned: bool
+
+
+def school_cards(engine: Engine, viewer: Viewer) -> list[SchoolCard]:
+    """The schools the viewer may see: a coordinator's own, the committee's of its region (all without one)."""
+    with transaction(engine) as session:
+        query = select(School).order_by(col(School.name))
+        if viewer.role is not Role.COMMITTEE:
+            query = query.where(School.id == (viewer.school_id or ""))
+        elif viewer.region:
+            query = query.where(School.region == viewer.region)
+        planned = set(session.exec(select(Timetable.school_id).where(col(Timetable.current).is_(True))).all())
+        return [SchoolCard(school.id, school.name, school.region, school.year,
+                           len(school.profile.get("classes", [])), school.id in planned)
+                for school in session.exec(query).all()]
 
 
 @dataclass(frozen=True)
@@ -58,20 +112,235 @@ class SchoolPage:
         return counts
 
 
+def current_timetable(engine: Engine, school_id: str, class_name: str | None = None,
+                      staff: str | None = None) -> tuple[TimetableView | None, str | None]:
+    """`profplan timetable`'s view, or None with the reason in Russian (no timetable yet)."""
+    try:
+        return timetable(engine, school_id, class_name=class_name, staff=staff), None
+    except SchedulingError as exc:
+        return None, str(exc)
+
+
 def school_page(engine: Engine, viewer: Viewer, school_id: str) -> SchoolPage:
     """A school's profile and current timetable: 404 for an unknown school, 403 for one out of reach."""
-    with transaction(engine) as session:
-        school = session.get(School, school_id)
-        if school is None:
-            raise NotFound(f"Школа «{school_id}» не найдена.")
-        viewer.check_school(school_id, school.region)
-        profile = parse_profile(school.profile, f"школа {school_id}")
-    try:
-        view: TimetableView | None = timetable(engine, school_id)
-        missing = None
-    except SchedulingError as exc:
-        view, missing = None, str(exc)
+    profile = stored_profile(engine, viewer, school_id)
+    view, missing = current_timetable(engine, school_id)
     return SchoolPage(profile, find_region(profile.region).name, load_norms(profile.year).level_titles, view, missing)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One refused field of an uploaded profile: its path as the file names it ("classes[3].grade") and why."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    """One field of the uploaded file, shown with its value and, when it is the refused one, the error."""
+
+    path: str
+    value: str
+    error: str | None
+
+
+@dataclass(frozen=True)
+class ProfileUpload:
+    """What an upload of school.toml did: stored (with the loader's result) or refused, field by field."""
+
+    file_name: str
+    stored: SchoolResult | None
+    errors: list[FieldError]
+    fields: list[ProfileField]
+
+
+_WHERE = re.compile(r"^(?P<where>[\w.\[\]-]*): (?P<message>.*)$", re.S)
+
+
+def upload_profile(engine: Engine, viewer: Viewer, school_id: str, file_name: str, content: bytes) -> ProfileUpload:
+    """Check an uploaded school.toml as `profplan school load` does and store it only when it is valid.
+
+    The file must describe this school (its `school.id`); a refused field is
+    reported with its path so the page shows the message next to it, and
+    nothing is stored.
+    """
+    with transaction(engine) as session:
+        visible_school(session, viewer, school_id)
+    name = Path(file_name or "school.toml").name
+    if not content:
+        return ProfileUpload(name, None, [FieldError("", "Выберите файл school.toml.")], [])
+    if len(content) > MAX_PROFILE_BYTES:
+        return ProfileUpload(name, None, [FieldError("", f"Файл больше {MAX_PROFILE_BYTES // 1024} КБ.")], [])
+    try:
+        table = tomllib.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return ProfileUpload(name, None, [FieldError("", f"Файл «{name}» — не TOML в UTF-8: {exc}.")], [])
+    errors = _profile_errors(table, name, school_id)
+    fields = _fields(table, errors)
+    if errors:
+        return ProfileUpload(name, None, errors, fields)
+    with tempfile.TemporaryDirectory(prefix="profplan-school-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        result = load_school(engine, path)
+    return ProfileUpload(name, result, [], fields)
+
+
+def _profile_errors(table: dict[str, Any], name: str, school_id: str) -> list[FieldError]:
+    try:
+        profile = parse_profile(table, name)
+    except ProfileError as exc:
+        text = str(exc).removeprefix(f"{name}: ")
+        found = _WHERE.match(text)
+        return [FieldError(found["where"], found["message"]) if found else FieldError("", text)]
+    if profile.id != school_id:
+        return [FieldError("school.id", f"«{profile.id}» — это другая школа; здесь загружается профиль школы "
+                                        f"«{school_id}».")]
+    return []
+
+
+def _fields(table: dict[str, Any], errors: list[FieldError]) -> list[ProfileField]:
+    """The file's fields in order, as paths the parser's messages use, each error on the deepest field it names."""
+    flat: list[tuple[str, str]] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict) and value:
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and value and all(isinstance(entry, dict) for entry in value):
+            for number, entry in enumerate(value, 1):
+                walk(f"{prefix}[{number}]", entry)
+        else:
+            flat.append((prefix, _shown(value)))
+
+    walk("", table)
+    placed: dict[str, list[str]] = {}
+    paths = [path for path, _ in flat]
+    for error in errors:
+        target = _deepest(error.field, paths)
+        placed.setdefault(target, []).append(error.message)
+    fields = [ProfileField(path, value, " ".join(placed.pop(path, [])) or None) for path, value in flat]
+    if placed:  # a field the file lacks (a required one) or the file as a whole: shown first
+        fields.insert(0, ProfileField(next(iter(placed)) or "файл", "—", " ".join(sum(placed.values(), []))))
+    return fields
+
+
+def _deepest(where: str, paths: list[str]) -> str:
+    """The field a message is about: the one it names, else the first field inside the table it names."""
+    if where in paths:
+        return where
+    inside = [path for path in paths if path.startswith(f"{where}.") or path.startswith(f"{where}[")]
+    return inside[0] if where and inside else where
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_shown(entry) for entry in value) or "—"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+@dataclass(frozen=True)
+class SchoolCalendarView:
+    """The calendar the grid shades: why each day has no lessons, and of which kind the reason is."""
+
+    calendar: AcademicCalendar
+    closures: tuple[Period, ...]
+
+    def off(self, day: date, grade: int | None, class_name: str | None) -> tuple[str, str] | None:
+        """(kind, reason) of a day without lessons: holiday, vacation, closure or weekend; None on a school day."""
+        reason = self.calendar.day_off(day, grade, class_name)
+        if reason is None:
+            return None
+        schedule = self.calendar.schedule(grade, class_name)
+        if any(day in period for period in self.closures):
+            return "closure", reason
+        if any(day in period for period in schedule.vacations):
+            return "vacation", reason
+        if day in self.calendar.holidays:
+            return "holiday", reason
+        return "weekend", reason
+
+
+def school_calendar(engine: Engine, profile: Profile) -> SchoolCalendarView:
+    """The school's calendar with its own closures and those its current timetable was planned with."""
+    with transaction(engine) as session:
+        current = session.exec(select(Timetable).where(Timetable.school_id == profile.id,
+                                                       col(Timetable.current).is_(True))).first()
+        calendar = load_calendar(profile.region, profile.year, profile.week, school=profile.id, session=session)
+    stored = tuple(Period("закрытие школы", date.fromisoformat(start), date.fromisoformat(end))
+                   for start, end in (current.closures if current else []))
+    closures = tuple(profile.closed) + stored
+    return SchoolCalendarView(calendar.with_overrides(closures=closures), closures)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Whose sessions a page shows: one class, one staff member or one venue of the school."""
+
+    kind: str  # "class" | "staff" | "venue" (the query parameter)
+    name: str
+
+    @property
+    def label(self) -> str:
+        return {"class": f"класс {self.name}", "staff": self.name, "venue": f"площадка «{self.name}»"}[self.kind]
+
+    def params(self) -> dict[str, str]:
+        return {self.kind: self.name}
+
+
+SELECTION_KINDS = ("class", "staff", "venue")
+
+
+def selection(profile: Profile, params: dict[str, str]) -> Selection:
+    """The class=, staff= or venue= of a query (default the first class); an unknown name is an error with
+    suggestions, never an empty grid."""
+    given = [(kind, params[kind].strip()) for kind in SELECTION_KINDS if params.get(kind, "").strip()]
+    if len(given) > 1:
+        raise SchedulingError("Укажите что-то одно: класс, сотрудника или площадку.")
+    if not given:
+        return Selection("class", profile.classes[0].name)
+    kind, name = given[0]
+    known = {"class": [c.name for c in profile.classes], "staff": [p.name for p in profile.staff],
+             "venue": [v.name for v in profile.venues]}[kind]
+    if name not in known:
+        what = {"class": "Класс", "staff": "Сотрудник", "venue": "Площадка"}[kind]
+        raise SchedulingError(f"{what} «{name}» в школе «{profile.id}» не найден.{did_you_mean(name, known)}")
+    return Selection(kind, name)
+
+
+def selected_sessions(engine: Engine, profile: Profile, chosen: Selection) -> tuple[TimetableView | None, str | None]:
+    """The current timetable's sessions of the selection (the venue's filtered here: the service has no venue filter)."""
+    view, missing = current_timetable(engine, profile.id, class_name=chosen.name if chosen.kind == "class" else None,
+                                      staff=chosen.name if chosen.kind == "staff" else None)
+    if view is not None and chosen.kind == "venue":
+        view = TimetableView(view.school_id, view.timetable_id, view.status, view.span,
+                             [row for row in view.placements if row.venue == chosen.name])
+    return view, missing
+
+
+def session_detail(engine: Engine, viewer: Viewer, school_id: str, uid: str) -> tuple[Profile, PlacementRow]:
+    """One session of the current timetable by its uid (what a click on the grid opens)."""
+    profile = stored_profile(engine, viewer, school_id)
+    view, missing = current_timetable(engine, school_id)
+    found = next((row for row in view.placements if row.uid == uid), None) if view else None
+    if found is None:
+        raise NotFound(missing or f"В текущем расписании школы «{school_id}» нет занятия «{uid}».")
+    return profile, found
+
+
+def compliance(engine: Engine, viewer: Viewer, school_id: str) -> tuple[Profile, ComplianceReport | None, str | None]:
+    """`profplan compliance`: per class, hours per direction against the norm; None with the reason when unplanned."""
+    profile = stored_profile(engine, viewer, school_id)
+    try:
+        return profile, compliance_report(engine, school_id), None
+    except SchedulingError as exc:
+        return profile, None, str(exc)
+
+
+def direction_titles(profile: Profile) -> dict[str, str]:
+    """The norms' Russian name of each direction, in the norms' order (the grid's legend and colours)."""
+    return {key: direction.title for key, direction in load_norms(profile.year).directions.items()}
 
 
 @dataclass(frozen=True)
@@ -94,9 +363,6 @@ def staff_page(engine: Engine, viewer: Viewer) -> StaffPage:
             raise NotFound(f"Школа «{viewer.school_id}» не найдена.")
         name, region = school.name, school.region
     today = today_in(region)
-    try:
-        view = timetable(engine, viewer.school_id, staff=viewer.staff_name)
-    except SchedulingError as exc:
-        return StaffPage(viewer.school_id, name, viewer.staff_name, today, [], str(exc))
-    sessions = [row for row in view.placements if today <= row.day < today + UPCOMING]
-    return StaffPage(viewer.school_id, name, viewer.staff_name, today, sessions, None)
+    view, missing = current_timetable(engine, viewer.school_id, staff=viewer.staff_name)
+    sessions = [row for row in view.placements if today <= row.day < today + UPCOMING] if view else []
+    return StaffPage(viewer.school_id, name, viewer.staff_name, today, sessions, missing)

@@ -15,7 +15,7 @@ a spec in `assemble`, the expansion over calendars in `expand`, the school
 terms used without a regional calendar in `terms`.
 """
 
-from calendars.deadlines.model import Kind, Occurrence, Recurrence, SkippedDay, Unit, Window, YearlyWindow
+from calendars.deadlines.model import KIND_NAMES, KINDS, Kind, Occurrence, Recurrence, SkippedDay, Unit, Window, YearlyWindow, kind_name
 from calendars.deadlines.parse import parse_clauses, parse_deadline
 from calendars.deadlines.spec import DeadlineDataError, DeadlineSpec
 from calendars.deadlines.terms import SchoolCalendar, federal_quarters
@@ -23,6 +23,8 @@ from calendars.deadlines.terms import SchoolCalendar, federal_quarters
 __all__ = [
     "DeadlineDataError",
     "DeadlineSpec",
+    "KIND_NAMES",
+    "KINDS",
     "Kind",
     "Occurrence",
     "Recurrence",
@@ -32,6 +34,7 @@ __all__ = [
     "Window",
     "YearlyWindow",
     "federal_quarters",
+    "kind_name",
     "parse_clauses",
     "parse_deadline",
 ]

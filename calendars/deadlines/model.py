@@ -16,6 +16,21 @@ from calendars.deadlines.dates import MonthDay, clamped
 Kind = Literal["window", "recurring", "phased", "continuous", "on_demand", "separate_schedule", "unrecognised"]
 KINDS: tuple[Kind, ...] = ("window", "recurring", "phased", "continuous", "on_demand", "separate_schedule", "unrecognised")
 """`unrecognised`: some words of the phrase are accounted for by no rule; it is flagged and dates nothing."""
+KIND_NAMES: dict[Kind, str] = {
+    "window": "срок",
+    "recurring": "повторяется",
+    "phased": "этапы",
+    "continuous": "постоянно",
+    "on_demand": "по необходимости",
+    "separate_schedule": "по отдельному плану",
+    "unrecognised": "не распознан",
+}
+"""The Russian name of each kind, as every list of items (terminal, web) shows it."""
+
+
+def kind_name(kind: str) -> str:
+    """The Russian name of a stored kind (a kind this version does not know is shown as stored)."""
+    return KIND_NAMES.get(cast(Kind, kind), kind)
 
 SchoolPartKind = Literal["term", "vacation", "year_start", "year_end"]
 SCHOOL_PART_KINDS: tuple[SchoolPartKind, ...] = ("term", "vacation", "year_start", "year_end")

@@ -68,7 +68,12 @@ async def upload_preview(visit: Visit) -> Response:
 
 @page(Role.COMMITTEE)
 async def upload_confirm(visit: Visit) -> Response:
-    result = await _upload_step(visit, confirm)
+    typed = visit.field("track_from")
+    try:
+        track_from = parse_date(typed, "Начало отслеживания") if typed else None
+    except ProfplanError as exc:
+        return await _import_form(visit, error=str(exc), status_code=422)
+    result = await _upload_step(visit, lambda engine, viewer, token: confirm(engine, viewer, token, track_from))
     if isinstance(result, Response):
         return result
     keys = ", ".join(f"«{report['roadmap']}»" for report in result)

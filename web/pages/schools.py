@@ -1,21 +1,129 @@
-"""/schools/{id} (a coordinator's school, the committee's schools of its region) and /me (a staff member's sessions)."""
+"""The school pages: /schools, /schools/{id} (profile, upload), /year, /week, a session, /compliance; and /me.
+
+A coordinator opens only their own school, the committee the schools of its
+region (`Viewer.check_school`, asked by `web.schools.visible_school` on
+every request); staff have /me. Filters are query parameters (class=,
+staff=, venue=, date=) so every view is bookmarkable.
+"""
 
 from __future__ import annotations
 
+from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from calendars.dates import parse_date
+from calendars.errors import ProfplanError
+from web.grid import grid_page
 from web.http import Visit, blocking, page
-from web.roles import Role
-from web.schools import school_page, staff_page
+from web.roles import NotFound, Role
+from web.schools import (
+    MAX_PROFILE_BYTES,
+    compliance,
+    direction_titles,
+    school_cards,
+    school_page,
+    session_detail,
+    staff_page,
+    upload_profile,
+)
+from web.subscriptions import IssuedFeed, own_subscriptions, revoke, rotate, subscribe
+
+SCHOOL_ROLES = (Role.COMMITTEE, Role.COORDINATOR)
 
 
-@page(Role.COMMITTEE, Role.COORDINATOR)
+@page(*SCHOOL_ROLES)
+async def schools_list(visit: Visit) -> Response:
+    cards = await blocking(school_cards, visit.engine, visit.viewer)
+    return await visit.render("schools.html", cards=cards)
+
+
+@page(*SCHOOL_ROLES)
 async def school_detail(visit: Visit) -> Response:
     view = await blocking(school_page, visit.engine, visit.viewer, visit.request.path_params["school_id"])
-    return await visit.render("school.html", view=view)
+    return await visit.render("school.html", view=view, upload=None)
+
+
+@page(*SCHOOL_ROLES)
+async def school_upload(visit: Visit) -> Response:
+    """Upload school.toml: stored only when every field is valid, else the form with the error at its field."""
+    assert visit.form is not None
+    school_id = visit.request.path_params["school_id"]
+    document = visit.form.get("profile")
+    name, content = "", b""
+    if isinstance(document, UploadFile):
+        name, content = document.filename or "", await document.read(MAX_PROFILE_BYTES + 1)
+    upload = await blocking(upload_profile, visit.engine, visit.viewer, school_id, name, content)
+    if upload.stored is None:
+        view = await blocking(school_page, visit.engine, visit.viewer, school_id)
+        return await visit.render("school.html", status_code=422, view=view, upload=upload)
+    stored = upload.stored
+    return await visit.redirect(f"/schools/{school_id}", flash=(
+        f"Профиль «{upload.file_name}» загружен: классов {stored.classes}, сотрудников {stored.staff}, "
+        f"площадок {stored.venues}. Составьте расписание заново, чтобы оно учло изменения."))
+
+
+@page(*SCHOOL_ROLES)
+async def year_page(visit: Visit) -> Response:
+    return await _grid(visit, "year.html", week=False)
+
+
+@page(*SCHOOL_ROLES)
+async def week_page(visit: Visit) -> Response:
+    return await _grid(visit, "week.html", week=True)
+
+
+async def _grid(visit: Visit, template: str, week: bool) -> Response:
+    school_id = visit.request.path_params["school_id"]
+    params = dict(visit.request.query_params)
+    try:
+        day = parse_date(params["date"], "Дата") if week and params.get("date") else None
+        view = await blocking(grid_page, visit.engine, visit.viewer, school_id, params, week, day)
+    except ProfplanError as exc:
+        return await visit.render("error.html", status_code=400, title="Неверный запрос", message=str(exc))
+    return await visit.render(template, view=view, school_id=school_id)
+
+
+@page(*SCHOOL_ROLES)
+async def session_page(visit: Visit) -> Response:
+    school_id, uid = visit.request.path_params["school_id"], visit.request.path_params["uid"]
+    profile, row = await blocking(session_detail, visit.engine, visit.viewer, school_id, uid)
+    return await visit.render("session.html", profile=profile, row=row, directions=direction_titles(profile),
+                              school_id=school_id)
+
+
+@page(*SCHOOL_ROLES)
+async def compliance_page(visit: Visit) -> Response:
+    profile, report, missing = await blocking(compliance, visit.engine, visit.viewer,
+                                              visit.request.path_params["school_id"])
+    return await visit.render("compliance.html", profile=profile, report=report, missing=missing)
 
 
 @page(Role.STAFF)
 async def my_page(visit: Visit) -> Response:
+    return await _me(visit)
+
+
+async def _me(visit: Visit, issued: IssuedFeed | None = None) -> Response:
     view = await blocking(staff_page, visit.engine, visit.viewer)
-    return await visit.render("me.html", view=view)
+    subscriptions = await blocking(own_subscriptions, visit.engine, visit.viewer)
+    return await visit.render("me.html", view=view, subscriptions=subscriptions, issued=issued)
+
+
+@page(Role.STAFF)
+async def subscription_create(visit: Visit) -> Response:
+    """A new feed of one's own sessions: its address and QR code are shown on this answer only."""
+    issued = await blocking(subscribe, visit.engine, visit.settings, visit.viewer)
+    return await _me(visit, issued)
+
+
+@page(Role.STAFF)
+async def subscription_change(visit: Visit) -> Response:
+    subscription_id: int = visit.request.path_params["subscription_id"]
+    action = visit.request.path_params["action"]
+    if action == "rotate":
+        issued = await blocking(rotate, visit.engine, visit.settings, visit.viewer, subscription_id)
+        return await _me(visit, issued)
+    if action != "revoke":
+        raise NotFound(f"Неизвестное действие «{action}».")
+    info = await blocking(revoke, visit.engine, visit.viewer, subscription_id)
+    return await visit.redirect("/me", flash=f"Подписка {info.prefix}… отозвана: её адрес больше не работает.")
