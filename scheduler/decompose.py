@@ -88,7 +88,7 @@ class Run:
     """One CP-SAT call: its status, objective and bound, each class's share of the objective, and
     the sessions per task and bucket it chose."""
 
-    status: int
+    status: cp_model.CpSolverStatus
     objective: int = 0
     bound: int = 0
     objectives: dict[str, int] = field(default_factory=dict)
@@ -387,13 +387,13 @@ class Planner:
         solver = cp_model.CpSolver()
         self.settings.configure(solver, budget or self.class_budget)
         solver.parameters.absolute_gap_limit = model.scale - 0.5
-        status = solver.Solve(model.model)
+        status = solver.solve(model.model)
         with self.lock:
             self.spent_ms += round(1000 * solver.deterministic_time)
         if status not in _SOLVED:
             return Run(status)
-        objectives = {name: round(solver.Value(model.class_objective(name))) for name in model.scope}
-        return Run(status, sum(objectives.values()), round(solver.BestObjectiveBound()) // model.scale, objectives,
+        objectives = {name: round(solver.value(model.class_objective(name))) for name in model.scope}
+        return Run(status, sum(objectives.values()), round(solver.best_objective_bound) // model.scale, objectives,
                    model.values(solver))
 
     def _worst(self, plan: WeekPlan, loads: dict[tuple[str, int], Load]) -> str | None:
@@ -440,7 +440,7 @@ class Planner:
 
 def _signature(model: WeekModel) -> str:
     """A hash of the model without its names: equal for classes that are the same problem."""
-    proto = model.model.Clone().Proto()
+    proto = model.model.clone().proto
     for variable in proto.variables:
         variable.clear_name()
     for constraint in proto.constraints:

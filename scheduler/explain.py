@@ -99,19 +99,19 @@ def _solver(settings: SolverSettings, budget: float) -> cp_model.CpSolver:
 
 
 def _core(model: WeekModel, rules: list[Rule], settings: SolverSettings) -> list[Rule] | None:
-    model.model.ClearAssumptions()
-    model.model.AddAssumptions([model.literals[rule] for rule in rules])
+    model.model.clear_assumptions()
+    model.model.add_assumptions([model.literals[rule] for rule in rules])
     solver = _solver(settings, max(CHECK_BUDGET, settings.budget))
-    if solver.Solve(model.model) != cp_model.INFEASIBLE:
+    if solver.solve(model.model) != cp_model.INFEASIBLE:
         return None
-    by_index = {model.literals[rule].Index(): rule for rule in rules}
-    return sorted(by_index[index] for index in solver.SufficientAssumptionsForInfeasibility())
+    by_index = {model.literals[rule].index: rule for rule in rules}
+    return sorted(by_index[index] for index in solver.sufficient_assumptions_for_infeasibility())
 
 
 def _infeasible(model: WeekModel, rules: list[Rule], settings: SolverSettings) -> bool:
-    model.model.ClearAssumptions()
-    model.model.AddAssumptions([model.literals[rule] for rule in rules])
-    return _solver(settings, CHECK_BUDGET).Solve(model.model) == cp_model.INFEASIBLE
+    model.model.clear_assumptions()
+    model.model.add_assumptions([model.literals[rule] for rule in rules])
+    return _solver(settings, CHECK_BUDGET).solve(model.model) == cp_model.INFEASIBLE
 
 
 def _minimise(model: WeekModel, core: list[Rule], settings: SolverSettings) -> list[Rule]:
@@ -126,17 +126,17 @@ def _minimise(model: WeekModel, core: list[Rule], settings: SolverSettings) -> l
 
 def _gap(problem: Problem, model: WeekModel, rule: Rule, core: list[Rule], settings: SolverSettings) -> Gap:
     """How much of a requirement the other rules of the conflict allow: its named sessions, then its minimum."""
-    model.model.ClearAssumptions()
-    model.model.AddAssumptions([model.literals[other] for other in core if other != rule])
+    model.model.clear_assumptions()
+    model.model.add_assumptions([model.literals[other] for other in core if other != rule])
     required, achievable = 0, None
     for expression, required in model.measures.get(rule, []):
-        model.model.Maximize(expression)
+        model.model.maximize(expression)
         solver = _solver(settings, CHECK_BUDGET)
-        status = solver.Solve(model.model)
-        achievable = round(solver.ObjectiveValue()) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        status = solver.solve(model.model)
+        achievable = round(solver.objective_value) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
         if achievable is None or achievable < required:
             break
-    model.model.ClearObjective()
+    model.model.clear_objective()
     return Gap(rule, _requirement_text(problem, rule, required, achievable), required, achievable)
 
 

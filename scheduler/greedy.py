@@ -41,9 +41,9 @@ class _State:
             self.staff_week[(owner, problem.week_of[day])] += hours
         self.last_week: dict[str, int] = defaultdict(lambda: -1)
         for placed in problem.fixed:
-            day = problem.day_index(placed.day)
-            if day is not None:
-                self.last_week[placed.task] = max(self.last_week[placed.task], problem.week_of[day])
+            position = problem.day_index(placed.day)
+            if position is not None:
+                self.last_week[placed.task] = max(self.last_week[placed.task], problem.week_of[position])
 
     def fits(self, task: Task, day: int, start: int) -> bool:
         problem = self.problem
@@ -80,9 +80,9 @@ def greedy(problem: Problem) -> GreedyResult:
     placements = list(problem.fixed)
     unplaced = 0
     hours: dict[tuple[str, str], int] = defaultdict(int)
-    for placed in problem.fixed:
-        hours[(placed.class_name, placed.direction)] += placed.hours
-        hours[(placed.class_name, TOTAL)] += placed.hours
+    for fixed in problem.fixed:
+        hours[(fixed.class_name, fixed.direction)] += fixed.hours
+        hours[(fixed.class_name, TOTAL)] += fixed.hours
     named = sorted((t for t in problem.tasks if not t.elective), key=lambda t: (len(t.after), len(t.days), t.key))
     electives = [t for t in problem.tasks if t.elective]
     for task in named:

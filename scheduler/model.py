@@ -46,7 +46,7 @@ leaves its bucket (stage 1) or its day and slot (stage 2); stacking (stage 2)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -107,6 +107,16 @@ class Load:
 
     def clamped(self) -> Load:
         return Load(max(0, self.hours), max(0, self.day_hours), max(0, self.long), max(0, self.evenings))
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What a scope's sessions take of a resource in one bucket, as model expressions (a `Load` to be)."""
+
+    hours: cp_model.LinearExprT
+    day_hours: cp_model.LinearExprT
+    long: cp_model.LinearExprT
+    evenings: cp_model.LinearExprT
 
 
 def owners(task: Task | Placed) -> list[str]:
@@ -213,12 +223,12 @@ class WeekModel:
     # -- rules -------------------------------------------------------------------------------
     def literal(self, rule: Rule) -> cp_model.IntVar:
         if rule not in self.literals:
-            self.literals[rule] = self.model.NewBoolVar(f"{rule.kind}:{rule.subject}:{rule.detail}")
+            self.literals[rule] = self.model.new_bool_var(f"{rule.kind}:{rule.subject}:{rule.detail}")
         return self.literals[rule]
 
     def _rule(self, constraint: cp_model.Constraint, rule: Rule) -> None:
         if self.explain:
-            constraint.OnlyEnforceIf(self.literal(rule))
+            constraint.only_enforce_if(self.literal(rule))
 
     # -- build -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -250,13 +260,13 @@ class WeekModel:
                 continue
             load = self._bucket_load(tasks, bucket)
             free = (occupancy.free(owner, days) - self.reserved.get((owner, bucket), Load())).clamped()
-            self._rule(self.model.Add(load.day_hours <= free.day_hours), rule)
-            self._rule(self.model.Add(load.long <= free.long), rule)
-            self._rule(self.model.Add(load.evenings <= free.evenings), rule)
+            self._rule(self.model.add(load.day_hours <= free.day_hours), rule)
+            self._rule(self.model.add(load.long <= free.long), rule)
+            self._rule(self.model.add(load.evenings <= free.evenings), rule)
             if kind == "c":
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
-                self._rule(self.model.Add(self._load(tasks, [bucket], self.problem.is_limited) <= day_cap),
+                self._rule(self.model.add(self._load(tasks, [bucket], self.problem.is_limited) <= day_cap),
                            Rule("class_day", name))
         for week, buckets in self.week_buckets.items():
             days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
@@ -264,22 +274,22 @@ class WeekModel:
                 continue
             if kind == "s":
                 reserved = sum(self.reserved.get((owner, bucket), Load()).hours for bucket in buckets)
-                free = occupancy.free(owner, days).hours - reserved
-                self._rule(self.model.Add(self._load(tasks, buckets, lambda t: True) <= max(0, free)), rule)
+                hours_left = occupancy.free(owner, days).hours - reserved
+                self._rule(self.model.add(self._load(tasks, buckets, lambda t: True) <= max(0, hours_left)), rule)
             elif kind == "c":
                 cls = self.problem.classes[name].school_class
                 fixed = sum(occupancy.limited[(name, day)] for day in days)
                 cap = self.class_caps.get((name, week), cls.max_hours_per_week)
-                self._rule(self.model.Add(self._load(tasks, buckets, self.problem.is_limited) + fixed <= cap),
+                self._rule(self.model.add(self._load(tasks, buckets, self.problem.is_limited) + fixed <= cap),
                            Rule("class_week", name))
 
-    def _bucket_load(self, tasks: list[int], bucket: int) -> Load:
+    def _bucket_load(self, tasks: list[int], bucket: int) -> Demand:
         problem = self.problem
 
         def sessions(keep: Callable[[Task], bool]) -> cp_model.LinearExprT:
             return sum(self.counts[i][bucket] for i in tasks if bucket in self.counts[i] and keep(problem.tasks[i]))
 
-        return Load(
+        return Demand(
             self._load(tasks, [bucket], lambda t: True),
             self._load(tasks, [bucket], lambda t: not t.evening),
             sessions(lambda t: not t.evening and t.hours > 1),
@@ -303,20 +313,20 @@ class WeekModel:
         for day in task.open_days if self.explain else task.days:
             domain[problem.bucket_of[day]] += 1
         counts = {
-            bucket: self.model.NewIntVar(0, min(cap, task.count), f"n[{task.key}][{bucket}]")
+            bucket: self.model.new_int_var(0, min(cap, task.count), f"n[{task.key}][{bucket}]")
             for bucket, cap in sorted(domain.items())
         }
         self.counts[index] = counts
         if self.explain:
             for bucket, var in counts.items():
                 if allowed.get(bucket, 0) < domain[bucket]:
-                    self._rule(self.model.Add(var <= allowed.get(bucket, 0)), Rule("window", task.activity, task.window))
+                    self._rule(self.model.add(var <= allowed.get(bucket, 0)), Rule("window", task.activity, task.window))
         total = sum(counts.values())
         if task.elective:
             return
         if self.explain:
-            self.model.Add(total <= task.count)
-        self._rule(self.model.Add(total == task.count), task.rule)
+            self.model.add(total <= task.count)
+        self._rule(self.model.add(total == task.count), task.rule)
 
     def _requirements(self) -> None:
         """Direction minima and level totals, counting the fixed sessions (course, kept past).
@@ -347,7 +357,7 @@ class WeekModel:
             achieved = sum(planned[(name, direction)]) + fixed[(name, direction)]
             self.measures.setdefault(rule, []).append((achieved, required))
             if required > 0:
-                self._rule(self.model.Add(achieved >= required), rule)
+                self._rule(self.model.add(achieved >= required), rule)
 
     def _order(self) -> None:
         """A successor's sessions come in buckets after every session of its predecessors."""
@@ -365,15 +375,15 @@ class WeekModel:
                 earlier = by_key.get(key)
                 for bucket, var in self.counts[index].items():
                     if fixed_buckets[key] >= bucket:
-                        self._rule(self.model.Add(var == 0), rule)
+                        self._rule(self.model.add(var == 0), rule)
                     if earlier is None:
                         continue
                     later = [v for b, v in self.counts[earlier].items() if b >= bucket]
                     if later:
-                        used = self.model.NewBoolVar("")
-                        self.model.Add(var == 0).OnlyEnforceIf(used.Not())
-                        constraint = self.model.Add(sum(later) == 0)
-                        constraint.OnlyEnforceIf(used)
+                        used = self.model.new_bool_var("")
+                        self.model.add(var == 0).only_enforce_if(used.negated())
+                        constraint = self.model.add(sum(later) == 0)
+                        constraint.only_enforce_if(used)
                         self._rule(constraint, rule)
 
     def _objective(self, by_owner: dict[str, list[int]]) -> None:
@@ -394,7 +404,7 @@ class WeekModel:
             for week, days in own_days.items():
                 month_days[week_month[week]] += days
                 month_weeks[week_month[week]].append(weekly[week])
-            monthly = {month: cp_model.LinearExpr.Sum(loads) for month, loads in month_weeks.items()}
+            monthly = {month: cp_model.LinearExpr.sum(loads) for month, loads in month_weeks.items()}
             limited = [i for i in tasks if problem.is_limited(problem.tasks[i])]
             self._spread(name, limited, weekly, own_days, soft.spread_week)
             self._spread(name, limited, monthly, month_days, soft.spread_month)
@@ -412,25 +422,25 @@ class WeekModel:
             if task.elective:
                 self.objective_terms[task.class_name].append((soft.elective * task.hours, sum(self.counts[index].values())))
             before: dict[int, int] = defaultdict(int)
-            for _, day, _ in problem.previous.get(task.key, []):
-                position = problem.day_index(day)
+            for _, when, _ in problem.previous.get(task.key, []):
+                position = problem.day_index(when)
                 if position is not None:
                     before[problem.bucket_of[position]] += 1
             for bucket, count in before.items():
-                left = self.model.NewIntVar(0, count, f"left[{task.key}][{bucket}]")
-                self.model.Add(left >= count - self.counts[index].get(bucket, 0))
+                left = self.model.new_int_var(0, count, f"left[{task.key}][{bucket}]")
+                self.model.add(left >= count - self.counts[index].get(bucket, 0))
                 self.objective_terms[task.class_name].append((soft.change, left))
         for name, floor in sorted(self.floors.items()):
             if name in self.scope and floor > 0:
-                self.model.Add(self.class_objective(name) >= floor)
-        true = sum(self.class_objective(name) for name in sorted(self.objective_terms))
+                self.model.add(self.class_objective(name) >= floor)
+        true = cp_model.LinearExpr.sum([self.class_objective(name) for name in sorted(self.objective_terms)])
         ties = [
             (price, problem.tasks[index].hours * var)
             for index in self.tasks for bucket, var in self.counts[index].items()
             for owner in owners(problem.tasks[index]) if (price := self.prices.get((owner, bucket), 0))
         ]
         if not ties:
-            self.model.Minimize(true)
+            self.model.minimize(true)
             return
         # Contention prices only break ties: the true objective is scaled above their largest possible
         # sum (every session of every task at the highest price for each resource it occupies).
@@ -438,14 +448,17 @@ class WeekModel:
         self.scale = 1 + top * sum(
             len(owners(task)) * task.hours * task.count for task in (problem.tasks[index] for index in self.tasks)
         )
-        self.model.Minimize(self.scale * true + sum(price * expr for price, expr in ties))
+        self.model.minimize(cp_model.LinearExpr.weighted_sum(
+            [true, *(expr for _, expr in ties)], [self.scale, *(price for price, _ in ties)]
+        ))
 
-    def class_objective(self, name: str) -> cp_model.LinearExprT:
+    def class_objective(self, name: str) -> cp_model.LinearExpr:
         """One class's part of the objective: the model is a sum of these (see `_objective`)."""
-        return sum(weight * term for weight, term in self.objective_terms.get(name, []))
+        terms = self.objective_terms.get(name, [])
+        return cp_model.LinearExpr.weighted_sum([term for _, term in terms], [weight for weight, _ in terms])
 
     def _spread(
-        self, name: str, tasks: list[int], loads: dict[int, cp_model.LinearExprT], days: dict[int, int], weight: int
+        self, name: str, tasks: list[int], loads: Mapping[int, cp_model.LinearExprT], days: dict[int, int], weight: int
     ) -> None:
         """Penalise each period's hours above its even share of the (non-elective) demand; the share is
         never less than one session, so a single long session is not a fault."""
@@ -457,8 +470,8 @@ class WeekModel:
         if not total or not weight or not ceiling:
             return
         for period, load in loads.items():
-            excess = self.model.NewIntVar(0, ceiling, "")
-            self.model.Add(excess >= load - max(longest, -(-demand * days[period] // total)))
+            excess = self.model.new_int_var(0, ceiling, "")
+            self.model.add(excess >= load - max(longest, -(-demand * days[period] // total)))
             self.objective_terms[name].append((weight, excess))
 
     # -- results -----------------------------------------------------------------------------
@@ -469,28 +482,28 @@ class WeekModel:
         if not complete:
             self._hint_counts(values)
             return
-        fixed = self.model.Clone()
+        fixed = self.model.clone()
         for index, buckets in self.counts.items():
             for bucket, var in buckets.items():
-                fixed.Add(fixed.GetIntVarFromProtoIndex(var.Index()) == values.get(index, {}).get(bucket, 0))
+                fixed.add(fixed.get_int_var_from_proto_index(var.index) == values.get(index, {}).get(bucket, 0))
         solver = cp_model.CpSolver()
         settings.configure(solver, HINT_BUDGET)
-        if solver.Solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            for position in range(len(self.model.Proto().variables)):
-                self.model.AddHint(self.model.GetIntVarFromProtoIndex(position),
-                                   solver.Value(fixed.GetIntVarFromProtoIndex(position)))
+        if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for position in range(len(self.model.proto.variables)):
+                self.model.add_hint(self.model.get_int_var_from_proto_index(position),
+                                   solver.value(fixed.get_int_var_from_proto_index(position)))
             return
         self._hint_counts(values)
 
     def _hint_counts(self, values: dict[int, dict[int, int]]) -> None:
         for index, buckets in self.counts.items():
             for bucket, var in buckets.items():
-                self.model.AddHint(var, values.get(index, {}).get(bucket, 0))
+                self.model.add_hint(var, values.get(index, {}).get(bucket, 0))
 
     def values(self, solver: cp_model.CpSolver) -> dict[int, dict[int, int]]:
         """Sessions per task and bucket (zeros left out)."""
         return {
-            index: {bucket: solver.Value(var) for bucket, var in buckets.items() if solver.Value(var)}
+            index: {bucket: solver.value(var) for bucket, var in buckets.items() if solver.value(var)}
             for index, buckets in self.counts.items()
         }
 
@@ -549,7 +562,7 @@ class DayModel:
                     covered = self._covered(start, task.hours)
                     if any(slot in fixed.busy.get((owner, day), ()) for owner in resources for slot in covered):
                         continue
-                    var = model.NewBoolVar(f"y[{task.key}][{day}][{start}]")
+                    var = model.new_bool_var(f"y[{task.key}][{day}][{start}]")
                     options[(day, start)] = var
                     in_bucket[problem.bucket_of[day]].append(var)
                     for owner in resources:
@@ -561,31 +574,31 @@ class DayModel:
             self.starts[index] = options
             missing = []
             for bucket, count in sorted(buckets.items()):
-                short = model.NewIntVar(0, count, f"unplaced[{task.key}][{bucket}]")
-                model.Add(sum(in_bucket[bucket]) + short == count)
+                short = model.new_int_var(0, count, f"unplaced[{task.key}][{bucket}]")
+                model.add(sum(in_bucket[bucket]) + short == count)
                 missing.append(short)
             self.unplaced[index] = sum(missing)
             per_day: dict[int, list] = defaultdict(list)
             for (day, _), var in options.items():
                 per_day[day].append(var)
             for vars_of_day in per_day.values():
-                model.AddAtMostOne(vars_of_day)
+                model.add_at_most_one(vars_of_day)
             objective.append(UNPLACED_WEIGHT * task.hours * self.unplaced[index])
-            for _, day, slot in problem.previous.get(task.key, []):
-                position = problem.day_index(day)
+            for _, when, slot in problem.previous.get(task.key, []):
+                position = problem.day_index(when)
                 kept = options.get((position, slot)) if position is not None else None
                 if kept is not None:
                     objective.append(soft.change * (1 - kept))
         for vars_at in occupancy.values():
             if len(vars_at) > 1:
-                model.AddAtMostOne(vars_at)
+                model.add_at_most_one(vars_at)
         for (name, day), loads in day_load.items():
             cap = problem.classes[name].school_class.max_hours_per_day - fixed.limited[(name, day)]
-            model.Add(sum(loads) <= cap)
-            stacked = model.NewIntVar(0, len(problem.slots), "")
-            model.Add(stacked >= sum(day_sessions[(name, day)]) + fixed.sessions[(name, day)] - 1)
+            model.add(sum(loads) <= cap)
+            stacked = model.new_int_var(0, len(problem.slots), "")
+            model.add(stacked >= sum(day_sessions[(name, day)]) + fixed.sessions[(name, day)] - 1)
             objective.append(soft.stacking * stacked)
-        model.Minimize(sum(objective))
+        model.minimize(sum(objective))
 
     def _starts(self, task: Task) -> list[int]:
         if task.evening:
@@ -598,10 +611,10 @@ class DayModel:
     def placements(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, int]]]:
         """Per task, the (day, start slot) of each placed session, in order."""
         return {
-            index: sorted(position for position, var in options.items() if solver.Value(var))
+            index: sorted(position for position, var in options.items() if solver.value(var))
             for index, options in self.starts.items()
         }
 
     def missing(self, solver: cp_model.CpSolver) -> dict[int, int]:
-        return {index: solver.Value(expr) for index, expr in self.unplaced.items() if solver.Value(expr)}
+        return {index: solver.value(expr) for index, expr in self.unplaced.items() if solver.value(expr)}
 

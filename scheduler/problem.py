@@ -272,7 +272,7 @@ class _Builder:
 
     def build(self, previous: list[Placed]) -> Problem:
         kept, moving = self._split_previous(previous)
-        done = defaultdict(int)
+        done: dict[str, int] = defaultdict(int)
         for placed in kept:
             done[placed.task] += 1
         for cls in self.classes:

@@ -21,9 +21,9 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.metadata import version
 from typing import Any
 
-import ortools
 from ortools.sat.python import cp_model
 
 from scheduler.decompose import MIN_BUDGET, Planner
@@ -48,7 +48,7 @@ class Solution:
     explanation: Explanation | None = None
     message: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
-    ortools_version: str = ortools.__version__
+    ortools_version: str = version("ortools")
 
     @property
     def ok(self) -> bool:
@@ -166,13 +166,13 @@ def _place_week(
     model = DayModel(problem, week, counts, occupancy)
     solver = cp_model.CpSolver()
     settings.configure(solver, budget)
-    status = solver.Solve(model.model)
+    status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"stage 2 of week {week}: {solver.StatusName(status)}")
+        raise RuntimeError(f"stage 2 of week {week}: {solver.status_name(status)}")
     missing = model.missing(solver)
     penalty = UNPLACED_WEIGHT * sum(problem.tasks[i].hours * n for i, n in missing.items())
-    return WeekResult(week, status == cp_model.OPTIMAL, round(solver.ObjectiveValue()) - penalty,
-                      max(0, round(solver.BestObjectiveBound()) - penalty), model.placements(solver), missing)
+    return WeekResult(week, status == cp_model.OPTIMAL, round(solver.objective_value) - penalty,
+                      max(0, round(solver.best_objective_bound) - penalty), model.placements(solver), missing)
 
 
 def _tighten(problem: Problem, caps: dict[tuple[str, int], int], week: WeekResult) -> None:

@@ -98,5 +98,5 @@ def test_a_feasible_hint_is_where_the_search_starts(tmp_path: Path) -> None:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 0.05
-    assert solver.Solve(model.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    assert round(solver.ObjectiveValue()) <= sum(plan.objective[name] for name in group)
+    assert solver.solve(model.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert round(solver.objective_value) <= sum(plan.objective[name] for name in group)
