@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scheduler.compliance import compliance  # noqa: E402
 from scheduler.greedy import greedy  # noqa: E402
-from scheduler.model import SolverSettings  # noqa: E402
 from scheduler.norms import load_norms  # noqa: E402
 from scheduler.problem import build_problem  # noqa: E402
 from scheduler.profile import Profile, parse_profile  # noqa: E402
+from scheduler.settings import SolverSettings  # noqa: E402
 from scheduler.solve import solve  # noqa: E402
 
 

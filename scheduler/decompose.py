@@ -49,8 +49,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import Load, Occupancy, SolverSettings, WeekModel, bucket_loads, shared_owners
+from scheduler.model import Load, Occupancy, WeekModel, bucket_loads, shared_owners
 from scheduler.problem import Problem
+from scheduler.settings import SolverSettings
 
 MIN_BUDGET = 0.2  # deterministic seconds: the least any one class solve gets
 MAX_PASSES = 3  # over-capacity re-solves allowed per class before the joint fallback

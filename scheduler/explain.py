@@ -20,8 +20,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import Occupancy, SolverSettings, WeekModel
+from scheduler.model import Occupancy, WeekModel
 from scheduler.problem import Problem, Rule
+from scheduler.settings import SolverSettings
 
 CHECK_BUDGET = 2.0
 

@@ -52,39 +52,11 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.problem import TOTAL, Placed, Problem, Rule, Task
+from scheduler.settings import SolverSettings
 
 UNPLACED_WEIGHT = 10_000
 # Deterministic seconds allowed to complete a hint (see `WeekModel.hint`).
 HINT_BUDGET = 0.05
-
-
-# Deterministic seconds of CP-SAT per wall second, measured for these models on the reference
-# 2-core machine: turns the user's time limit into a budget that gives the same result anywhere.
-DTIME_PER_SECOND = 0.3
-
-
-@dataclass(frozen=True)
-class SolverSettings:
-    """How the solves run. `time_limit` (seconds) becomes a deterministic-time `budget`, and every
-    CP-SAT call is single-threaded with the seed, so a seed reproduces the timetable exactly on any
-    machine; `workers` is how many independent calls (classes, weeks, polish groups in fixed
-    batches) run in parallel threads, which changes the speed, never the result. A wall-clock cap
-    of ten times the budget only guards against a pathologically slow machine."""
-
-    time_limit: float
-    seed: int
-    workers: int
-
-    @property
-    def budget(self) -> float:
-        return self.time_limit * DTIME_PER_SECOND
-
-    def configure(self, solver: cp_model.CpSolver, budget: float) -> None:
-        params = solver.parameters
-        params.random_seed = self.seed
-        params.num_workers = 1
-        params.max_deterministic_time = max(0.05, budget)
-        params.max_time_in_seconds = max(5.0, 10 * budget / DTIME_PER_SECOND)
 
 
 @dataclass(frozen=True)
@@ -206,6 +178,7 @@ class WeekModel:
         self.prices = prices or {}
         self.scale = 1
         self.model = cp_model.CpModel()
+        self.objective: cp_model.LinearExprT = 0  # the true objective (without tie-break prices)
         self.literals: dict[Rule, cp_model.IntVar] = {}
         self.counts: dict[int, dict[int, cp_model.IntVar]] = {}
         self.objective_terms: dict[str, list[tuple[int, cp_model.LinearExprT]]] = defaultdict(list)
@@ -434,6 +407,7 @@ class WeekModel:
             if name in self.scope and floor > 0:
                 self.model.add(self.class_objective(name) >= floor)
         true = cp_model.LinearExpr.sum([self.class_objective(name) for name in sorted(self.objective_terms)])
+        self.objective = true
         ties = [
             (price, problem.tasks[index].hours * var)
             for index in self.tasks for bucket, var in self.counts[index].items()
@@ -532,16 +506,24 @@ def bucket_loads(
 class DayModel:
     """Stage 2 for one week: which day and start slot each session takes, inside its stage-1 bucket."""
 
-    def __init__(self, problem: Problem, week: int, counts: dict[int, dict[int, int]], occupancy: Occupancy):
+    def __init__(
+        self, problem: Problem, week: int, counts: Mapping[int, Mapping[int, cp_model.LinearExprT]], occupancy: Occupancy,
+        model: cp_model.CpModel | None = None,
+    ):
+        """`counts` are stage 1's sessions per task and bucket: numbers, or, with `model` (the exact
+        model of scheduler.exact, which shares one CpModel between both stages), stage 1's variables;
+        then every session must be placed and the objective is left to the caller (`objective`)."""
         self.problem = problem
         self.week = week
         self.fixed = occupancy
-        self.model = cp_model.CpModel()
+        self.shared = model is not None
+        self.model = model if model is not None else cp_model.CpModel()
         self.starts: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
         self.unplaced: dict[int, cp_model.LinearExprT] = {}
+        self.objective: list[cp_model.LinearExprT] = []
         self._build(counts)
 
-    def _build(self, counts: dict[int, dict[int, int]]) -> None:
+    def _build(self, counts: Mapping[int, Mapping[int, cp_model.LinearExprT]]) -> None:
         problem = self.problem
         model = self.model
         fixed = self.fixed
@@ -549,7 +531,7 @@ class DayModel:
         day_load: dict[tuple[str, int], list] = defaultdict(list)
         day_sessions: dict[tuple[str, int], list] = defaultdict(list)
         soft = problem.norms.soft
-        objective = []
+        objective = self.objective
         for index, buckets in sorted(counts.items()):
             task = problem.tasks[index]
             resources = owners(task)
@@ -574,7 +556,10 @@ class DayModel:
             self.starts[index] = options
             missing = []
             for bucket, count in sorted(buckets.items()):
-                short = model.new_int_var(0, count, f"unplaced[{task.key}][{bucket}]")
+                if self.shared:
+                    model.add(sum(in_bucket[bucket]) == count)
+                    continue
+                short = model.new_int_var(0, task.count, f"unplaced[{task.key}][{bucket}]")
                 model.add(sum(in_bucket[bucket]) + short == count)
                 missing.append(short)
             self.unplaced[index] = sum(missing)
@@ -598,7 +583,8 @@ class DayModel:
             stacked = model.new_int_var(0, len(problem.slots), "")
             model.add(stacked >= sum(day_sessions[(name, day)]) + fixed.sessions[(name, day)] - 1)
             objective.append(soft.stacking * stacked)
-        model.minimize(sum(objective))
+        if not self.shared:
+            model.minimize(sum(objective))
 
     def _starts(self, task: Task) -> list[int]:
         if task.evening:

@@ -30,11 +30,11 @@ from roadmaps.importer import ROADMAPS_LOCK
 from roadmaps.tables import Item, Roadmap
 from scheduler.compliance import ComplianceRow, compliance, required_from_json, required_json
 from scheduler.errors import SchedulingError
-from scheduler.model import SolverSettings
 from scheduler.norms import Norms, load_norms
 from scheduler.problem import ItemWindow, Placed, Problem, build_problem, normalise
 from scheduler.profile import Profile, load_profile, parse_profile
 from scheduler.replan import Change, as_placed, changes
+from scheduler.settings import SolverSettings
 from scheduler.solve import Solution, solve
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
