@@ -15,7 +15,6 @@ from scheduler.settings import SolverSettings
 from scheduler.solve import solve
 from tests.scheduler_helpers import write_profile
 
-
 THIRD_QUARTER = (date(2024, 1, 9), date(2024, 3, 22))
 
 
