@@ -48,6 +48,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
@@ -91,14 +92,46 @@ class Demand:
     evenings: cp_model.LinearExprT
 
 
-def owners(task: Task | Placed) -> list[str]:
+class ResourceKind(StrEnum):
+    """What a session occupies: its class, its staff member, its venue."""
+
+    CLASS = "class"
+    STAFF = "staff"
+    VENUE = "venue"
+
+
+# The rule a resource's capacity constraints stand for (explanations name it).
+CAPACITY_RULE = {ResourceKind.CLASS: "slots", ResourceKind.STAFF: "staff", ResourceKind.VENUE: "venue"}
+
+
+@dataclass(frozen=True, order=True)
+class Resource:
+    """One class, staff member or venue, as the models key their capacities."""
+
+    kind: ResourceKind
+    name: str
+
+
+def class_resource(name: str) -> Resource:
+    return Resource(ResourceKind.CLASS, name)
+
+
+def staff_resource(name: str) -> Resource:
+    return Resource(ResourceKind.STAFF, name)
+
+
+def venue_resource(name: str) -> Resource:
+    return Resource(ResourceKind.VENUE, name)
+
+
+def owners(task: Task | Placed) -> list[Resource]:
     """The resources a session occupies: its class, its staff member and its venue."""
-    return [f"c:{task.class_name}", *shared_owners(task)]
+    return [class_resource(task.class_name), *shared_owners(task)]
 
 
-def shared_owners(task: Task | Placed) -> list[str]:
+def shared_owners(task: Task | Placed) -> list[Resource]:
     """The resources a session may share with other classes: its staff member and its venue."""
-    return [f"s:{task.staff}"] + ([f"v:{task.venue}"] if task.venue else [])
+    return [staff_resource(task.staff)] + ([venue_resource(task.venue)] if task.venue else [])
 
 
 class Occupancy:
@@ -106,13 +139,13 @@ class Occupancy:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.busy: dict[tuple[str, int], set[int]] = defaultdict(set)
+        self.busy: dict[tuple[Resource, int], set[int]] = defaultdict(set)
         self.limited: dict[tuple[str, int], int] = defaultdict(int)
         self.sessions: dict[tuple[str, int], int] = defaultdict(int)
-        self.hours: dict[tuple[str, int], int] = defaultdict(int)
+        self.hours: dict[tuple[Resource, int], int] = defaultdict(int)
         # joined[slot]: the slot and the next one follow each other (a two-hour session fits).
         self.joined = [problem.profile.consecutive(slot, 2) for slot in range(len(problem.slots))]
-        self._free: dict[tuple[str, tuple[int, ...]], Load] = {}
+        self._free: dict[tuple[Resource, tuple[int, ...]], Load] = {}
         for placed in problem.fixed:
             day = problem.day_index(placed.day)
             if day is None:
@@ -120,12 +153,12 @@ class Occupancy:
             covered = range(placed.slot, placed.slot + (1 if placed.slot == problem.evening else placed.hours))
             for owner in owners(placed):
                 self.busy[(owner, day)].update(covered)
-            self.hours[(f"s:{placed.staff}", day)] += placed.hours
+            self.hours[(staff_resource(placed.staff), day)] += placed.hours
             if problem.is_limited(placed):
                 self.limited[(placed.class_name, day)] += placed.hours
                 self.sessions[(placed.class_name, day)] += 1
 
-    def free(self, owner: str, days: Iterable[int]) -> Load:
+    def free(self, owner: Resource, days: Iterable[int]) -> Load:
         """Capacity left in these days: hours under a staff member's weekly limit (else unlimited),
         free day slots, disjoint two-slot blocks, free evenings. Cached: models ask it again and again."""
         key = (owner, tuple(days))
@@ -133,13 +166,12 @@ class Occupancy:
             free = Load()
             for day in key[1]:
                 free += self._free_day(owner, day)
-            kind, name = owner.split(":", 1)
-            hours = self.problem.profile.staff_member(name).max_hours_per_week - free.hours if kind == "s" \
-                else free.day_hours + free.evenings
+            hours = self.problem.profile.staff_member(owner.name).max_hours_per_week - free.hours \
+                if owner.kind is ResourceKind.STAFF else free.day_hours + free.evenings
             self._free[key] = Load(hours, free.day_hours, free.long, free.evenings)
         return self._free[key]
 
-    def _free_day(self, owner: str, day: int) -> Load:
+    def _free_day(self, owner: Resource, day: int) -> Load:
         """One day: fixed hours (in `hours`), free slots, free two-slot blocks, free evening."""
         busy = self.busy.get((owner, day), set())
         blocks = run = 0
@@ -165,8 +197,8 @@ class WeekModel:
 
     def __init__(
         self, problem: Problem, occupancy: Occupancy, scope: Iterable[str] | None = None, explain: bool = False,
-        reserved: dict[tuple[str, int], Load] | None = None, class_caps: dict[tuple[str, int], int] | None = None,
-        floors: dict[str, int] | None = None, prices: dict[tuple[str, int], int] | None = None,
+        reserved: dict[tuple[Resource, int], Load] | None = None, class_caps: dict[tuple[str, int], int] | None = None,
+        floors: dict[str, int] | None = None, prices: dict[tuple[Resource, int], int] | None = None,
     ):
         self.problem = problem
         self.occupancy = occupancy
@@ -209,7 +241,7 @@ class WeekModel:
             self._task_counts(index, self.problem.tasks[index])
         self._requirements()
         self._order()
-        by_owner: dict[str, list[int]] = defaultdict(list)
+        by_owner: dict[Resource, list[int]] = defaultdict(list)
         for index in self.tasks:
             for owner in owners(self.problem.tasks[index]):
                 by_owner[owner].append(index)
@@ -218,42 +250,50 @@ class WeekModel:
         if not self.explain:
             self._objective(by_owner)
 
-    def _days_of(self, owner: str, days: list[int]) -> list[int]:
-        kind, name = owner.split(":", 1)
-        return [day for day in days if day in self.problem.classes[name].days] if kind == "c" else days
+    def _days_of(self, owner: Resource, days: list[int]) -> list[int]:
+        if owner.kind is ResourceKind.CLASS:
+            return [day for day in days if day in self.problem.classes[owner.name].days]
+        return days
 
-    def _capacity(self, owner: str, tasks: list[int]) -> None:
+    def _capacity(self, owner: Resource, tasks: list[int]) -> None:
         """Limits of one resource: slots, blocks and evenings per bucket; hours per week."""
-        kind, name = owner.split(":", 1)
-        rule = Rule({"c": "slots", "s": "staff", "v": "venue"}[kind], name)
+        kind, name = owner.kind, owner.name
+        rule = Rule(CAPACITY_RULE[kind], name)
         occupancy = self.occupancy
+        # Only buckets some task may use carry constraints (in the others the load is zero).
+        in_bucket: dict[int, list[int]] = defaultdict(list)
+        for index in tasks:
+            for bucket in self.counts[index]:
+                in_bucket[bucket].append(index)
         for bucket, all_days in self.bucket_days.items():
             days = self._days_of(owner, all_days)
-            if not days:
+            here = in_bucket.get(bucket)
+            if not days or not here:
                 continue
-            load = self._bucket_load(tasks, bucket)
+            load = self._bucket_load(here, bucket)
             free = (occupancy.free(owner, days) - self.reserved.get((owner, bucket), Load())).clamped()
             self._rule(self.model.add(load.day_hours <= free.day_hours), rule)
             self._rule(self.model.add(load.long <= free.long), rule)
             self._rule(self.model.add(load.evenings <= free.evenings), rule)
-            if kind == "c":
+            if kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
-                self._rule(self.model.add(self._load(tasks, [bucket], self.problem.is_limited) <= day_cap),
+                self._rule(self.model.add(self._load(here, [bucket], self.problem.is_limited) <= day_cap),
                            Rule("class_day", name))
         for week, buckets in self.week_buckets.items():
             days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
-            if not days:
+            week_tasks = sorted({index for bucket in buckets for index in in_bucket.get(bucket, [])})
+            if not days or not week_tasks:
                 continue
-            if kind == "s":
+            if kind is ResourceKind.STAFF:
                 reserved = sum(self.reserved.get((owner, bucket), Load()).hours for bucket in buckets)
                 hours_left = occupancy.free(owner, days).hours - reserved
-                self._rule(self.model.add(self._load(tasks, buckets, lambda t: True) <= max(0, hours_left)), rule)
-            elif kind == "c":
+                self._rule(self.model.add(self._load(week_tasks, buckets, lambda t: True) <= max(0, hours_left)), rule)
+            elif kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 fixed = sum(occupancy.limited[(name, day)] for day in days)
                 cap = self.class_caps.get((name, week), cls.max_hours_per_week)
-                self._rule(self.model.add(self._load(tasks, buckets, self.problem.is_limited) + fixed <= cap),
+                self._rule(self.model.add(self._load(week_tasks, buckets, self.problem.is_limited) + fixed <= cap),
                            Rule("class_week", name))
 
     def _bucket_load(self, tasks: list[int], bucket: int) -> Demand:
@@ -359,13 +399,13 @@ class WeekModel:
                         constraint.only_enforce_if(used)
                         self._rule(constraint, rule)
 
-    def _objective(self, by_owner: dict[str, list[int]]) -> None:
+    def _objective(self, by_owner: dict[Resource, list[int]]) -> None:
         """Soft goals (see the module docstring), all counted class by class."""
         problem = self.problem
         soft = problem.norms.soft
         week_month = {week: problem.month_of[self.bucket_days[buckets[0]][0]] for week, buckets in self.week_buckets.items()}
         for name in sorted(self.scope):
-            tasks = by_owner.get(f"c:{name}", [])
+            tasks = by_owner.get(class_resource(name), [])
             if not tasks:
                 continue
             own_days: dict[int, int] = defaultdict(int)
@@ -484,9 +524,9 @@ class WeekModel:
 
 def bucket_loads(
     problem: Problem, values: dict[int, dict[int, int]], skip: frozenset[str] = frozenset()
-) -> dict[tuple[str, int], Load]:
+) -> dict[tuple[Resource, int], Load]:
     """What a stage-1 plan takes of every resource per bucket (classes in `skip` left out)."""
-    loads: dict[tuple[str, int], Load] = defaultdict(Load)
+    loads: dict[tuple[Resource, int], Load] = defaultdict(Load)
     for index, buckets in values.items():
         task = problem.tasks[index]
         if task.class_name in skip:
@@ -527,7 +567,7 @@ class DayModel:
         problem = self.problem
         model = self.model
         fixed = self.fixed
-        occupancy: dict[tuple[str, int, int], list] = defaultdict(list)
+        occupancy: dict[tuple[Resource, int, int], list] = defaultdict(list)
         day_load: dict[tuple[str, int], list] = defaultdict(list)
         day_sessions: dict[tuple[str, int], list] = defaultdict(list)
         soft = problem.norms.soft

@@ -26,6 +26,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from scheduler.capacity import check_capacity
 from scheduler.decompose import MIN_BUDGET, Planner
 from scheduler.explain import Explanation, explain
 from scheduler.model import UNPLACED_WEIGHT, DayModel, Occupancy
@@ -94,6 +95,7 @@ def relative_gap(objective: int | None, bound: int | None) -> float | None:
 def solve(problem: Problem, settings: SolverSettings) -> Solution:
     """Solve the instance; an infeasible one comes back with its explanation and no placements."""
     started = clock.perf_counter()
+    settings = settings.running()
     fingerprint = problem.fingerprint()
 
     def finish(status: str, **fields: Any) -> Solution:
@@ -102,7 +104,13 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
 
     if problem.issues:
         return finish("infeasible", explanation=explain(problem, problem.classes, settings))
+    if settings.out_of_time:
+        return finish("unknown", message=_late(settings, problem, {}))
     occupancy = Occupancy(problem)
+    shortages = check_capacity(problem, occupancy)
+    if shortages:
+        return finish("infeasible", explanation=Explanation(shortages=shortages),
+                      stats={"tasks": len(problem.tasks), "capacity_seconds": round(clock.perf_counter() - started, 3)})
     planner = Planner(problem, occupancy, settings)
     plan = planner.plan()
     caps: dict[tuple[str, int], int] = {}
@@ -115,11 +123,11 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
             return finish("infeasible", stats=stats,
                           explanation=explain(problem, plan.infeasible_scope or problem.classes, settings))
         if plan.status not in ("optimal", "feasible"):
-            return finish("unknown", stats=stats, message=(
-                f"Решатель не нашёл расписание за отведённое время ({settings.time_limit:g} с): "
-                "увеличьте --time-limit или сократите период."
-            ))
-        weeks = _place_days(problem, occupancy, plan.values, settings, solved_weeks)
+            return finish("unknown", stats=stats, message=_late(settings, problem, plan.objective))
+        placed = _place_days(problem, occupancy, plan.values, settings, solved_weeks)
+        if None in placed:
+            return finish("unknown", stats=stats, message=_late(settings, problem, plan.objective))
+        weeks = [week for week in placed if week is not None]
         if not any(week.missing for week in weeks):
             break
         for week in weeks:
@@ -143,6 +151,15 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
                   placements=_identities(problem, weeks), stats=stats)
 
 
+def _late(settings: SolverSettings, problem: Problem, planned: dict[str, int]) -> str:
+    """«Не успел»: what was found when the time limit ran out (nothing is stored)."""
+    return (
+        f"Не успел за {settings.time_limit:g} с: по неделям расписаны {len(planned)} из {len(problem.classes)} "
+        "классов, расписание не закончено и не сохранено (прежнее не изменилось). "
+        "Увеличьте --time-limit или сократите период (--from/--to)."
+    )
+
+
 @dataclass(frozen=True)
 class WeekResult:
     """Stage 2 of one week: where each task's sessions went and which could not be placed."""
@@ -158,8 +175,9 @@ class WeekResult:
 def _place_days(
     problem: Problem, occupancy: Occupancy, counts: dict[int, dict[int, int]], settings: SolverSettings,
     solved: dict[tuple[int, str], WeekResult],
-) -> list[WeekResult]:
-    """Stage 2 for every week, in parallel threads; a week whose counts did not change is not re-solved."""
+) -> list[WeekResult | None]:
+    """Stage 2 for every week, in parallel threads; a week whose counts did not change is not re-solved;
+    None for a week the wall clock left no time to solve."""
     by_week: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     bucket_week = problem.bucket_week
     for index, buckets in counts.items():
@@ -167,10 +185,13 @@ def _place_days(
             by_week[bucket_week[bucket]][index][bucket] = count
     budget = max(MIN_BUDGET, 2 * settings.budget / max(1, len(by_week)))
 
-    def run(week: int) -> WeekResult:
+    def run(week: int) -> WeekResult | None:
         key = (week, repr(sorted((index, sorted(buckets.items())) for index, buckets in by_week[week].items())))
         if key not in solved:
-            solved[key] = _place_week(problem, occupancy, week, by_week[week], settings, budget)
+            result = _place_week(problem, occupancy, week, by_week[week], settings, budget)
+            if result is None:
+                return None
+            solved[key] = result
         return solved[key]
 
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
@@ -180,13 +201,17 @@ def _place_days(
 def _place_week(
     problem: Problem, occupancy: Occupancy, week: int, counts: dict[int, dict[int, int]],
     settings: SolverSettings, budget: float,
-) -> WeekResult:
+) -> WeekResult | None:
+    """One week's days and slots; None when the time ran out first (every session may stay unplaced,
+    so the model is always feasible)."""
+    if settings.out_of_time:
+        return None
     model = DayModel(problem, week, counts, occupancy)
     solver = cp_model.CpSolver()
     settings.configure(solver, budget)
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"stage 2 of week {week}: {solver.status_name(status)}")
+        return None
     missing = model.missing(solver)
     penalty = UNPLACED_WEIGHT * sum(problem.tasks[i].hours * n for i, n in missing.items())
     return WeekResult(week, status == cp_model.OPTIMAL, round(solver.objective_value) - penalty,
