@@ -25,15 +25,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scheduler.compliance import compliance  # noqa: E402
 from scheduler.greedy import greedy  # noqa: E402
-from scheduler.model import SolverSettings  # noqa: E402
 from scheduler.norms import load_norms  # noqa: E402
 from scheduler.problem import build_problem  # noqa: E402
 from scheduler.profile import Profile, parse_profile  # noqa: E402
+from scheduler.settings import SolverSettings  # noqa: E402
 from scheduler.solve import solve  # noqa: E402
 
 
-def generate_profile(classes: int) -> Profile:
-    """An advanced-level school of `classes` classes in grades 6–11 with proportionate staff and venues."""
+def generate_profile(classes: int, external: int | None = None) -> Profile:
+    """An advanced-level school of `classes` classes in grades 6–11 with proportionate staff and venues
+    (`external`: that many external venues instead of one per six classes)."""
     per = lambda share: max(1, -(-classes // share))  # noqa: E731
     staff: list[dict[str, Any]] = []
     class_rows = []
@@ -48,7 +49,8 @@ def generate_profile(classes: int) -> Profile:
             {"name": f"{role} {index + 1}", "roles": [role], "max_hours_per_week": limit, "email": f"{role}{index}@bench.example"}
             for index in range(count)
         ]
-    venues = [{"name": f"Площадка {index + 1}", "capacity": 60, "kind": "external"} for index in range(per(6))]
+    venues = [{"name": f"Площадка {index + 1}", "capacity": 60, "kind": "external"}
+              for index in range(per(6) if external is None else external)]
     venues += [{"name": f"Зал {index + 1}", "capacity": 120, "kind": "hall"} for index in range(per(20))]
     table = {
         "school": {"id": f"bench-{classes}", "name": f"Школа на {classes} классов", "region": "RU-LEN",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from commands.base import Context, out, pass_context, ru_date
-from commands.schools import STATUS_NAMES
+from commands.schools import quality_line
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -132,10 +132,8 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
 
 def print_solution(data: dict[str, Any]) -> None:
     """The solve in a few lines: status with what objective and bound mean, then each class's hours against the norm."""
-    gap = " — лучше не бывает" if data["objective"] == data["bound"] else f" — отрыв {data['gap'] * 100:.1f}%"
-    out.print(f"  Статус: {STATUS_NAMES.get(data['status'], data['status'])} за {data['solve_seconds']} с; "
-              f"штраф {data['objective']}, доказанная граница {data['bound']}{gap}. Штраф — сумма нарушений мягких "
-              "правил (неравномерность по неделям и месяцам, нагрузка педагогов), граница — меньше которой не бывает.")
+    out.print(f"  {quality_line(data)} Время {data['solve_seconds']} с. Штраф — сумма нарушений мягких правил "
+              "(неравномерность по неделям и месяцам, нагрузка педагогов), граница — меньше которой не бывает.")
     out.print(f"  Период {ru_date(data['from'])}–{ru_date(data['to'])}; занятий и встреч: {data['placements']}. "
               "Часы профминимума по классам (план / норма уровня):")
     by_class: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -60,7 +60,7 @@ def period_option(ctx: click.Context, param: click.Parameter, values: tuple[str,
 
 SOLVER_OPTIONS = [
     click.option("--time-limit", type=float, default=60.0, show_default=True, help="Предел времени решателя, с."),
-    click.option("--seed", type=int, default=0, show_default=True, help="Зерно решателя: тот же вход и зерно дают то же расписание."),
+    click.option("--seed", type=int, default=0, show_default=True, help="Вариант поиска: тот же вход и тот же вариант дают то же расписание."),
 ]
 
 
@@ -114,10 +114,10 @@ def report_solution(result: ScheduleResult, as_json: bool) -> None:
     if as_json:
         print_json(data)
     else:
-        gap = f", отрыв {data['gap'] * 100:.1f}%" if data["gap"] else ""
+        out.print(quality_line(data))
         out.print(
-            f"Статус: {STATUS_NAMES.get(data['status'], data['status'])}; цель {data['objective']}, граница {data['bound']}{gap}; "
-            f"время {data['solve_seconds']} с; зерно {data['seed']}, потоков {data['workers']}, OR-Tools {data['ortools_version']}."
+            f"Время {data['solve_seconds']} с; вариант поиска (--seed) {data['seed']}, потоков {data['workers']}, "
+            f"OR-Tools {data['ortools_version']}."
         )
         if result.ok:
             out.print(f"Период {ru_date(data['from'])}–{ru_date(data['to'])}; занятий и встреч: {data['placements']}.")
@@ -130,6 +130,17 @@ def report_solution(result: ScheduleResult, as_json: bool) -> None:
         if not as_json:
             out.print(reason)
         raise ProfplanError("Расписание не составлено, сохранённое не изменилось: " + reason.splitlines()[0])
+
+
+def quality_line(data: dict[str, Any]) -> str:
+    """The status in plain words: the penalty (штраф) of the timetable and how far it can be from the best."""
+    status = data["status"]
+    if data["objective"] is None:
+        return f"Статус: {STATUS_NAMES.get(status, status)}."
+    penalty = f"штраф {data['objective']}, нижняя граница штрафа для школы {data['bound']}"
+    if status == "optimal":
+        return f"Статус: оптимально ({penalty}: лучше расписания нет)."
+    return f"Статус: допустимо, не хуже границы на {100 * (data['gap'] or 0):.1f} % ({penalty})."
 
 
 def print_changes(changes: dict[str, list[dict[str, Any]]]) -> None:

@@ -48,10 +48,10 @@ from calendars.school_year import SchoolYear
 from region.outcome import Outcome, OutcomeKind
 from scheduler import service
 from scheduler.compliance import ComplianceRow
-from scheduler.model import SolverSettings
 from scheduler.norms import Norms, load_norms, norms_path
 from scheduler.problem import ItemWindow, Problem, build_problem
 from scheduler.profile import Profile, load_profile, parse_profile
+from scheduler.settings import SolverSettings
 from scheduler.solve import Solution, solve
 from scheduler.tables import Placement, School, Timetable
 

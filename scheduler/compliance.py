@@ -18,9 +18,14 @@ from scheduler.problem import TOTAL
 class Counted(Protocol):
     """What compliance needs of a placement."""
 
-    class_name: str
-    direction: str
-    hours: int
+    @property
+    def class_name(self) -> str: ...
+
+    @property
+    def direction(self) -> str: ...
+
+    @property
+    def hours(self) -> int: ...
 
 
 @dataclass(frozen=True)

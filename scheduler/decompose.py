@@ -49,8 +49,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import Load, Occupancy, SolverSettings, WeekModel, bucket_loads, shared_owners
+from scheduler.model import Load, Occupancy, Resource, ResourceKind, WeekModel, bucket_loads, shared_owners
 from scheduler.problem import Problem
+from scheduler.settings import SolverSettings
 
 MIN_BUDGET = 0.2  # deterministic seconds: the least any one class solve gets
 MAX_PASSES = 3  # over-capacity re-solves allowed per class before the joint fallback
@@ -88,7 +89,7 @@ class Run:
     """One CP-SAT call: its status, objective and bound, each class's share of the objective, and
     the sessions per task and bucket it chose."""
 
-    status: int
+    status: cp_model.CpSolverStatus
     objective: int = 0
     bound: int = 0
     objectives: dict[str, int] = field(default_factory=dict)
@@ -119,16 +120,16 @@ class Planner:
         self.week_days: dict[int, list[int]] = defaultdict(list)
         for day, week in enumerate(problem.week_of):
             self.week_days[week].append(day)
-        self.free: dict[tuple[str, int], Load] = {}
+        self.free: dict[tuple[Resource, int], Load] = {}
         self.tasks_of: dict[str, list[int]] = defaultdict(list)
         for index, task in enumerate(problem.tasks):
             self.tasks_of[task.class_name].append(index)
         # Classes not placed yet, who uses each shared resource, and what each class is expected to take
         # of it per bucket (its sessions spread evenly over their allowed days): see `_prices`.
         self.waiting = frozenset(self.classes)
-        self.users: dict[str, set[str]] = defaultdict(set)
-        self.expected: dict[str, dict[tuple[str, int], float]] = defaultdict(lambda: defaultdict(float))
-        self.shared: dict[str, set[str]] = defaultdict(set)
+        self.users: dict[Resource, set[str]] = defaultdict(set)
+        self.expected: dict[str, dict[tuple[Resource, int], float]] = defaultdict(lambda: defaultdict(float))
+        self.shared: dict[str, set[Resource]] = defaultdict(set)
         for task in problem.tasks:
             share = task.hours * task.count / max(1, len(task.days))
             for owner in shared_owners(task):
@@ -142,7 +143,12 @@ class Planner:
         self.floors: dict[str, int] = {}
 
     def plan(self) -> WeekPlan:
-        models = {name: self._model(frozenset([name]), {}) for name in self.classes}
+        """The school's week plan; "unknown" when the wall clock runs out before every class has one."""
+        models = {}
+        for name in self.classes:
+            if self.settings.out_of_time:
+                return WeekPlan("unknown")
+            models[name] = self._model(frozenset([name]), {})
         # Classes whose models are identical (same grade and level, same kind of staff) are solved once.
         signature = {name: _signature(model) for name, model in models.items()}
         first: dict[str, str] = {}
@@ -180,6 +186,9 @@ class Planner:
         queue = sorted(pending, key=lambda name: (-self.floors.get(name, 0), name))
         with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
             while queue:
+                if self.settings.out_of_time:
+                    plan.status = "unknown"  # the classes placed so far stay in `plan.objective`
+                    return plan
                 batch = self._independent(queue)
                 runs = list(pool.map(lambda name: self._solve_around(plan, loads, frozenset([name])), batch))
                 for name, run in zip(batch, runs, strict=True):
@@ -212,7 +221,7 @@ class Planner:
                 taken |= self.shared[name]
         return batch
 
-    def _polish(self, plan: WeekPlan, loads: dict[tuple[str, int], Load]) -> None:
+    def _polish(self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load]) -> None:
         """Re-solve each class above its floor alone; then rounds of neighbourhoods (each such class with
         a few of the classes in its way, or in alternate rounds of those sharing its staff or venues),
         keeping only improvements, until every class is at its floor, two rounds in a row improve
@@ -221,13 +230,14 @@ class Planner:
         it still fits after the earlier ones (the batch size is fixed, so threads never change the
         outcome)."""
         for name in self.classes:
-            if plan.objective[name] > plan.bound[name]:
+            if plan.objective[name] > plan.bound[name] and not self.settings.out_of_time:
                 self._resolve(plan, loads, frozenset([name]), better_only=True)
         rng = random.Random(self.settings.seed)
         groups: list[frozenset[str]] = []
         # Rounds of neighbourhoods in a row that improved nothing.
         stalled, improved, rounds = 0, True, 0
-        while self.spent_ms + 1000 * GROUP_BUDGET * BATCH <= 1000 * POLISH_SHARE * self.settings.budget:
+        while (self.spent_ms + 1000 * GROUP_BUDGET * BATCH <= 1000 * POLISH_SHARE * self.settings.budget
+               and self.settings.remaining() > (1 - POLISH_SHARE) * self.settings.time_limit):
             if not groups:
                 stalled = 0 if improved else stalled + 1
                 groups = self._neighbourhoods(plan, rng, directed=rounds % 2 == 0) if stalled < MAX_STALLED else []
@@ -264,7 +274,7 @@ class Planner:
     def _in_the_way(self, plan: WeekPlan, names: list[str]) -> dict[str, list[str]]:
         """Per class, the other classes ranked by how much they hold of shared staff and venues in the
         weeks where the class's own optimal plan (alone) needs them."""
-        held: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        held: dict[tuple[Resource, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for index, buckets in plan.values.items():
             task = self.problem.tasks[index]
             for bucket, count in buckets.items():
@@ -284,7 +294,7 @@ class Planner:
         return ranked
 
     def _resolve(
-        self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str], better_only: bool
+        self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load], scope: frozenset[str], better_only: bool
     ) -> bool:
         """Re-solve a scope around everything else; False when it cannot fit at all."""
         run = self._solve_around(plan, loads, scope)
@@ -294,9 +304,9 @@ class Planner:
             self._accept(plan, loads, scope, run, check=False)
         return True
 
-    def _solve_around(self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str]) -> Run:
+    def _solve_around(self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load], scope: frozenset[str]) -> Run:
         own = bucket_loads(self.problem, self._values_of(plan.values, scope))
-        used = set().union(*(self.shared[name] for name in scope))
+        used: set[Resource] = set().union(*(self.shared[name] for name in scope))
         reserved = {key: load - own.get(key, Load()) for key, load in loads.items() if key[0] in used}
         budget = self.class_budget if len(scope) == 1 else GROUP_BUDGET
         model = self._model(scope, reserved, self._prices(scope, used, reserved))
@@ -305,8 +315,8 @@ class Planner:
         return self._run(model, {**self.alone, **plan.values}, budget, complete=not scope & self.waiting)
 
     def _prices(
-        self, scope: frozenset[str], used: set[str], reserved: dict[tuple[str, int], Load]
-    ) -> dict[tuple[str, int], int]:
+        self, scope: frozenset[str], used: set[Resource], reserved: dict[tuple[Resource, int], Load]
+    ) -> dict[tuple[Resource, int], int]:
         """While classes wait to be placed: per hour of a shared staff member or venue in a bucket, a
         tie-break price of 0..PRICE_MAX by the share of its capacity already taken there or expected
         by the waiting classes. A class then leaves the weeks others will need (the navigator's
@@ -330,7 +340,7 @@ class Planner:
         return prices
 
     def _accept(
-        self, plan: WeekPlan, loads: dict[tuple[str, int], Load], scope: frozenset[str], run: Run, check: bool,
+        self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load], scope: frozenset[str], run: Run, check: bool,
     ) -> bool:
         """Put a scope's new plan in place (with `check`, only if it still fits beside the others)."""
         own = bucket_loads(self.problem, self._values_of(plan.values, scope))
@@ -372,8 +382,8 @@ class Planner:
         return plan
 
     def _model(
-        self, scope: frozenset[str], reserved: dict[tuple[str, int], Load],
-        prices: dict[tuple[str, int], int] | None = None,
+        self, scope: frozenset[str], reserved: dict[tuple[Resource, int], Load],
+        prices: dict[tuple[Resource, int], int] | None = None,
     ) -> WeekModel:
         return WeekModel(self.problem, self.occupancy, scope, reserved=reserved, class_caps=self.caps,
                          floors=self.floors, prices=prices)
@@ -387,16 +397,16 @@ class Planner:
         solver = cp_model.CpSolver()
         self.settings.configure(solver, budget or self.class_budget)
         solver.parameters.absolute_gap_limit = model.scale - 0.5
-        status = solver.Solve(model.model)
+        status = solver.solve(model.model)
         with self.lock:
             self.spent_ms += round(1000 * solver.deterministic_time)
         if status not in _SOLVED:
             return Run(status)
-        objectives = {name: round(solver.Value(model.class_objective(name))) for name in model.scope}
-        return Run(status, sum(objectives.values()), round(solver.BestObjectiveBound()) // model.scale, objectives,
+        objectives = {name: round(solver.value(model.class_objective(name))) for name in model.scope}
+        return Run(status, sum(objectives.values()), round(solver.best_objective_bound) // model.scale, objectives,
                    model.values(solver))
 
-    def _worst(self, plan: WeekPlan, loads: dict[tuple[str, int], Load]) -> str | None:
+    def _worst(self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load]) -> str | None:
         """The class with the most sessions where a shared staff member or venue is over capacity."""
         over = self._over(loads)
         if not over:
@@ -405,34 +415,34 @@ class Planner:
         for index, buckets in plan.values.items():
             task = self.problem.tasks[index]
             for bucket, count in buckets.items():
-                for owner in (f"s:{task.staff}", f"v:{task.venue}"):
+                for owner in shared_owners(task):
                     if (owner, bucket) in over or (owner, -1 - self.bucket_week[bucket]) in over:
                         share[task.class_name] += count * task.hours
         return min(share, key=lambda name: (-share[name], name))
 
     def _over(
-        self, loads: dict[tuple[str, int], Load], weekly: dict[tuple[str, int], Load] | None = None
-    ) -> set[tuple[str, int]]:
+        self, loads: dict[tuple[Resource, int], Load], weekly: dict[tuple[Resource, int], Load] | None = None
+    ) -> set[tuple[Resource, int]]:
         """(resource, bucket) pairs of `loads` over their slots, and (resource, -1 - week) over a
         weekly hour limit (summed over `weekly`, default `loads`)."""
         over = set()
         for (owner, bucket), load in loads.items():
-            if owner.startswith("c:"):
+            if owner.kind is ResourceKind.CLASS:
                 continue
             free = self._free(owner, bucket, self.bucket_days[bucket])
             if load.day_hours > free.day_hours or load.long > free.long or load.evenings > free.evenings:
                 over.add((owner, bucket))
-        hours: dict[tuple[str, int], int] = defaultdict(int)
+        hours: dict[tuple[Resource, int], int] = defaultdict(int)
         weeks = {(owner, self.bucket_week[bucket]) for owner, bucket in loads}
         for (owner, bucket), load in (weekly or loads).items():
             if (owner, self.bucket_week[bucket]) in weeks:
                 hours[(owner, self.bucket_week[bucket])] += load.hours
         for (owner, week), total in hours.items():
-            if owner.startswith("s:") and total > self._free(owner, -1 - week, self.week_days[week]).hours:
+            if owner.kind is ResourceKind.STAFF and total > self._free(owner, -1 - week, self.week_days[week]).hours:
                 over.add((owner, -1 - week))
         return over
 
-    def _free(self, owner: str, key: int, days: list[int]) -> Load:
+    def _free(self, owner: Resource, key: int, days: list[int]) -> Load:
         if (owner, key) not in self.free:
             self.free[(owner, key)] = self.occupancy.free(owner, days)
         return self.free[(owner, key)]
@@ -440,7 +450,7 @@ class Planner:
 
 def _signature(model: WeekModel) -> str:
     """A hash of the model without its names: equal for classes that are the same problem."""
-    proto = model.model.Clone().Proto()
+    proto = model.model.clone().proto
     for variable in proto.variables:
         variable.clear_name()
     for constraint in proto.constraints:

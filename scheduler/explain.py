@@ -20,8 +20,10 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import Occupancy, SolverSettings, WeekModel
+from scheduler.capacity import Shortage
+from scheduler.model import Occupancy, WeekModel
 from scheduler.problem import Problem, Rule
+from scheduler.settings import SolverSettings
 
 CHECK_BUDGET = 2.0
 
@@ -58,11 +60,17 @@ class Blocker:
 
 @dataclass
 class Explanation:
+    """Why there is no timetable: shortages found before search (capacity.py), or a minimal conflict."""
+
     gaps: list[Gap] = field(default_factory=list)
     blockers: list[Blocker] = field(default_factory=list)
+    shortages: list[Shortage] = field(default_factory=list)
 
     @property
     def text(self) -> str:
+        if self.shortages:
+            return "\n".join(["Расписание невозможно: не хватает часов (проверено до поиска)."]
+                             + [f"– {shortage.text}; {shortage.fix.rstrip('.')}." for shortage in self.shortages])
         lines = ["Расписание невозможно: эти требования не выполняются вместе."]
         lines += [f"– {gap.text}" for gap in self.gaps]
         if self.blockers:
@@ -74,7 +82,7 @@ class Explanation:
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "requirements": [g.to_json() for g in self.gaps],
-                "limits": [b.to_json() for b in self.blockers]}
+                "limits": [b.to_json() for b in self.blockers], "capacity": [s.to_json() for s in self.shortages]}
 
 
 def explain(problem: Problem, scope: Iterable[str], settings: SolverSettings) -> Explanation:
@@ -85,8 +93,9 @@ def explain(problem: Problem, scope: Iterable[str], settings: SolverSettings) ->
     rules = sorted(model.literals)
     core = _core(model, rules, settings)
     if core is None:
-        return Explanation(blockers=[Blocker(Rule("unknown", ""), "причину найти не удалось за отведённое время",
-                                             "увеличьте --time-limit")])
+        return Explanation(blockers=[Blocker(
+            Rule("unknown", ""), f"не успел найти причину за {settings.time_limit:g} с", "увеличьте --time-limit",
+        )])
     core = _minimise(model, core, settings)
     gaps = [_gap(problem, model, rule, core, settings) for rule in core if rule.is_requirement]
     return Explanation(gaps=gaps, blockers=[_blocker(problem, rule) for rule in core if not rule.is_requirement])
@@ -99,25 +108,27 @@ def _solver(settings: SolverSettings, budget: float) -> cp_model.CpSolver:
 
 
 def _core(model: WeekModel, rules: list[Rule], settings: SolverSettings) -> list[Rule] | None:
-    model.model.ClearAssumptions()
-    model.model.AddAssumptions([model.literals[rule] for rule in rules])
+    model.model.clear_assumptions()
+    model.model.add_assumptions([model.literals[rule] for rule in rules])
     solver = _solver(settings, max(CHECK_BUDGET, settings.budget))
-    if solver.Solve(model.model) != cp_model.INFEASIBLE:
+    if solver.solve(model.model) != cp_model.INFEASIBLE:
         return None
-    by_index = {model.literals[rule].Index(): rule for rule in rules}
-    return sorted(by_index[index] for index in solver.SufficientAssumptionsForInfeasibility())
+    by_index = {model.literals[rule].index: rule for rule in rules}
+    return sorted(by_index[index] for index in solver.sufficient_assumptions_for_infeasibility())
 
 
 def _infeasible(model: WeekModel, rules: list[Rule], settings: SolverSettings) -> bool:
-    model.model.ClearAssumptions()
-    model.model.AddAssumptions([model.literals[rule] for rule in rules])
-    return _solver(settings, CHECK_BUDGET).Solve(model.model) == cp_model.INFEASIBLE
+    model.model.clear_assumptions()
+    model.model.add_assumptions([model.literals[rule] for rule in rules])
+    return _solver(settings, CHECK_BUDGET).solve(model.model) == cp_model.INFEASIBLE
 
 
 def _minimise(model: WeekModel, core: list[Rule], settings: SolverSettings) -> list[Rule]:
     """Drop each rule whose removal leaves the rest infeasible: what remains is minimal."""
     kept = list(core)
     for rule in core:
+        if settings.out_of_time:  # a conflict, if not a minimal one
+            break
         trial = [other for other in kept if other != rule]
         if trial and _infeasible(model, trial, settings):
             kept = trial
@@ -126,17 +137,19 @@ def _minimise(model: WeekModel, core: list[Rule], settings: SolverSettings) -> l
 
 def _gap(problem: Problem, model: WeekModel, rule: Rule, core: list[Rule], settings: SolverSettings) -> Gap:
     """How much of a requirement the other rules of the conflict allow: its named sessions, then its minimum."""
-    model.model.ClearAssumptions()
-    model.model.AddAssumptions([model.literals[other] for other in core if other != rule])
+    model.model.clear_assumptions()
+    model.model.add_assumptions([model.literals[other] for other in core if other != rule])
     required, achievable = 0, None
     for expression, required in model.measures.get(rule, []):
-        model.model.Maximize(expression)
+        if settings.out_of_time:
+            break
+        model.model.maximize(expression)
         solver = _solver(settings, CHECK_BUDGET)
-        status = solver.Solve(model.model)
-        achievable = round(solver.ObjectiveValue()) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        status = solver.solve(model.model)
+        achievable = round(solver.objective_value) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
         if achievable is None or achievable < required:
             break
-    model.model.ClearObjective()
+    model.model.clear_objective()
     return Gap(rule, _requirement_text(problem, rule, required, achievable), required, achievable)
 
 

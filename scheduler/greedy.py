@@ -14,7 +14,7 @@ import time as clock
 from collections import defaultdict
 from dataclasses import dataclass
 
-from scheduler.model import Occupancy, owners
+from scheduler.model import Occupancy, Resource, owners, staff_resource
 from scheduler.problem import TOTAL, Placed, Problem, Task
 
 
@@ -34,16 +34,16 @@ class _State:
         self.busy = {key: set(slots) for key, slots in occupancy.busy.items()}
         self.class_day: dict[tuple[str, int], int] = defaultdict(int, occupancy.limited)
         self.class_week: dict[tuple[str, int], int] = defaultdict(int)
-        self.staff_week: dict[tuple[str, int], int] = defaultdict(int)
+        self.staff_week: dict[tuple[Resource, int], int] = defaultdict(int)
         for (name, day), hours in occupancy.limited.items():
             self.class_week[(name, problem.week_of[day])] += hours
         for (owner, day), hours in occupancy.hours.items():
             self.staff_week[(owner, problem.week_of[day])] += hours
         self.last_week: dict[str, int] = defaultdict(lambda: -1)
         for placed in problem.fixed:
-            day = problem.day_index(placed.day)
-            if day is not None:
-                self.last_week[placed.task] = max(self.last_week[placed.task], problem.week_of[day])
+            position = problem.day_index(placed.day)
+            if position is not None:
+                self.last_week[placed.task] = max(self.last_week[placed.task], problem.week_of[position])
 
     def fits(self, task: Task, day: int, start: int) -> bool:
         problem = self.problem
@@ -60,7 +60,7 @@ class _State:
         ):
             return False
         limit = problem.profile.staff_member(task.staff).max_hours_per_week
-        return self.staff_week[(f"s:{task.staff}", week)] + task.hours <= limit
+        return self.staff_week[(staff_resource(task.staff), week)] + task.hours <= limit
 
     def take(self, task: Task, day: int, start: int) -> None:
         week = self.problem.week_of[day]
@@ -70,7 +70,7 @@ class _State:
         if self.problem.is_limited(task):
             self.class_day[(task.class_name, day)] += task.hours
             self.class_week[(task.class_name, week)] += task.hours
-        self.staff_week[(f"s:{task.staff}", week)] += task.hours
+        self.staff_week[(staff_resource(task.staff), week)] += task.hours
         self.last_week[task.key] = max(self.last_week[task.key], week)
 
 
@@ -80,9 +80,9 @@ def greedy(problem: Problem) -> GreedyResult:
     placements = list(problem.fixed)
     unplaced = 0
     hours: dict[tuple[str, str], int] = defaultdict(int)
-    for placed in problem.fixed:
-        hours[(placed.class_name, placed.direction)] += placed.hours
-        hours[(placed.class_name, TOTAL)] += placed.hours
+    for fixed in problem.fixed:
+        hours[(fixed.class_name, fixed.direction)] += fixed.hours
+        hours[(fixed.class_name, TOTAL)] += fixed.hours
     named = sorted((t for t in problem.tasks if not t.elective), key=lambda t: (len(t.after), len(t.days), t.key))
     electives = [t for t in problem.tasks if t.elective]
     for task in named:

@@ -46,45 +46,18 @@ leaves its bucket (stage 1) or its day and slot (stage 2); stacking (stage 2)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
 from scheduler.problem import TOTAL, Placed, Problem, Rule, Task
+from scheduler.settings import SolverSettings
 
 UNPLACED_WEIGHT = 10_000
 # Deterministic seconds allowed to complete a hint (see `WeekModel.hint`).
 HINT_BUDGET = 0.05
-
-
-# Deterministic seconds of CP-SAT per wall second, measured for these models on the reference
-# 2-core machine: turns the user's time limit into a budget that gives the same result anywhere.
-DTIME_PER_SECOND = 0.3
-
-
-@dataclass(frozen=True)
-class SolverSettings:
-    """How the solves run. `time_limit` (seconds) becomes a deterministic-time `budget`, and every
-    CP-SAT call is single-threaded with the seed, so a seed reproduces the timetable exactly on any
-    machine; `workers` is how many independent calls (classes, weeks, polish groups in fixed
-    batches) run in parallel threads, which changes the speed, never the result. A wall-clock cap
-    of ten times the budget only guards against a pathologically slow machine."""
-
-    time_limit: float
-    seed: int
-    workers: int
-
-    @property
-    def budget(self) -> float:
-        return self.time_limit * DTIME_PER_SECOND
-
-    def configure(self, solver: cp_model.CpSolver, budget: float) -> None:
-        params = solver.parameters
-        params.random_seed = self.seed
-        params.num_workers = 1
-        params.max_deterministic_time = max(0.05, budget)
-        params.max_time_in_seconds = max(5.0, 10 * budget / DTIME_PER_SECOND)
 
 
 @dataclass(frozen=True)
@@ -109,14 +82,56 @@ class Load:
         return Load(max(0, self.hours), max(0, self.day_hours), max(0, self.long), max(0, self.evenings))
 
 
-def owners(task: Task | Placed) -> list[str]:
+@dataclass(frozen=True)
+class Demand:
+    """What a scope's sessions take of a resource in one bucket, as model expressions (a `Load` to be)."""
+
+    hours: cp_model.LinearExprT
+    day_hours: cp_model.LinearExprT
+    long: cp_model.LinearExprT
+    evenings: cp_model.LinearExprT
+
+
+class ResourceKind(StrEnum):
+    """What a session occupies: its class, its staff member, its venue."""
+
+    CLASS = "class"
+    STAFF = "staff"
+    VENUE = "venue"
+
+
+# The rule a resource's capacity constraints stand for (explanations name it).
+CAPACITY_RULE = {ResourceKind.CLASS: "slots", ResourceKind.STAFF: "staff", ResourceKind.VENUE: "venue"}
+
+
+@dataclass(frozen=True, order=True)
+class Resource:
+    """One class, staff member or venue, as the models key their capacities."""
+
+    kind: ResourceKind
+    name: str
+
+
+def class_resource(name: str) -> Resource:
+    return Resource(ResourceKind.CLASS, name)
+
+
+def staff_resource(name: str) -> Resource:
+    return Resource(ResourceKind.STAFF, name)
+
+
+def venue_resource(name: str) -> Resource:
+    return Resource(ResourceKind.VENUE, name)
+
+
+def owners(task: Task | Placed) -> list[Resource]:
     """The resources a session occupies: its class, its staff member and its venue."""
-    return [f"c:{task.class_name}", *shared_owners(task)]
+    return [class_resource(task.class_name), *shared_owners(task)]
 
 
-def shared_owners(task: Task | Placed) -> list[str]:
+def shared_owners(task: Task | Placed) -> list[Resource]:
     """The resources a session may share with other classes: its staff member and its venue."""
-    return [f"s:{task.staff}"] + ([f"v:{task.venue}"] if task.venue else [])
+    return [staff_resource(task.staff)] + ([venue_resource(task.venue)] if task.venue else [])
 
 
 class Occupancy:
@@ -124,13 +139,13 @@ class Occupancy:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.busy: dict[tuple[str, int], set[int]] = defaultdict(set)
+        self.busy: dict[tuple[Resource, int], set[int]] = defaultdict(set)
         self.limited: dict[tuple[str, int], int] = defaultdict(int)
         self.sessions: dict[tuple[str, int], int] = defaultdict(int)
-        self.hours: dict[tuple[str, int], int] = defaultdict(int)
+        self.hours: dict[tuple[Resource, int], int] = defaultdict(int)
         # joined[slot]: the slot and the next one follow each other (a two-hour session fits).
         self.joined = [problem.profile.consecutive(slot, 2) for slot in range(len(problem.slots))]
-        self._free: dict[tuple[str, tuple[int, ...]], Load] = {}
+        self._free: dict[tuple[Resource, tuple[int, ...]], Load] = {}
         for placed in problem.fixed:
             day = problem.day_index(placed.day)
             if day is None:
@@ -138,12 +153,12 @@ class Occupancy:
             covered = range(placed.slot, placed.slot + (1 if placed.slot == problem.evening else placed.hours))
             for owner in owners(placed):
                 self.busy[(owner, day)].update(covered)
-            self.hours[(f"s:{placed.staff}", day)] += placed.hours
+            self.hours[(staff_resource(placed.staff), day)] += placed.hours
             if problem.is_limited(placed):
                 self.limited[(placed.class_name, day)] += placed.hours
                 self.sessions[(placed.class_name, day)] += 1
 
-    def free(self, owner: str, days: Iterable[int]) -> Load:
+    def free(self, owner: Resource, days: Iterable[int]) -> Load:
         """Capacity left in these days: hours under a staff member's weekly limit (else unlimited),
         free day slots, disjoint two-slot blocks, free evenings. Cached: models ask it again and again."""
         key = (owner, tuple(days))
@@ -151,13 +166,12 @@ class Occupancy:
             free = Load()
             for day in key[1]:
                 free += self._free_day(owner, day)
-            kind, name = owner.split(":", 1)
-            hours = self.problem.profile.staff_member(name).max_hours_per_week - free.hours if kind == "s" \
-                else free.day_hours + free.evenings
+            hours = self.problem.profile.staff_member(owner.name).max_hours_per_week - free.hours \
+                if owner.kind is ResourceKind.STAFF else free.day_hours + free.evenings
             self._free[key] = Load(hours, free.day_hours, free.long, free.evenings)
         return self._free[key]
 
-    def _free_day(self, owner: str, day: int) -> Load:
+    def _free_day(self, owner: Resource, day: int) -> Load:
         """One day: fixed hours (in `hours`), free slots, free two-slot blocks, free evening."""
         busy = self.busy.get((owner, day), set())
         blocks = run = 0
@@ -183,8 +197,8 @@ class WeekModel:
 
     def __init__(
         self, problem: Problem, occupancy: Occupancy, scope: Iterable[str] | None = None, explain: bool = False,
-        reserved: dict[tuple[str, int], Load] | None = None, class_caps: dict[tuple[str, int], int] | None = None,
-        floors: dict[str, int] | None = None, prices: dict[tuple[str, int], int] | None = None,
+        reserved: dict[tuple[Resource, int], Load] | None = None, class_caps: dict[tuple[str, int], int] | None = None,
+        floors: dict[str, int] | None = None, prices: dict[tuple[Resource, int], int] | None = None,
     ):
         self.problem = problem
         self.occupancy = occupancy
@@ -196,6 +210,7 @@ class WeekModel:
         self.prices = prices or {}
         self.scale = 1
         self.model = cp_model.CpModel()
+        self.objective: cp_model.LinearExprT = 0  # the true objective (without tie-break prices)
         self.literals: dict[Rule, cp_model.IntVar] = {}
         self.counts: dict[int, dict[int, cp_model.IntVar]] = {}
         self.objective_terms: dict[str, list[tuple[int, cp_model.LinearExprT]]] = defaultdict(list)
@@ -213,12 +228,12 @@ class WeekModel:
     # -- rules -------------------------------------------------------------------------------
     def literal(self, rule: Rule) -> cp_model.IntVar:
         if rule not in self.literals:
-            self.literals[rule] = self.model.NewBoolVar(f"{rule.kind}:{rule.subject}:{rule.detail}")
+            self.literals[rule] = self.model.new_bool_var(f"{rule.kind}:{rule.subject}:{rule.detail}")
         return self.literals[rule]
 
     def _rule(self, constraint: cp_model.Constraint, rule: Rule) -> None:
         if self.explain:
-            constraint.OnlyEnforceIf(self.literal(rule))
+            constraint.only_enforce_if(self.literal(rule))
 
     # -- build -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -226,7 +241,7 @@ class WeekModel:
             self._task_counts(index, self.problem.tasks[index])
         self._requirements()
         self._order()
-        by_owner: dict[str, list[int]] = defaultdict(list)
+        by_owner: dict[Resource, list[int]] = defaultdict(list)
         for index in self.tasks:
             for owner in owners(self.problem.tasks[index]):
                 by_owner[owner].append(index)
@@ -235,51 +250,59 @@ class WeekModel:
         if not self.explain:
             self._objective(by_owner)
 
-    def _days_of(self, owner: str, days: list[int]) -> list[int]:
-        kind, name = owner.split(":", 1)
-        return [day for day in days if day in self.problem.classes[name].days] if kind == "c" else days
+    def _days_of(self, owner: Resource, days: list[int]) -> list[int]:
+        if owner.kind is ResourceKind.CLASS:
+            return [day for day in days if day in self.problem.classes[owner.name].days]
+        return days
 
-    def _capacity(self, owner: str, tasks: list[int]) -> None:
+    def _capacity(self, owner: Resource, tasks: list[int]) -> None:
         """Limits of one resource: slots, blocks and evenings per bucket; hours per week."""
-        kind, name = owner.split(":", 1)
-        rule = Rule({"c": "slots", "s": "staff", "v": "venue"}[kind], name)
+        kind, name = owner.kind, owner.name
+        rule = Rule(CAPACITY_RULE[kind], name)
         occupancy = self.occupancy
+        # Only buckets some task may use carry constraints (in the others the load is zero).
+        in_bucket: dict[int, list[int]] = defaultdict(list)
+        for index in tasks:
+            for bucket in self.counts[index]:
+                in_bucket[bucket].append(index)
         for bucket, all_days in self.bucket_days.items():
             days = self._days_of(owner, all_days)
-            if not days:
+            here = in_bucket.get(bucket)
+            if not days or not here:
                 continue
-            load = self._bucket_load(tasks, bucket)
+            load = self._bucket_load(here, bucket)
             free = (occupancy.free(owner, days) - self.reserved.get((owner, bucket), Load())).clamped()
-            self._rule(self.model.Add(load.day_hours <= free.day_hours), rule)
-            self._rule(self.model.Add(load.long <= free.long), rule)
-            self._rule(self.model.Add(load.evenings <= free.evenings), rule)
-            if kind == "c":
+            self._rule(self.model.add(load.day_hours <= free.day_hours), rule)
+            self._rule(self.model.add(load.long <= free.long), rule)
+            self._rule(self.model.add(load.evenings <= free.evenings), rule)
+            if kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
-                self._rule(self.model.Add(self._load(tasks, [bucket], self.problem.is_limited) <= day_cap),
+                self._rule(self.model.add(self._load(here, [bucket], self.problem.is_limited) <= day_cap),
                            Rule("class_day", name))
         for week, buckets in self.week_buckets.items():
             days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
-            if not days:
+            week_tasks = sorted({index for bucket in buckets for index in in_bucket.get(bucket, [])})
+            if not days or not week_tasks:
                 continue
-            if kind == "s":
+            if kind is ResourceKind.STAFF:
                 reserved = sum(self.reserved.get((owner, bucket), Load()).hours for bucket in buckets)
-                free = occupancy.free(owner, days).hours - reserved
-                self._rule(self.model.Add(self._load(tasks, buckets, lambda t: True) <= max(0, free)), rule)
-            elif kind == "c":
+                hours_left = occupancy.free(owner, days).hours - reserved
+                self._rule(self.model.add(self._load(week_tasks, buckets, lambda t: True) <= max(0, hours_left)), rule)
+            elif kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 fixed = sum(occupancy.limited[(name, day)] for day in days)
                 cap = self.class_caps.get((name, week), cls.max_hours_per_week)
-                self._rule(self.model.Add(self._load(tasks, buckets, self.problem.is_limited) + fixed <= cap),
+                self._rule(self.model.add(self._load(week_tasks, buckets, self.problem.is_limited) + fixed <= cap),
                            Rule("class_week", name))
 
-    def _bucket_load(self, tasks: list[int], bucket: int) -> Load:
+    def _bucket_load(self, tasks: list[int], bucket: int) -> Demand:
         problem = self.problem
 
         def sessions(keep: Callable[[Task], bool]) -> cp_model.LinearExprT:
             return sum(self.counts[i][bucket] for i in tasks if bucket in self.counts[i] and keep(problem.tasks[i]))
 
-        return Load(
+        return Demand(
             self._load(tasks, [bucket], lambda t: True),
             self._load(tasks, [bucket], lambda t: not t.evening),
             sessions(lambda t: not t.evening and t.hours > 1),
@@ -303,20 +326,20 @@ class WeekModel:
         for day in task.open_days if self.explain else task.days:
             domain[problem.bucket_of[day]] += 1
         counts = {
-            bucket: self.model.NewIntVar(0, min(cap, task.count), f"n[{task.key}][{bucket}]")
+            bucket: self.model.new_int_var(0, min(cap, task.count), f"n[{task.key}][{bucket}]")
             for bucket, cap in sorted(domain.items())
         }
         self.counts[index] = counts
         if self.explain:
             for bucket, var in counts.items():
                 if allowed.get(bucket, 0) < domain[bucket]:
-                    self._rule(self.model.Add(var <= allowed.get(bucket, 0)), Rule("window", task.activity, task.window))
+                    self._rule(self.model.add(var <= allowed.get(bucket, 0)), Rule("window", task.activity, task.window))
         total = sum(counts.values())
         if task.elective:
             return
         if self.explain:
-            self.model.Add(total <= task.count)
-        self._rule(self.model.Add(total == task.count), task.rule)
+            self.model.add(total <= task.count)
+        self._rule(self.model.add(total == task.count), task.rule)
 
     def _requirements(self) -> None:
         """Direction minima and level totals, counting the fixed sessions (course, kept past).
@@ -347,7 +370,7 @@ class WeekModel:
             achieved = sum(planned[(name, direction)]) + fixed[(name, direction)]
             self.measures.setdefault(rule, []).append((achieved, required))
             if required > 0:
-                self._rule(self.model.Add(achieved >= required), rule)
+                self._rule(self.model.add(achieved >= required), rule)
 
     def _order(self) -> None:
         """A successor's sessions come in buckets after every session of its predecessors."""
@@ -365,24 +388,24 @@ class WeekModel:
                 earlier = by_key.get(key)
                 for bucket, var in self.counts[index].items():
                     if fixed_buckets[key] >= bucket:
-                        self._rule(self.model.Add(var == 0), rule)
+                        self._rule(self.model.add(var == 0), rule)
                     if earlier is None:
                         continue
                     later = [v for b, v in self.counts[earlier].items() if b >= bucket]
                     if later:
-                        used = self.model.NewBoolVar("")
-                        self.model.Add(var == 0).OnlyEnforceIf(used.Not())
-                        constraint = self.model.Add(sum(later) == 0)
-                        constraint.OnlyEnforceIf(used)
+                        used = self.model.new_bool_var("")
+                        self.model.add(var == 0).only_enforce_if(used.negated())
+                        constraint = self.model.add(sum(later) == 0)
+                        constraint.only_enforce_if(used)
                         self._rule(constraint, rule)
 
-    def _objective(self, by_owner: dict[str, list[int]]) -> None:
+    def _objective(self, by_owner: dict[Resource, list[int]]) -> None:
         """Soft goals (see the module docstring), all counted class by class."""
         problem = self.problem
         soft = problem.norms.soft
         week_month = {week: problem.month_of[self.bucket_days[buckets[0]][0]] for week, buckets in self.week_buckets.items()}
         for name in sorted(self.scope):
-            tasks = by_owner.get(f"c:{name}", [])
+            tasks = by_owner.get(class_resource(name), [])
             if not tasks:
                 continue
             own_days: dict[int, int] = defaultdict(int)
@@ -394,7 +417,7 @@ class WeekModel:
             for week, days in own_days.items():
                 month_days[week_month[week]] += days
                 month_weeks[week_month[week]].append(weekly[week])
-            monthly = {month: cp_model.LinearExpr.Sum(loads) for month, loads in month_weeks.items()}
+            monthly = {month: cp_model.LinearExpr.sum(loads) for month, loads in month_weeks.items()}
             limited = [i for i in tasks if problem.is_limited(problem.tasks[i])]
             self._spread(name, limited, weekly, own_days, soft.spread_week)
             self._spread(name, limited, monthly, month_days, soft.spread_month)
@@ -412,25 +435,26 @@ class WeekModel:
             if task.elective:
                 self.objective_terms[task.class_name].append((soft.elective * task.hours, sum(self.counts[index].values())))
             before: dict[int, int] = defaultdict(int)
-            for _, day, _ in problem.previous.get(task.key, []):
-                position = problem.day_index(day)
+            for _, when, _ in problem.previous.get(task.key, []):
+                position = problem.day_index(when)
                 if position is not None:
                     before[problem.bucket_of[position]] += 1
             for bucket, count in before.items():
-                left = self.model.NewIntVar(0, count, f"left[{task.key}][{bucket}]")
-                self.model.Add(left >= count - self.counts[index].get(bucket, 0))
+                left = self.model.new_int_var(0, count, f"left[{task.key}][{bucket}]")
+                self.model.add(left >= count - self.counts[index].get(bucket, 0))
                 self.objective_terms[task.class_name].append((soft.change, left))
         for name, floor in sorted(self.floors.items()):
             if name in self.scope and floor > 0:
-                self.model.Add(self.class_objective(name) >= floor)
-        true = sum(self.class_objective(name) for name in sorted(self.objective_terms))
+                self.model.add(self.class_objective(name) >= floor)
+        true = cp_model.LinearExpr.sum([self.class_objective(name) for name in sorted(self.objective_terms)])
+        self.objective = true
         ties = [
             (price, problem.tasks[index].hours * var)
             for index in self.tasks for bucket, var in self.counts[index].items()
             for owner in owners(problem.tasks[index]) if (price := self.prices.get((owner, bucket), 0))
         ]
         if not ties:
-            self.model.Minimize(true)
+            self.model.minimize(true)
             return
         # Contention prices only break ties: the true objective is scaled above their largest possible
         # sum (every session of every task at the highest price for each resource it occupies).
@@ -438,14 +462,17 @@ class WeekModel:
         self.scale = 1 + top * sum(
             len(owners(task)) * task.hours * task.count for task in (problem.tasks[index] for index in self.tasks)
         )
-        self.model.Minimize(self.scale * true + sum(price * expr for price, expr in ties))
+        self.model.minimize(cp_model.LinearExpr.weighted_sum(
+            [true, *(expr for _, expr in ties)], [self.scale, *(price for price, _ in ties)]
+        ))
 
-    def class_objective(self, name: str) -> cp_model.LinearExprT:
+    def class_objective(self, name: str) -> cp_model.LinearExpr:
         """One class's part of the objective: the model is a sum of these (see `_objective`)."""
-        return sum(weight * term for weight, term in self.objective_terms.get(name, []))
+        terms = self.objective_terms.get(name, [])
+        return cp_model.LinearExpr.weighted_sum([term for _, term in terms], [weight for weight, _ in terms])
 
     def _spread(
-        self, name: str, tasks: list[int], loads: dict[int, cp_model.LinearExprT], days: dict[int, int], weight: int
+        self, name: str, tasks: list[int], loads: Mapping[int, cp_model.LinearExprT], days: dict[int, int], weight: int
     ) -> None:
         """Penalise each period's hours above its even share of the (non-elective) demand; the share is
         never less than one session, so a single long session is not a fault."""
@@ -457,8 +484,8 @@ class WeekModel:
         if not total or not weight or not ceiling:
             return
         for period, load in loads.items():
-            excess = self.model.NewIntVar(0, ceiling, "")
-            self.model.Add(excess >= load - max(longest, -(-demand * days[period] // total)))
+            excess = self.model.new_int_var(0, ceiling, "")
+            self.model.add(excess >= load - max(longest, -(-demand * days[period] // total)))
             self.objective_terms[name].append((weight, excess))
 
     # -- results -----------------------------------------------------------------------------
@@ -469,37 +496,37 @@ class WeekModel:
         if not complete:
             self._hint_counts(values)
             return
-        fixed = self.model.Clone()
+        fixed = self.model.clone()
         for index, buckets in self.counts.items():
             for bucket, var in buckets.items():
-                fixed.Add(fixed.GetIntVarFromProtoIndex(var.Index()) == values.get(index, {}).get(bucket, 0))
+                fixed.add(fixed.get_int_var_from_proto_index(var.index) == values.get(index, {}).get(bucket, 0))
         solver = cp_model.CpSolver()
         settings.configure(solver, HINT_BUDGET)
-        if solver.Solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            for position in range(len(self.model.Proto().variables)):
-                self.model.AddHint(self.model.GetIntVarFromProtoIndex(position),
-                                   solver.Value(fixed.GetIntVarFromProtoIndex(position)))
+        if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            for position in range(len(self.model.proto.variables)):
+                self.model.add_hint(self.model.get_int_var_from_proto_index(position),
+                                   solver.value(fixed.get_int_var_from_proto_index(position)))
             return
         self._hint_counts(values)
 
     def _hint_counts(self, values: dict[int, dict[int, int]]) -> None:
         for index, buckets in self.counts.items():
             for bucket, var in buckets.items():
-                self.model.AddHint(var, values.get(index, {}).get(bucket, 0))
+                self.model.add_hint(var, values.get(index, {}).get(bucket, 0))
 
     def values(self, solver: cp_model.CpSolver) -> dict[int, dict[int, int]]:
         """Sessions per task and bucket (zeros left out)."""
         return {
-            index: {bucket: solver.Value(var) for bucket, var in buckets.items() if solver.Value(var)}
+            index: {bucket: solver.value(var) for bucket, var in buckets.items() if solver.value(var)}
             for index, buckets in self.counts.items()
         }
 
 
 def bucket_loads(
     problem: Problem, values: dict[int, dict[int, int]], skip: frozenset[str] = frozenset()
-) -> dict[tuple[str, int], Load]:
+) -> dict[tuple[Resource, int], Load]:
     """What a stage-1 plan takes of every resource per bucket (classes in `skip` left out)."""
-    loads: dict[tuple[str, int], Load] = defaultdict(Load)
+    loads: dict[tuple[Resource, int], Load] = defaultdict(Load)
     for index, buckets in values.items():
         task = problem.tasks[index]
         if task.class_name in skip:
@@ -519,24 +546,32 @@ def bucket_loads(
 class DayModel:
     """Stage 2 for one week: which day and start slot each session takes, inside its stage-1 bucket."""
 
-    def __init__(self, problem: Problem, week: int, counts: dict[int, dict[int, int]], occupancy: Occupancy):
+    def __init__(
+        self, problem: Problem, week: int, counts: Mapping[int, Mapping[int, cp_model.LinearExprT]], occupancy: Occupancy,
+        model: cp_model.CpModel | None = None,
+    ):
+        """`counts` are stage 1's sessions per task and bucket: numbers, or, with `model` (the exact
+        model of scheduler.exact, which shares one CpModel between both stages), stage 1's variables;
+        then every session must be placed and the objective is left to the caller (`objective`)."""
         self.problem = problem
         self.week = week
         self.fixed = occupancy
-        self.model = cp_model.CpModel()
+        self.shared = model is not None
+        self.model = model if model is not None else cp_model.CpModel()
         self.starts: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
         self.unplaced: dict[int, cp_model.LinearExprT] = {}
+        self.objective: list[cp_model.LinearExprT] = []
         self._build(counts)
 
-    def _build(self, counts: dict[int, dict[int, int]]) -> None:
+    def _build(self, counts: Mapping[int, Mapping[int, cp_model.LinearExprT]]) -> None:
         problem = self.problem
         model = self.model
         fixed = self.fixed
-        occupancy: dict[tuple[str, int, int], list] = defaultdict(list)
+        occupancy: dict[tuple[Resource, int, int], list] = defaultdict(list)
         day_load: dict[tuple[str, int], list] = defaultdict(list)
         day_sessions: dict[tuple[str, int], list] = defaultdict(list)
         soft = problem.norms.soft
-        objective = []
+        objective = self.objective
         for index, buckets in sorted(counts.items()):
             task = problem.tasks[index]
             resources = owners(task)
@@ -549,7 +584,7 @@ class DayModel:
                     covered = self._covered(start, task.hours)
                     if any(slot in fixed.busy.get((owner, day), ()) for owner in resources for slot in covered):
                         continue
-                    var = model.NewBoolVar(f"y[{task.key}][{day}][{start}]")
+                    var = model.new_bool_var(f"y[{task.key}][{day}][{start}]")
                     options[(day, start)] = var
                     in_bucket[problem.bucket_of[day]].append(var)
                     for owner in resources:
@@ -561,31 +596,35 @@ class DayModel:
             self.starts[index] = options
             missing = []
             for bucket, count in sorted(buckets.items()):
-                short = model.NewIntVar(0, count, f"unplaced[{task.key}][{bucket}]")
-                model.Add(sum(in_bucket[bucket]) + short == count)
+                if self.shared:
+                    model.add(sum(in_bucket[bucket]) == count)
+                    continue
+                short = model.new_int_var(0, task.count, f"unplaced[{task.key}][{bucket}]")
+                model.add(sum(in_bucket[bucket]) + short == count)
                 missing.append(short)
             self.unplaced[index] = sum(missing)
             per_day: dict[int, list] = defaultdict(list)
             for (day, _), var in options.items():
                 per_day[day].append(var)
             for vars_of_day in per_day.values():
-                model.AddAtMostOne(vars_of_day)
+                model.add_at_most_one(vars_of_day)
             objective.append(UNPLACED_WEIGHT * task.hours * self.unplaced[index])
-            for _, day, slot in problem.previous.get(task.key, []):
-                position = problem.day_index(day)
+            for _, when, slot in problem.previous.get(task.key, []):
+                position = problem.day_index(when)
                 kept = options.get((position, slot)) if position is not None else None
                 if kept is not None:
                     objective.append(soft.change * (1 - kept))
         for vars_at in occupancy.values():
             if len(vars_at) > 1:
-                model.AddAtMostOne(vars_at)
+                model.add_at_most_one(vars_at)
         for (name, day), loads in day_load.items():
             cap = problem.classes[name].school_class.max_hours_per_day - fixed.limited[(name, day)]
-            model.Add(sum(loads) <= cap)
-            stacked = model.NewIntVar(0, len(problem.slots), "")
-            model.Add(stacked >= sum(day_sessions[(name, day)]) + fixed.sessions[(name, day)] - 1)
+            model.add(sum(loads) <= cap)
+            stacked = model.new_int_var(0, len(problem.slots), "")
+            model.add(stacked >= sum(day_sessions[(name, day)]) + fixed.sessions[(name, day)] - 1)
             objective.append(soft.stacking * stacked)
-        model.Minimize(sum(objective))
+        if not self.shared:
+            model.minimize(sum(objective))
 
     def _starts(self, task: Task) -> list[int]:
         if task.evening:
@@ -598,10 +637,10 @@ class DayModel:
     def placements(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, int]]]:
         """Per task, the (day, start slot) of each placed session, in order."""
         return {
-            index: sorted(position for position, var in options.items() if solver.Value(var))
+            index: sorted(position for position, var in options.items() if solver.value(var))
             for index, options in self.starts.items()
         }
 
     def missing(self, solver: cp_model.CpSolver) -> dict[int, int]:
-        return {index: solver.Value(expr) for index, expr in self.unplaced.items() if solver.Value(expr)}
+        return {index: solver.value(expr) for index, expr in self.unplaced.items() if solver.value(expr)}
 

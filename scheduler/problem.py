@@ -263,6 +263,7 @@ class _Builder:
         self.month_of = tuple((day.year - span.start.year) * 12 + day.month - span.start.month for day in self.days)
         # Norms are yearly minima whatever the closures: shares are counted on the calendar without them.
         self.planned = replace(calendar, closures=())
+        self.year_days: dict[str, list[date]] = {}
         self.class_days = {name: frozenset(self.index[day] for day in days) for name, days in class_days.items()}
         self.load: dict[str, int] = defaultdict(int)
         self.serves: dict[tuple[str, str], str] = {}
@@ -272,7 +273,7 @@ class _Builder:
 
     def build(self, previous: list[Placed]) -> Problem:
         kept, moving = self._split_previous(previous)
-        done = defaultdict(int)
+        done: dict[str, int] = defaultdict(int)
         for placed in kept:
             done[placed.task] += 1
         for cls in self.classes:
@@ -348,7 +349,9 @@ class _Builder:
 
     def _share(self, cls: SchoolClass, periods: Sequence[Period]) -> float:
         """The part of the periods' school days (closures aside) that lies inside the span."""
-        year = [day for day in self.planned.school_days(grade=cls.grade, class_name=cls.name) if any(day in p for p in periods)]
+        if cls.name not in self.year_days:  # the calendar's day-by-day walk is the slow part of a build
+            self.year_days[cls.name] = self.planned.school_days(grade=cls.grade, class_name=cls.name)
+        year = [day for day in self.year_days[cls.name] if any(day in p for p in periods)]
         return sum(1 for day in year if day in self.span) / len(year) if year else 0.0
 
     def _windows(self, activity: Activity, cls: SchoolClass) -> tuple[list[Period], ItemWindow | None]:

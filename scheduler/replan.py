@@ -17,7 +17,8 @@ from scheduler.problem import Placed
 class Slotted(Protocol):
     """What a change list needs of a placement."""
 
-    uid: str
+    @property
+    def uid(self) -> str: ...
 
     def to_json(self) -> dict[str, Any]: ...
 

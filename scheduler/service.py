@@ -30,11 +30,11 @@ from roadmaps.importer import ROADMAPS_LOCK
 from roadmaps.tables import Item, Roadmap
 from scheduler.compliance import ComplianceRow, compliance, required_from_json, required_json
 from scheduler.errors import SchedulingError
-from scheduler.model import SolverSettings
 from scheduler.norms import Norms, load_norms
 from scheduler.problem import ItemWindow, Placed, Problem, build_problem, normalise
 from scheduler.profile import Profile, load_profile, parse_profile
 from scheduler.replan import Change, as_placed, changes
+from scheduler.settings import SolverSettings
 from scheduler.solve import Solution, solve
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
@@ -315,12 +315,12 @@ def _item_window(item: Item) -> ItemWindow:
     windows: tuple[Period, ...] = ()
     try:
         spec = DeadlineSpec.from_dict(item.spec)
-        dated = [w for w in spec.windows if w.start and w.end]
+        dated = [(w.start, w.end) for w in spec.windows if w.start is not None and w.end is not None]
         if spec.kind == "window" and len(dated) > 1 and len(dated) == len(spec.windows):
-            windows = tuple(Period(f"{w.start:%d.%m}–{w.end:%d.%m}", w.start, w.end) for w in dated)
+            windows = tuple(Period(f"{start:%d.%m}–{end:%d.%m}", start, end) for start, end in dated)
     except DeadlineDataError:
         windows = ()
-    span = Period("", item.span_start, item.span_end) if item.span_start and item.span_end else None
+    span = Period("", item.span_start, item.span_end) if item.span_start is not None and item.span_end is not None else None
     grades = frozenset(item.grades) if item.grades else None
     return ItemWindow(item.id, item.number, item.title, windows, span, grades)
 
@@ -357,6 +357,7 @@ def _store(session: Session, problem: Problem, solution: Solution, settings: Sol
     )
     session.add(record)
     session.flush()
+    assert record.id is not None  # the flush gave it one
     for placed in solution.placements:
         row = _row(problem, placed)
         session.add(Placement(
@@ -366,4 +367,4 @@ def _store(session: Session, problem: Problem, solution: Solution, settings: Sol
             end_time=f"{row.end:%H:%M}", hours=placed.hours, staff=placed.staff, venue=placed.venue,
             item_ref=placed.item_ref, item_id=placed.item_id,
         ))
-    return record.id or 0
+    return record.id

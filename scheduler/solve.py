@@ -21,15 +21,17 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.metadata import version
 from typing import Any
 
-import ortools
 from ortools.sat.python import cp_model
 
+from scheduler.capacity import check_capacity
 from scheduler.decompose import MIN_BUDGET, Planner
 from scheduler.explain import Explanation, explain
-from scheduler.model import UNPLACED_WEIGHT, DayModel, Occupancy, SolverSettings
+from scheduler.model import UNPLACED_WEIGHT, DayModel, Occupancy
 from scheduler.problem import Placed, Problem, Task
+from scheduler.settings import SolverSettings
 
 MAX_REPAIRS = 6
 
@@ -48,7 +50,7 @@ class Solution:
     explanation: Explanation | None = None
     message: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
-    ortools_version: str = ortools.__version__
+    ortools_version: str = version("ortools")
 
     @property
     def ok(self) -> bool:
@@ -56,10 +58,13 @@ class Solution:
 
     @property
     def gap(self) -> float | None:
-        """Relative distance of the objective from the proven bound (0 = proven optimal)."""
-        if self.objective is None or self.bound is None:
-            return None
-        return 0.0 if self.objective == self.bound else (self.objective - self.bound) / max(1, abs(self.objective))
+        """Relative distance of the objective from the bound valid for the whole school (0 = proven optimal)."""
+        return relative_gap(self.objective, self.bound)
+
+    @property
+    def plan_gap(self) -> float | None:
+        """The old per-plan figure: distance from a bound that holds only for the chosen week plan."""
+        return relative_gap(self.objective, self.stats.get("plan_bound"))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +72,7 @@ class Solution:
             "objective": self.objective,
             "bound": self.bound,
             "gap": self.gap,
+            "plan_gap": self.plan_gap,
             "solve_seconds": round(self.seconds, 3),
             "seed": self.settings.seed,
             "workers": self.settings.workers,
@@ -79,9 +85,17 @@ class Solution:
         }
 
 
+def relative_gap(objective: int | None, bound: int | None) -> float | None:
+    """(objective − bound) / objective, 0 when they meet, None when either is missing."""
+    if objective is None or bound is None:
+        return None
+    return 0.0 if objective == bound else (objective - bound) / max(1, abs(objective))
+
+
 def solve(problem: Problem, settings: SolverSettings) -> Solution:
     """Solve the instance; an infeasible one comes back with its explanation and no placements."""
     started = clock.perf_counter()
+    settings = settings.running()
     fingerprint = problem.fingerprint()
 
     def finish(status: str, **fields: Any) -> Solution:
@@ -90,7 +104,13 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
 
     if problem.issues:
         return finish("infeasible", explanation=explain(problem, problem.classes, settings))
+    if settings.out_of_time:
+        return finish("unknown", message=_late(settings, problem, {}))
     occupancy = Occupancy(problem)
+    shortages = check_capacity(problem, occupancy)
+    if shortages:
+        return finish("infeasible", explanation=Explanation(shortages=shortages),
+                      stats={"tasks": len(problem.tasks), "capacity_seconds": round(clock.perf_counter() - started, 3)})
     planner = Planner(problem, occupancy, settings)
     plan = planner.plan()
     caps: dict[tuple[str, int], int] = {}
@@ -103,11 +123,11 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
             return finish("infeasible", stats=stats,
                           explanation=explain(problem, plan.infeasible_scope or problem.classes, settings))
         if plan.status not in ("optimal", "feasible"):
-            return finish("unknown", stats=stats, message=(
-                f"Решатель не нашёл расписание за отведённое время ({settings.time_limit:g} с): "
-                "увеличьте --time-limit или сократите период."
-            ))
-        weeks = _place_days(problem, occupancy, plan.values, settings, solved_weeks)
+            return finish("unknown", stats=stats, message=_late(settings, problem, plan.objective))
+        placed = _place_days(problem, occupancy, plan.values, settings, solved_weeks)
+        if None in placed:
+            return finish("unknown", stats=stats, message=_late(settings, problem, plan.objective))
+        weeks = [week for week in placed if week is not None]
         if not any(week.missing for week in weeks):
             break
         for week in weeks:
@@ -117,12 +137,27 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
         return finish("unknown", stats=stats, message=(
             "Не удалось разложить занятия по дням недели: проверьте лимиты сотрудников, площадок и слоты."
         ))
-    optimal = plan.status == "optimal" and all(week.optimal for week in weeks)
     objective = plan.total + sum(week.objective for week in weeks)
-    bound = plan.lower_bound + sum(week.bound for week in weeks)
-    stats["weeks"] = len(weeks)
-    return finish("optimal" if optimal else "feasible", objective=objective, bound=min(bound, objective),
+    # The honest bound: each class alone can do no better than its floor, and the day-level terms
+    # are never negative, so the sum of the floors bounds every timetable of the school. The week
+    # bounds hold only for the week plan stage 1 chose: kept as a diagnostic (`plan_bound`).
+    bound = min(sum(plan.bound.values()), objective)
+    stats.update(
+        weeks=len(weeks), stage1_objective=plan.total, stage2_objective=objective - plan.total,
+        plan_bound=min(plan.lower_bound + sum(week.bound for week in weeks), objective),
+        plan_optimal=plan.status == "optimal" and all(week.optimal for week in weeks),
+    )
+    return finish("optimal" if objective == bound else "feasible", objective=objective, bound=bound,
                   placements=_identities(problem, weeks), stats=stats)
+
+
+def _late(settings: SolverSettings, problem: Problem, planned: dict[str, int]) -> str:
+    """«Не успел»: what was found when the time limit ran out (nothing is stored)."""
+    return (
+        f"Не успел за {settings.time_limit:g} с: по неделям расписаны {len(planned)} из {len(problem.classes)} "
+        "классов, расписание не закончено и не сохранено (прежнее не изменилось). "
+        "Увеличьте --time-limit или сократите период (--from/--to)."
+    )
 
 
 @dataclass(frozen=True)
@@ -140,8 +175,9 @@ class WeekResult:
 def _place_days(
     problem: Problem, occupancy: Occupancy, counts: dict[int, dict[int, int]], settings: SolverSettings,
     solved: dict[tuple[int, str], WeekResult],
-) -> list[WeekResult]:
-    """Stage 2 for every week, in parallel threads; a week whose counts did not change is not re-solved."""
+) -> list[WeekResult | None]:
+    """Stage 2 for every week, in parallel threads; a week whose counts did not change is not re-solved;
+    None for a week the wall clock left no time to solve."""
     by_week: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     bucket_week = problem.bucket_week
     for index, buckets in counts.items():
@@ -149,10 +185,13 @@ def _place_days(
             by_week[bucket_week[bucket]][index][bucket] = count
     budget = max(MIN_BUDGET, 2 * settings.budget / max(1, len(by_week)))
 
-    def run(week: int) -> WeekResult:
+    def run(week: int) -> WeekResult | None:
         key = (week, repr(sorted((index, sorted(buckets.items())) for index, buckets in by_week[week].items())))
         if key not in solved:
-            solved[key] = _place_week(problem, occupancy, week, by_week[week], settings, budget)
+            result = _place_week(problem, occupancy, week, by_week[week], settings, budget)
+            if result is None:
+                return None
+            solved[key] = result
         return solved[key]
 
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
@@ -162,17 +201,21 @@ def _place_days(
 def _place_week(
     problem: Problem, occupancy: Occupancy, week: int, counts: dict[int, dict[int, int]],
     settings: SolverSettings, budget: float,
-) -> WeekResult:
+) -> WeekResult | None:
+    """One week's days and slots; None when the time ran out first (every session may stay unplaced,
+    so the model is always feasible)."""
+    if settings.out_of_time:
+        return None
     model = DayModel(problem, week, counts, occupancy)
     solver = cp_model.CpSolver()
     settings.configure(solver, budget)
-    status = solver.Solve(model.model)
+    status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError(f"stage 2 of week {week}: {solver.StatusName(status)}")
+        return None
     missing = model.missing(solver)
     penalty = UNPLACED_WEIGHT * sum(problem.tasks[i].hours * n for i, n in missing.items())
-    return WeekResult(week, status == cp_model.OPTIMAL, round(solver.ObjectiveValue()) - penalty,
-                      max(0, round(solver.BestObjectiveBound()) - penalty), model.placements(solver), missing)
+    return WeekResult(week, status == cp_model.OPTIMAL, round(solver.objective_value) - penalty,
+                      max(0, round(solver.best_objective_bound) - penalty), model.placements(solver), missing)
 
 
 def _tighten(problem: Problem, caps: dict[tuple[str, int], int], week: WeekResult) -> None:

@@ -121,8 +121,8 @@ def test_the_worker_solve_runs_without_a_database_and_explains_an_infeasible_sch
     assert adapter.SchoolInput("tight", {**school.profile, "x": 1}, school.items, school.data_digest).input_hash != school.input_hash
     outcome = adapter.solve_input(school, adapter.solver_settings(5, 0)).outcome("tight", "w")
     assert outcome.kind is OutcomeKind.INFEASIBLE and outcome.status == "infeasible"
-    assert "Навигаторова Г. Г." in (outcome.reason or "") and outcome.details["limits"]
-    assert headline(outcome.reason).startswith("10А: направление «внеурочная деятельность»")
+    assert "Навигаторова Г. Г." in (outcome.reason or "") and outcome.details["capacity"]
+    assert headline(outcome.reason).startswith("сотрудники с ролью «navigator» (1 чел.): нужно")
 
 
 def test_outcome_kinds_say_what_is_retried_and_what_counts_as_success() -> None:

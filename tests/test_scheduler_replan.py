@@ -64,7 +64,9 @@ def test_replan_that_cannot_fit_keeps_the_previous_timetable(engine: Engine) -> 
     rest_of_term = Period("Карантин", date(2024, 2, 1), date(2024, 3, 22))
     result = service.replan(engine, "small", [rest_of_term], as_of=AS_OF, time_limit=10, seed=SEED)
     assert result.solution.status == "infeasible" and result.timetable_id is None
-    assert result.solution.explanation is not None and result.solution.explanation.gaps
+    explanation = result.solution.explanation
+    assert explanation is not None and (explanation.gaps or explanation.shortages)
+    assert "учебных дней для них не осталось" in explanation.text
     assert read_current(engine, "small").timetable.id == before
 
 

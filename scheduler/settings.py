@@ -1,0 +1,64 @@
+"""How the solves run: the user's time limit, the seed, the threads, and the wall clock they share.
+
+Every CP-SAT call is single-threaded with the seed and a deterministic-time
+budget derived from the time limit, so a seed reproduces the timetable on any
+machine; `workers` is how many independent calls run side by side in threads,
+which changes the speed, never the result.
+
+The time limit is also a wall-clock promise: `running()` fixes a deadline
+when a request starts (building the instance, both stages, any explanation),
+and every call is capped by what is left of it. On the reference machine the
+deterministic budgets finish well before the deadline; on a slow or busy one
+the deadline wins and the answer is the best found so far.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+# Deterministic seconds of CP-SAT per wall second, measured for these models on the reference
+# 2-core machine: turns the user's time limit into a budget that gives the same result anywhere.
+DTIME_PER_SECOND = 0.3
+# Wall seconds kept back from the deadline for what follows the last solve (identities, storing).
+WALL_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """`time_limit` (seconds) becomes a deterministic-time `budget` and, once `running()`, a wall-clock
+    `deadline` (time.monotonic) that caps every CP-SAT call."""
+
+    time_limit: float
+    seed: int
+    workers: int
+    deadline: float | None = None
+
+    @property
+    def budget(self) -> float:
+        return self.time_limit * DTIME_PER_SECOND
+
+    def running(self) -> SolverSettings:
+        """These settings with the wall clock started now (unchanged when it already runs)."""
+        if self.deadline is not None:
+            return self
+        return replace(self, deadline=clock.monotonic() + self.time_limit)
+
+    def remaining(self) -> float:
+        """Wall seconds left before the deadline (the whole limit when the clock has not started)."""
+        if self.deadline is None:
+            return self.time_limit
+        return self.deadline - clock.monotonic()
+
+    @property
+    def out_of_time(self) -> bool:
+        return self.remaining() <= WALL_MARGIN * self.time_limit
+
+    def configure(self, solver: cp_model.CpSolver, budget: float) -> None:
+        params = solver.parameters
+        params.random_seed = self.seed
+        params.num_workers = 1
+        params.max_deterministic_time = max(0.05, budget)
+        params.max_time_in_seconds = max(0.01, min(10 * budget / DTIME_PER_SECOND, self.remaining()))
