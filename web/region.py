@@ -30,7 +30,7 @@ from web.roles import AccessDenied, Viewer
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The page's columns of timetable states (in the order of PlanState, as the workbook's) and their badges.
-STATE_HEADINGS = {PlanState.OPTIMAL: "оптимально", PlanState.WITHIN: "в пределах отрыва от оптимума",
+STATE_HEADINGS = {PlanState.OPTIMAL: "оптимально", PlanState.WITHIN: "в пределах отрыва",
                   PlanState.INFEASIBLE: "невыполнимо", PlanState.FAILED: "сбой", PlanState.NOT_PLANNED: "не составлено"}
 STATE_BADGES = {PlanState.OPTIMAL: "good", PlanState.WITHIN: "good", PlanState.INFEASIBLE: "bad",
                 PlanState.FAILED: "bad", PlanState.NOT_PLANNED: "warn"}
