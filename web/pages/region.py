@@ -17,8 +17,8 @@ async def region_page(visit: Visit) -> Response:
     """Per municipality and school: classes, level, timetable, norms, overdue items; a bad filter is a 400 with why."""
     params = visit.request.query_params
     regions = [visit.viewer.region] if visit.viewer.region else await blocking(stored_regions, visit.engine)
-    context: dict[str, Any] = {"typed": dict(params), "regions": regions, "headings": STATE_HEADINGS, "badges": STATE_BADGES,
-               "in_utc": in_utc}
+    context: dict[str, Any] = {"typed": dict(params), "regions": regions, "headings": STATE_HEADINGS,
+                               "badges": STATE_BADGES, "in_utc": in_utc}
     try:
         query = RegionQuery.from_params(params, visit.viewer)
         report = await blocking(query.report, visit.engine)
