@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 import pytest
@@ -134,7 +135,11 @@ def test_the_committee_sees_the_figures_of_region_report(region: Region) -> None
         assert html.escape(delta["timetable"]["reason"], quote=False) in page  # the whole reason, not only its headline
         shown_items = re.findall(r'<tr data-item="([^"]+)">', page)
         assert len(shown_items) == totals["overdue"] > 0
-        assert "/overdue?executor=" in page and f"as_of={AS_OF}" in page
+        link = html.unescape(re.search(r'href="(/overdue\?executor=[^"]+)"', page).group(1))  # type: ignore[union-attr]
+        assert link.endswith(f"&as_of={AS_OF}")
+        executor = person.get(link)
+        name = parse_qs(urlsplit(link).query)["executor"][0]
+        assert executor.status_code == 200 and f"<h2>{html.escape(name)}</h2>" in executor.text
 
     with browser(region.site, "len") as person:  # bound to Leningrad: only its schools, another region refused
         page = person.get(f"/region?as_of={AS_OF}").text
