@@ -47,6 +47,7 @@ NAVIGATION = [
     NavLink("Просрочено", "/overdue", frozenset({Role.COMMITTEE})),
     NavLink("Исполнители", "/executors", frozenset({Role.COMMITTEE})),
     NavLink("Школы", "/schools", frozenset({Role.COMMITTEE})),
+    NavLink("Регион", "/region", frozenset({Role.COMMITTEE})),
     NavLink("Моя школа", "/schools/{school}", frozenset({Role.COORDINATOR})),
     NavLink("Год", "/schools/{school}/year", frozenset({Role.COORDINATOR})),
     NavLink("Неделя", "/schools/{school}/week", frozenset({Role.COORDINATOR})),

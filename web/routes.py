@@ -14,6 +14,7 @@ from web.pages.auth import login, login_form, logout
 from web.pages.dashboard import dashboard_page
 from web.pages.items import change_status, item_detail
 from web.pages.overdue import executors_page, overdue_file, overdue_list
+from web.pages.region import region_file, region_page
 from web.pages.roadmaps import import_form, roadmap_detail, roadmaps_page, upload, upload_confirm, upload_preview
 from web.pages.schools import (
     compliance_page,
@@ -44,6 +45,8 @@ ROUTES: list[BaseRoute] = [
     Route("/overdue", overdue_list, methods=["GET"]),
     Route("/overdue.{suffix}", overdue_file, methods=["GET"]),
     Route("/executors", executors_page, methods=["GET"]),
+    Route("/region", region_page, methods=["GET"]),
+    Route("/region.xlsx", region_file, methods=["GET"]),
     Route("/schools", schools_list, methods=["GET"]),
     Route("/schools/{school_id}", school_detail, methods=["GET"]),
     Route("/schools/{school_id}", school_upload, methods=["POST"]),
