@@ -104,6 +104,14 @@ def test_unknown_executor_and_roadmap_exit_1_with_suggestions(imported: str) -> 
     assert part.returncode == 0 and "ЛОИРО" in part.stdout  # a part of a name that exists: a real filter
 
 
+def test_an_executors_whole_name_keeps_that_executor_only(imported: str) -> None:
+    engine = open_store(imported)
+    part = {g.executor for g in overdue_report(engine, as_of=AS_OF, executor="общеобразовательные").executors}
+    assert "Общеобразовательные организации" in part and len(part) > 1  # a part of a name: every executor containing it
+    whole = overdue_report(engine, as_of=AS_OF, executor="Общеобразовательные  организации").executors
+    assert {g.executor for g in whole} == {"Общеобразовательные организации"}
+
+
 def test_indicators_are_stored_with_unit_planned_and_measured_and_shown_in_the_summary(imported: str) -> None:
     listing = json.loads(run(imported, "indicators", "--roadmap", KALININGRAD, "--as-of", "2024-02-15", "--json").output)
     rows = listing["indicators"]

@@ -15,7 +15,7 @@ Every row is in the JSON, CSV and XLSX outputs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -195,16 +195,24 @@ def roadmap_scopes(session: Session, roadmap_id: int | None = None, region: str 
     return [RoadmapScope(key, title, track_from) for key, title, track_from in session.execute(query)]
 
 
-def check_executor(session: Session, needle: str) -> None:
-    """An executor filter must name at least one stored executor; else an error with the closest names.
+def executor_matcher(session: Session, needle: str | None) -> Callable[[str], bool]:
+    """Which rows' executors an executor filter keeps; a filter naming no stored executor is an error with the closest names.
 
-    The filter is a part of a name, so names are also compared by their beginning as long as what was
-    typed: «Комитет обшего» is close to «Комитет общего и профессионального образования …».
+    The filter is a part of a name (case, ё and spacing ignored), unless it is
+    one executor's whole name: then it keeps that executor only, so
+    «Образовательные организации» does not also take «Общеобразовательные
+    организации». Names are also compared by their beginning as long as what
+    was typed: «Комитет обшего» is close to «Комитет общего и профессионального
+    образования …».
     """
+    if not needle:
+        return lambda name: True
     folded = executor_key(needle)
     names = session.exec(select(col(Executor.name), col(Executor.key))).all()
+    if folded and any(folded == key for _, key in names):
+        return lambda name: executor_key(name) == folded
     if folded and any(folded in key for _, key in names):
-        return
+        return lambda name: folded in executor_key(name)
     beginnings: dict[str, str] = {}
     for name, _ in names:
         beginnings.setdefault(name[:len(needle)], name)
@@ -216,14 +224,9 @@ def check_executor(session: Session, needle: str) -> None:
     raise UnknownItemError(f"Исполнитель «{needle}» не найден в загруженных дорожных картах.{hint}")
 
 
-def matches_executor(needle: str | None, name: str) -> bool:
-    """Whether a row's executor is the one the filter names (a part of the name; case, ё and spacing ignored)."""
-    return not needle or executor_key(needle) in executor_key(name)
-
-
 def overdue_report(engine: Engine, as_of: date | None = None, executor: str | None = None,
                    roadmap: str | None = None, soon: int = DEFAULT_SOON_DAYS, region: str | None = None) -> OverdueReport:
-    """The report of `profplan overdue` and of the web's /overdue; `executor` matches a part of the name, any case.
+    """The report of `profplan overdue` and of the web's /overdue; `executor` as `executor_matcher` reads it.
 
     `region` keeps one region's roadmaps (a committee member's reach on the
     web). A roadmap or executor that names nothing stored is an error with
@@ -232,12 +235,11 @@ def overdue_report(engine: Engine, as_of: date | None = None, executor: str | No
     check_soon_days(soon)
     with transaction(engine) as session:
         roadmap_id = resolve_roadmap(session, roadmap).id if roadmap else None
-        if executor:
-            check_executor(session, executor)
+        keeps = executor_matcher(session, executor)
         report_date = report_as_of(session, as_of, roadmap_id)
         rows = due_rows(session, report_date, soon, roadmap_id, region)
         scopes = roadmap_scopes(session, roadmap_id, region)
-    sections = executor_sections(row for row in rows if matches_executor(executor, row.executor or NO_EXECUTOR))
+    sections = executor_sections(row for row in rows if keeps(row.executor or NO_EXECUTOR))
     return OverdueReport(report_date, soon, sections, scopes)
 
 
