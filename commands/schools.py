@@ -41,6 +41,41 @@ def school_load(context: Context, path: Path, as_json: bool) -> None:
     )
 
 
+@school_group.command("show")
+@click.argument("school_id")
+@json_option
+@pass_context
+def school_show(context: Context, school_id: str, as_json: bool) -> None:
+    """Школа: классы, сотрудники, площадки, закрытия и текущее расписание с его штрафом."""
+    from scheduler.service import school_details
+
+    details = school_details(context.engine, school_id)
+    data = details.to_json()
+    if as_json:
+        print_json(data)
+        return
+    out.print(f"Школа «{data['name']}» ({data['school']}, {data['region']}, {data['year']}), уровень {data['level']}.")
+    out.print(table("Классы", ["Класс", "Параллель", "Учеников", "Уровень", "Классный руководитель", "Ведут (leads)"],
+                    ([c["name"], c["grade"], c["students"], c["level"], c["teacher"],
+                      ", ".join(f"{k}: {v}" for k, v in c["leads"].items())] for c in data["classes"])))
+    out.print(table("Сотрудники", ["Имя", "Роли", "Часов в неделю"],
+                    ([p["name"], ", ".join(p["roles"]), p["max_hours_per_week"]] for p in data["staff"])))
+    out.print(table("Площадки", ["Название", "Вид", "Мест"],
+                    ([v["name"], v["kind"], v["capacity"]] for v in data["venues"])))
+    closures = [(f"{ru_date(a)}–{ru_date(b)}", "файл школы (closed)") for a, b in data["closures"]["profile"]]
+    closures += [(f"{ru_date(a)}–{ru_date(b)}", "перепланирование (replan --closed)") for a, b in data["closures"]["replans"]]
+    out.print("Закрытия: " + ("; ".join(f"{days} — {source}" for days, source in closures) if closures else "нет") + ".")
+    record = data["timetable"]
+    if record is None:
+        out.print(f"Расписания ещё нет: profplan schedule {school_id}.")
+        return
+    out.print(f"Текущее расписание №{record['id']} ({ru_date(record['from'])}–{ru_date(record['to'])}): "
+              f"занятий и встреч {record['placements']}, закреплено {record['pinned']}.")
+    out.print(quality_line(record))
+    print_penalties(record["objective_terms"])
+    out.print(f"Все занятия: profplan timetable {school_id}.")
+
+
 def period_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[Period]:
     """Click callback: closures given as С:ПО (ГГГГ-ММ-ДД or ДД.ММ.ГГГГ each)."""
     from calendars.academic import Period
@@ -88,18 +123,25 @@ def schedule_command(context: Context, school_id: str, start: date | None, end: 
 
 @click.command("replan")
 @click.argument("school_id")
-@click.option("--closed", "closed", multiple=True, required=True, callback=period_option,
-              metavar="С:ПО", help="Закрытие школы, например 2024-02-05:2024-02-11 (можно несколько).")
-@click.option("--as-of", callback=date_option, help="Что раньше этой даты — уже прошло и не меняется (по умолчанию сегодня).")
+@click.option("--closed", "closed", multiple=True, callback=period_option,
+              metavar="С:ПО", help="Закрытие школы, например 2024-02-05:2024-02-11 (можно несколько); "
+              "запоминается со школой и действует во всех следующих расчётах.")
+@click.option("--reopen", "reopen", multiple=True, callback=period_option, metavar="С:ПО",
+              help="Снять сохранённое закрытие (или его часть) с этих дней.")
+@click.option("--as-of", callback=date_option,
+              help="Что раньше этой даты — уже прошло и не меняется (по умолчанию сегодня; до начала года — первый "
+              "учебный день).")
 @solver_options
 @json_option
 @pass_context
-def replan_command(context: Context, school_id: str, closed: list[Period], as_of: date | None,
+def replan_command(context: Context, school_id: str, closed: list[Period], reopen: list[Period], as_of: date | None,
                    time_limit: float, seed: int, as_json: bool) -> None:
-    """Перепланировать после закрытия школы, меняя как можно меньше."""
+    """Перепланировать после закрытия школы (или его отмены), меняя как можно меньше."""
     from scheduler.service import replan
 
-    result = replan(context.engine, school_id, closed, as_of=as_of, time_limit=time_limit, seed=seed)
+    if not closed and not reopen:
+        raise click.UsageError("Укажите --closed С:ПО или --reopen С:ПО.")
+    result = replan(context.engine, school_id, closed, as_of=as_of, time_limit=time_limit, seed=seed, reopen=reopen)
     report_solution(result, as_json)
 
 
@@ -121,6 +163,7 @@ def report_solution(result: ScheduleResult, as_json: bool) -> None:
         )
         if result.ok:
             out.print(f"Период {ru_date(data['from'])}–{ru_date(data['to'])}; занятий и встреч: {data['placements']}.")
+            print_penalties(data["objective_terms"])
             if isinstance(result, ReplanResult):
                 print_changes(data["changes"])
             print_compliance(data["compliance"])
@@ -141,6 +184,18 @@ def quality_line(data: dict[str, Any]) -> str:
     if status == "optimal":
         return f"Статус: оптимально ({penalty}: лучше расписания нет)."
     return f"Статус: допустимо, не хуже границы на {100 * (data['gap'] or 0):.1f} % ({penalty})."
+
+
+def print_penalties(terms: dict[str, dict[str, int]]) -> None:
+    """The penalty of each class split by soft goal (see the README's glossary)."""
+    from scheduler.penalties import described, summed
+
+    if not terms:
+        out.print("Штраф по мягким правилам: нет.")
+        return
+    out.print(table("Штраф по классам и мягким правилам", ["Класс", "Штраф", "Из чего"],
+                    ([name, sum(by_term.values()), described(by_term)] for name, by_term in sorted(terms.items()))))
+    out.print(f"Всего по школе: {described(summed(terms))}.")
 
 
 def print_changes(changes: dict[str, list[dict[str, Any]]]) -> None:

@@ -37,6 +37,7 @@ from sqlmodel import Session
 from calendars.academic import AcademicCalendar, Period, load_calendar
 from scheduler.errors import SchedulingError
 from scheduler.norms import Activity, Norms
+from scheduler.penalties import Penalty
 from scheduler.profile import Profile, SchoolClass, Slot
 
 TOTAL = "total"
@@ -96,6 +97,7 @@ class Placed:
     venue: str | None
     item_ref: str | None
     item_id: int | None
+    pinned: bool = False  # pinned or moved by hand: every later solve keeps it where it is
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,10 @@ class Task:
 
     def placed(self, uid: str, day: date, slot: int, title: str | None = None) -> Placed:
         return Placed(
-            uid, self.key, self.class_name, self.activity, title or self.title, self.direction, self.kind,
-            self.series, day, slot, self.hours, self.staff, self.venue,
-            self.item.number if self.item else None, self.item.item_id if self.item else None,
+            uid=uid, task=self.key, class_name=self.class_name, activity=self.activity, title=title or self.title,
+            direction=self.direction, kind=self.kind, series=self.series, day=day, slot=slot, hours=self.hours,
+            staff=self.staff, venue=self.venue, item_ref=self.item.number if self.item else None,
+            item_id=self.item.item_id if self.item else None,
         )
 
 
@@ -154,7 +157,7 @@ class Problem:
     fixed: tuple[Placed, ...]
     previous: dict[str, list[tuple[str, date, int]]]
     required: dict[tuple[str, str], int]
-    penalty_weeks: dict[str, dict[int, int]]
+    penalty_weeks: dict[str, dict[int, dict[Penalty, int]]]  # class → week → term → weight per hour
     issues: list[tuple[Rule, str]] = field(default_factory=list)
 
     @property
@@ -326,14 +329,15 @@ class _Builder:
         return tuple(buckets)
 
     def _split_previous(self, previous: list[Placed]) -> tuple[list[Placed], list[Placed]]:
-        """Sessions before as-of on days still open are kept; the weekly course is rebuilt; the rest may move."""
+        """Sessions before as-of and pinned ones, on days still open, are kept; the weekly course is
+        rebuilt; the rest may move (a pinned session a closure now hits moves too, unpinned)."""
         grades = {cls.name: cls.grade for cls in self.classes}
         kept, moving = [], []
         for placed in previous:
             if placed.class_name not in grades or (placed.series and placed.kind == "session"):
                 continue
             open_day = self.calendar.is_school_day(placed.day, grades[placed.class_name], placed.class_name)
-            if self.as_of and placed.day < self.as_of and open_day:
+            if open_day and (placed.pinned or (self.as_of and placed.day < self.as_of)) and placed.day in self.span:
                 kept.append(placed)
             else:
                 moving.append(placed)
@@ -449,9 +453,11 @@ class _Builder:
                 if self.calendar.is_school_day(day, cls.grade, cls.name):
                     self.load[staff] += 1
                     self.fixed.append(Placed(
-                        f"{cls.name}/{activity.key}/{day.isoformat()}", f"{cls.name}/{activity.key}", cls.name,
-                        activity.key, activity.title, activity.direction, "session", activity.key, day, slot, 1,
-                        staff, None, item.number if item else None, item.item_id if item else None,
+                        uid=f"{cls.name}/{activity.key}/{day.isoformat()}", task=f"{cls.name}/{activity.key}",
+                        class_name=cls.name, activity=activity.key, title=activity.title,
+                        direction=activity.direction, kind="session", series=activity.key, day=day, slot=slot,
+                        hours=1, staff=staff, venue=None, item_ref=item.number if item else None,
+                        item_id=item.item_id if item else None,
                     ))
                     continue
                 rest = Period(term.name, day + timedelta(days=1), term.end)
@@ -526,22 +532,23 @@ class _Builder:
             required[(cls.name, TOTAL)] = prorate(self.norms.total[cls.level], share)
         return required
 
-    def _penalty_weeks(self) -> dict[str, dict[int, int]]:
+    def _penalty_weeks(self) -> dict[str, dict[int, dict[Penalty, int]]]:
         """Per class, the weeks to avoid and the weight per hour: a quarter's last week, exam preparation."""
         soft = self.norms.soft
-        result: dict[str, dict[int, int]] = {}
+        result: dict[str, dict[int, dict[Penalty, int]]] = {}
         for cls in self.classes:
-            weights: dict[int, int] = defaultdict(int)
+            weights: dict[int, dict[Penalty, int]] = defaultdict(dict)
             for term in self.calendar.terms:
                 term_days = [day for day in sorted(self.class_days[cls.name]) if self.days[day] in term]
                 if term_days:
-                    weights[self.week_of[term_days[-1]]] += soft.quarter_end
+                    week = weights[self.week_of[term_days[-1]]]
+                    week[Penalty.QUARTER_END] = week.get(Penalty.QUARTER_END, 0) + soft.quarter_end
             last = self.calendar.schedule(cls.grade, cls.name).last_day
             if last < self.calendar.last_day:
                 first = last - timedelta(weeks=soft.exam_weeks)
                 exam_weeks = {self.week_of[day] for day in self.class_days[cls.name] if first < self.days[day] <= last}
-                for week in exam_weeks:
-                    weights[week] += soft.exam
+                for exam_week in exam_weeks:
+                    weights[exam_week][Penalty.EXAM] = weights[exam_week].get(Penalty.EXAM, 0) + soft.exam
             result[cls.name] = dict(weights)
         return result
 
