@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from commands.base import Context, date_option, json_option, out, pass_context, 
 
 if TYPE_CHECKING:
     from calendars.academic import Period
-    from scheduler.service import ScheduleResult
+    from scheduler.service import PlacementRow, ScheduleResult
 
 
 @click.group("school")
@@ -143,6 +143,71 @@ def replan_command(context: Context, school_id: str, closed: list[Period], reope
         raise click.UsageError("Укажите --closed С:ПО или --reopen С:ПО.")
     result = replan(context.engine, school_id, closed, as_of=as_of, time_limit=time_limit, seed=seed, reopen=reopen)
     report_solution(result, as_json)
+
+
+def datetime_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    """Click callback: a local date and time as ГГГГ-ММ-ДДTЧЧ:ММ."""
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value.replace(" ", "T"), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise click.BadParameter(f"«{value}»: ожидается ГГГГ-ММ-ДДTЧЧ:ММ, например 2024-02-14T15:15.") from None
+
+
+@click.command("pin")
+@click.argument("school_id")
+@click.argument("uid", metavar="РАЗМЕЩЕНИЕ")
+@json_option
+@pass_context
+def pin_command(context: Context, school_id: str, uid: str, as_json: bool) -> None:
+    """Закрепить занятие: следующие расчёты оставят его на месте (РАЗМЕЩЕНИЕ — uid из profplan timetable --json)."""
+    from scheduler.pins import pin
+
+    report_placement(pin(context.engine, school_id, uid), "закреплено", as_json)
+
+
+@click.command("unpin")
+@click.argument("school_id")
+@click.argument("uid", metavar="РАЗМЕЩЕНИЕ")
+@json_option
+@pass_context
+def unpin_command(context: Context, school_id: str, uid: str, as_json: bool) -> None:
+    """Снять закрепление: решатель снова может переносить занятие."""
+    from scheduler.pins import unpin
+
+    report_placement(unpin(context.engine, school_id, uid), "больше не закреплено", as_json)
+
+
+@click.command("move")
+@click.argument("school_id")
+@click.argument("uid", metavar="РАЗМЕЩЕНИЕ")
+@click.option("--to", "to", callback=datetime_option, metavar="ГГГГ-ММ-ДДTЧЧ:ММ",
+              help="Новые дата и начало слота (местное время), например 2024-02-14T15:15.")
+@click.option("--list", "listing", is_flag=True, help="Показать, куда занятие можно перенести.")
+@json_option
+@pass_context
+def move_command(context: Context, school_id: str, uid: str, to: datetime | None, listing: bool, as_json: bool) -> None:
+    """Перенести занятие вручную (проверяются все жёсткие правила) и закрепить его там."""
+    from scheduler.pins import allowed_moves, move
+
+    if listing or to is None:
+        if not listing:
+            raise click.UsageError("Укажите --to ГГГГ-ММ-ДДTЧЧ:ММ или --list.")
+        moves = allowed_moves(context.engine, school_id, uid)
+        if as_json:
+            print_json([moment.isoformat(timespec="minutes") for moment in moves])
+            return
+        out.print(f"Можно перенести на ({len(moves)}): " + (", ".join(f"{m:%d.%m.%Y %H:%M}" for m in moves) or "некуда") + ".")
+        return
+    report_placement(move(context.engine, school_id, uid, to), "перенесено и закреплено", as_json)
+
+
+def report_placement(row: PlacementRow, what: str, as_json: bool) -> None:
+    if as_json:
+        print_json(row.to_json())
+        return
+    out.print(f"{row.class_name} «{row.title}» {ru_date(row.day)} {row.start:%H:%M}–{row.end:%H:%M} ({row.uid}): {what}.")
 
 
 STATUS_NAMES = {"optimal": "оптимально", "feasible": "допустимо", "infeasible": "невыполнимо", "unknown": "решение не найдено"}
