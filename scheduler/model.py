@@ -53,7 +53,7 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from scheduler.penalties import Penalty
-from scheduler.problem import TOTAL, Placed, Problem, Rule, Task
+from scheduler.problem import TOTAL, Placed, Problem, Rule, RuleKind, Task
 from scheduler.settings import SolverSettings
 
 UNPLACED_WEIGHT = 10_000
@@ -102,7 +102,7 @@ class ResourceKind(StrEnum):
 
 
 # The rule a resource's capacity constraints stand for (explanations name it).
-CAPACITY_RULE = {ResourceKind.CLASS: "slots", ResourceKind.STAFF: "staff", ResourceKind.VENUE: "venue"}
+CAPACITY_RULE = {ResourceKind.CLASS: RuleKind.SLOTS, ResourceKind.STAFF: RuleKind.STAFF, ResourceKind.VENUE: RuleKind.VENUE}
 
 
 @dataclass(frozen=True, order=True)
@@ -281,7 +281,7 @@ class WeekModel:
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
                 self._rule(self.model.add(self._load(here, [bucket], self.problem.is_limited) <= day_cap),
-                           Rule("class_day", name))
+                           Rule(RuleKind.CLASS_DAY, name))
         for week, buckets in self.week_buckets.items():
             days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
             week_tasks = sorted({index for bucket in buckets for index in in_bucket.get(bucket, [])})
@@ -296,7 +296,7 @@ class WeekModel:
                 fixed = sum(occupancy.limited[(name, day)] for day in days)
                 cap = self.class_caps.get((name, week), cls.max_hours_per_week)
                 self._rule(self.model.add(self._load(week_tasks, buckets, self.problem.is_limited) + fixed <= cap),
-                           Rule("class_week", name))
+                           Rule(RuleKind.CLASS_WEEK, name))
 
     def _bucket_load(self, tasks: list[int], bucket: int) -> Demand:
         problem = self.problem
@@ -335,7 +335,7 @@ class WeekModel:
         if self.explain:
             for bucket, var in counts.items():
                 if allowed.get(bucket, 0) < domain[bucket]:
-                    self._rule(self.model.add(var <= allowed.get(bucket, 0)), Rule("window", task.activity, task.window))
+                    self._rule(self.model.add(var <= allowed.get(bucket, 0)), Rule(RuleKind.WINDOW, task.activity, task.window))
         total = sum(counts.values())
         if task.elective:
             return
@@ -361,14 +361,14 @@ class WeekModel:
             planned[(task.class_name, task.direction)].append(task.hours * sessions)
             planned[(task.class_name, TOTAL)].append(task.hours * sessions)
             if not task.elective:
-                unit = 1 if task.rule.kind in ("term", "course") else task.hours
+                unit = 1 if task.rule.kind in (RuleKind.TERM, RuleKind.COURSE) else task.hours
                 named[task.rule].append((unit * sessions, unit * task.count))
         for rule, parts in named.items():
             self.measures[rule] = [(sum(expr for expr, _ in parts), sum(need for _, need in parts))]
         for (name, direction), required in sorted(problem.required.items()):
             if name not in self.scope:
                 continue
-            rule = Rule("total", name) if direction == TOTAL else Rule("direction", name, direction)
+            rule = Rule(RuleKind.TOTAL, name) if direction == TOTAL else Rule(RuleKind.DIRECTION, name, direction)
             achieved = sum(planned[(name, direction)]) + fixed[(name, direction)]
             self.measures.setdefault(rule, []).append((achieved, required))
             if required > 0:
@@ -386,7 +386,7 @@ class WeekModel:
         for index in self.tasks:
             task = problem.tasks[index]
             for key in task.after:
-                rule = Rule("order", task.activity, key.split("/", 1)[1])
+                rule = Rule(RuleKind.ORDER, task.activity, key.split("/", 1)[1])
                 earlier = by_key.get(key)
                 for bucket, var in self.counts[index].items():
                     if fixed_buckets[key] >= bucket:

@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
+from enum import StrEnum
 from functools import cached_property
 
 from sqlmodel import Session
@@ -43,21 +44,39 @@ from scheduler.profile import Profile, SchoolClass, Slot
 TOTAL = "total"
 
 
+class RuleKind(StrEnum):
+    """The kinds of hard rule: requirements (a class gets its hours) first, then limits."""
+
+    DIRECTION = "direction"  # a class's minimum hours in a direction
+    TOTAL = "total"  # a class's minimum hours in all
+    TERM = "term"  # a per-term activity (parent meeting) in each term
+    COURSE = "course"  # the make-ups of lost weekly-course sessions
+    STAFF = "staff"  # a staff member's weekly hours and free slots
+    VENUE = "venue"  # one session per venue and slot
+    SLOTS = "slots"  # a class's free slots after lessons
+    CLASS_WEEK = "class_week"  # a class's profminimum hours a week
+    CLASS_DAY = "class_day"  # … a day
+    WINDOW = "window"  # an activity's window (norms or roadmap item)
+    ORDER = "order"  # a stage after its predecessor
+    STAFF_ROLE = "staff_role"  # nobody has the role an activity needs
+    VENUE_KIND = "venue_kind"  # no venue of the kind and size an activity needs
+    UNKNOWN = "unknown"  # no cause found in time
+
+
+REQUIREMENTS = frozenset({RuleKind.DIRECTION, RuleKind.TOTAL, RuleKind.TERM, RuleKind.COURSE})
+
+
 @dataclass(frozen=True, order=True)
 class Rule:
-    """A named hard rule: a requirement (class gets its hours) or a limit (staff, venue, window…).
+    """A named hard rule: a requirement (class gets its hours) or a limit (staff, venue, window…)."""
 
-    kind: "direction", "total", "term", "course" (requirements); "staff", "venue",
-    "class_week", "class_day", "window", "order", "evening" (limits).
-    """
-
-    kind: str
+    kind: RuleKind
     subject: str
     detail: str = ""
 
     @property
     def is_requirement(self) -> bool:
-        return self.kind in ("direction", "total", "term", "course")
+        return self.kind in REQUIREMENTS
 
 
 @dataclass(frozen=True)
@@ -390,16 +409,16 @@ class _Builder:
             for number, term in enumerate(terms, start=1):
                 inside = [Period(term.name, max(term.start, w.start), min(term.end, w.end)) for w in windows if w.overlaps(term)]
                 title = (activity.first_title if number == 1 else activity.last_title if number == len(terms) else {}).get(cls.level)
-                self._task(cls, activity, f"/{number}", inside, 1, staff, venue, item, Rule("term", cls.name, term.name),
+                self._task(cls, activity, f"/{number}", inside, 1, staff, venue, item, Rule(RuleKind.TERM, cls.name, term.name),
                            title=title, window=term.name)
             return
         if activity.repeat == "window":
             for number, window in enumerate(windows, start=1):
                 self._task(cls, activity, f"/{number}", [window], 1, staff, venue, item,
-                           Rule("direction", cls.name, activity.direction), window=_describe([window]))
+                           Rule(RuleKind.DIRECTION, cls.name, activity.direction), window=_describe([window]))
             return
         self._task(cls, activity, "", windows, hours // activity.session_hours, staff, venue, item,
-                   Rule("direction", cls.name, activity.direction), window=_describe(windows))
+                   Rule(RuleKind.DIRECTION, cls.name, activity.direction), window=_describe(windows))
 
     def _task(
         self, cls: SchoolClass, activity: Activity, suffix: str, windows: Sequence[Period], sessions: int,
@@ -465,7 +484,7 @@ class _Builder:
                     rest = Period(term.name, day + timedelta(days=1), self.span.end)
                 self._task(
                     cls, activity, f"-makeup/{day.isoformat()}", [rest], 1, staff, None, item,
-                    Rule("course", cls.name, activity.key),
+                    Rule(RuleKind.COURSE, cls.name, activity.key),
                     title=f"{activity.title}: замена занятия {day:%d.%m.%Y}",
                     window=f"{rest.start:%d.%m}–{rest.end:%d.%m}", kind="makeup", series=activity.key,
                 )
@@ -490,7 +509,7 @@ class _Builder:
         candidates = [(p.name, p.max_hours_per_week) for p in self.profile.staff if activity.role in p.roles and p.max_hours_per_week > 0]
         if not candidates:
             self.issues.append((
-                Rule("staff_role", activity.role, activity.key),
+                Rule(RuleKind.STAFF_ROLE, activity.role, activity.key),
                 f"нет сотрудника с ролью «{activity.role}», который мог бы вести «{activity.title}» ({cls.name})",
             ))
             return None
@@ -503,7 +522,7 @@ class _Builder:
                       if v.kind in activity.venue and v.capacity >= cls.students]
         if not candidates:
             self.issues.append((
-                Rule("venue_kind", "/".join(activity.venue), activity.key),
+                Rule(RuleKind.VENUE_KIND, "/".join(activity.venue), activity.key),
                 f"нет площадки вида {', '.join(activity.venue)} не меньше чем на {cls.students} мест "
                 f"для «{activity.title}» ({cls.name})",
             ))
