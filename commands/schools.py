@@ -245,6 +245,9 @@ def quality_line(data: dict[str, Any]) -> str:
     status = data["status"]
     if data["objective"] is None:
         return f"Статус: {STATUS_NAMES.get(status, status)}."
+    if data["bound"] is None:
+        return (f"Статус: допустимо (штраф {data['objective']}; перепланированы только занятия закрытых дней и замены, "
+                "нижняя граница для всего года не считалась).")
     penalty = f"штраф {data['objective']}, нижняя граница штрафа для школы {data['bound']}"
     if status == "optimal":
         return f"Статус: оптимально ({penalty}: лучше расписания нет)."

@@ -249,10 +249,13 @@ def build_problem(
     as_of: date | None = None,
     previous: Iterable[Placed] = (),
     session: Session | None = None,
+    keep_open: bool = False,
 ) -> Problem:
     """The instance for a school over a span; with `previous` and `as_of`, a re-plan's instance.
 
     With a session, the school's (or its region's) calendar imported into the database applies.
+    With `keep_open` (an incremental re-plan), every previous session on a day still open stays
+    where it is: only the sessions a closure displaced, and the make-ups of lost course days, are placed.
     """
     calendar = load_calendar(profile.region, profile.year, profile.week, school=profile.id, session=session).with_overrides(
         closures=(*profile.closed, *closures)
@@ -264,7 +267,7 @@ def build_problem(
             f"Период {start:%d.%m.%Y}–{end:%d.%m.%Y} пуст или вне учебного года {profile.year} "
             f"({calendar.first_day:%d.%m.%Y}–{calendar.last_day:%d.%m.%Y})."
         )
-    builder = _Builder(profile, norms, calendar, Period("", start, end), as_of, items or {})
+    builder = _Builder(profile, norms, calendar, Period("", start, end), as_of, items or {}, keep_open)
     return builder.build(list(previous))
 
 
@@ -273,9 +276,10 @@ class _Builder:
 
     def __init__(
         self, profile: Profile, norms: Norms, calendar: AcademicCalendar, span: Period,
-        as_of: date | None, items: dict[str, ItemWindow],
+        as_of: date | None, items: dict[str, ItemWindow], keep_open: bool = False,
     ) -> None:
         self.profile, self.norms, self.calendar, self.span, self.as_of, self.items = profile, norms, calendar, span, as_of, items
+        self.keep_open = keep_open
         self.classes = [cls for cls in profile.classes if cls.grade in norms.grades]
         class_days = {cls.name: calendar.school_days(span.start, span.end, cls.grade, cls.name) for cls in self.classes}
         self.days = tuple(sorted({day for days in class_days.values() for day in days}))
@@ -356,7 +360,8 @@ class _Builder:
             if placed.class_name not in grades or (placed.series and placed.kind == "session"):
                 continue
             open_day = self.calendar.is_school_day(placed.day, grades[placed.class_name], placed.class_name)
-            if open_day and (placed.pinned or (self.as_of and placed.day < self.as_of)) and placed.day in self.span:
+            stays = placed.pinned or self.keep_open or (self.as_of and placed.day < self.as_of)
+            if open_day and stays and placed.day in self.span:
                 kept.append(placed)
             else:
                 moving.append(placed)

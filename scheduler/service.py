@@ -14,7 +14,7 @@ returns plain data with `to_json()`; the CLI only renders it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -295,11 +295,28 @@ def replan(
             )
         closures = merged([*kept, *closed])
         rows = _rows(session, current.id)
-        problem = build_problem(
-            profile, norms, item_windows(session, profile, norms), span=(current.span_start, current.span_end),
-            closures=closures, as_of=as_of, previous=as_placed(rows), session=session,
-        )
-        solution = solve(problem, settings)
+        items = item_windows(session, profile, norms)
+
+        def instance(keep_open: bool) -> Problem:
+            return build_problem(
+                profile, norms, items, span=(current.span_start, current.span_end), closures=closures, as_of=as_of,
+                previous=as_placed(rows), session=session, keep_open=keep_open,
+            )
+
+        # Incremental first: only what the new closures displace (and the make-ups of lost course days) is
+        # placed, everything else stays. When that cannot fit, or days were reopened (a make-up may have to
+        # give way to its course day), the whole rest of the year is re-planned.
+        solution: Solution | None = None
+        if not reopen:
+            problem = instance(True)
+            solution = solve(problem, settings)
+            if solution.ok:
+                # Optimal, if at all, for the sessions it placed: no bound is claimed for the rest of the year.
+                solution = replace(solution, status="feasible", bound=None,
+                                   stats={**solution.stats, "incremental": True})
+        if solution is None or not solution.ok:
+            problem = instance(False)
+            solution = solve(problem, settings)
         timetable_id = None
         if solution.ok:
             timetable_id = store_solution(session, problem, solution, settings, parent=current)
