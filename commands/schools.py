@@ -246,8 +246,8 @@ def quality_line(data: dict[str, Any]) -> str:
     if data["objective"] is None:
         return f"Статус: {STATUS_NAMES.get(status, status)}."
     if data["bound"] is None:
-        return (f"Статус: допустимо (штраф {data['objective']}; перепланированы только занятия закрытых дней и замены, "
-                "нижняя граница для всего года не считалась).")
+        return (f"Статус: допустимо: перепланированы только занятия закрытых дней и замены, штраф этой части "
+                f"{data['objective']} (нижняя граница для всего года не считалась).")
     penalty = f"штраф {data['objective']}, нижняя граница штрафа для школы {data['bound']}"
     if status == "optimal":
         return f"Статус: оптимально ({penalty}: лучше расписания нет)."
