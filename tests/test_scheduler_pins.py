@@ -9,25 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from calendars.academic import Period
 from scheduler import pins, service
 from scheduler.errors import SchedulingError
-from store.db import open_store
+from tests import test_scheduler_replan as replanning
 from tests.cli_helpers import run
-from tests.scheduler_helpers import check_timetable, read_current, write_profile
+from tests.scheduler_helpers import check_timetable, read_current
+from tests.test_scheduler_replan import AS_OF, QUARANTINE, SEED, THIRD_QUARTER
 
-THIRD_QUARTER = (date(2024, 1, 9), date(2024, 3, 22))
-QUARANTINE = Period("Карантин", date(2024, 2, 5), date(2024, 2, 11))
-AS_OF = date(2024, 2, 1)
-SEED = 5
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = open_store(f"sqlite:///{tmp_path / 'profplan.db'}")
-    service.load_school(engine, write_profile(tmp_path))
-    assert service.schedule(engine, "small", *THIRD_QUARTER, time_limit=10, seed=SEED).ok
-    return engine
+engine = replanning.engine  # the fixture: the small school scheduled for its third quarter
 
 
 def _movable(engine: Engine) -> list:  # type: ignore[type-arg]
