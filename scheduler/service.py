@@ -243,8 +243,9 @@ def schedule(
 ) -> ScheduleResult:
     """Solve the school's timetable over [start, end] (default the school year) and store it as current;
     the school's stored closures apply and its pinned placements stay where they are."""
-    settings = SolverSettings(time_limit, seed, workers).running()
+    settings = SolverSettings(time_limit, seed, workers)
     with transaction(engine, ROADMAPS_LOCK.as_shared(), _school_lock(school_id)) as session:
+        settings = settings.running()  # the time limit counts from here: waiting for another schedule is not solving
         school = _school(session, school_id)
         profile = _parse(school)
         norms = load_norms(profile.year)
@@ -272,10 +273,11 @@ def replan(
     The school keeps its closures, so every later schedule and re-plan honours them; they are stored
     only when the re-plan succeeds. `as_of` defaults to today inside the school year and to its first
     day before it; a date after the year, or a closure outside it, is refused."""
-    settings = SolverSettings(time_limit, seed, workers).running()
+    settings = SolverSettings(time_limit, seed, workers)
     if not closed and not reopen:
         raise SchedulingError("Укажите закрытие (--closed С:ПО) или что открыть снова (--reopen С:ПО).")
     with transaction(engine, ROADMAPS_LOCK.as_shared(), _school_lock(school_id)) as session:
+        settings = settings.running()  # the time limit counts from here: waiting for another schedule is not solving
         school = _school(session, school_id)
         profile = _parse(school)
         current = _current(session, school_id)
