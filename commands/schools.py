@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from commands.base import Context, date_option, json_option, out, pass_context, 
 
 if TYPE_CHECKING:
     from calendars.academic import Period
-    from scheduler.service import ScheduleResult
+    from scheduler.service import PlacementRow, ScheduleResult
 
 
 @click.group("school")
@@ -39,6 +39,41 @@ def school_load(context: Context, path: Path, as_json: bool) -> None:
         f"Школа «{result.name}» ({result.school_id}, {result.region}, {result.year}) {verb}: "
         f"классов {result.classes}, сотрудников {result.staff}, помещений {result.venues}."
     )
+
+
+@school_group.command("show")
+@click.argument("school_id")
+@json_option
+@pass_context
+def school_show(context: Context, school_id: str, as_json: bool) -> None:
+    """Школа: классы, сотрудники, площадки, закрытия и текущее расписание с его штрафом."""
+    from scheduler.service import school_details
+
+    details = school_details(context.engine, school_id)
+    data = details.to_json()
+    if as_json:
+        print_json(data)
+        return
+    out.print(f"Школа «{data['name']}» ({data['school']}, {data['region']}, {data['year']}), уровень {data['level']}.")
+    out.print(table("Классы", ["Класс", "Параллель", "Учеников", "Уровень", "Классный руководитель", "Ведут (leads)"],
+                    ([c["name"], c["grade"], c["students"], c["level"], c["teacher"],
+                      ", ".join(f"{k}: {v}" for k, v in c["leads"].items())] for c in data["classes"])))
+    out.print(table("Сотрудники", ["Имя", "Роли", "Часов в неделю"],
+                    ([p["name"], ", ".join(p["roles"]), p["max_hours_per_week"]] for p in data["staff"])))
+    out.print(table("Площадки", ["Название", "Вид", "Мест"],
+                    ([v["name"], v["kind"], v["capacity"]] for v in data["venues"])))
+    closures = [(f"{ru_date(a)}–{ru_date(b)}", "файл школы (closed)") for a, b in data["closures"]["profile"]]
+    closures += [(f"{ru_date(a)}–{ru_date(b)}", "перепланирование (replan --closed)") for a, b in data["closures"]["replans"]]
+    out.print("Закрытия: " + ("; ".join(f"{days} — {source}" for days, source in closures) if closures else "нет") + ".")
+    record = data["timetable"]
+    if record is None:
+        out.print(f"Расписания ещё нет: profplan schedule {school_id}.")
+        return
+    out.print(f"Текущее расписание №{record['id']} ({ru_date(record['from'])}–{ru_date(record['to'])}): "
+              f"занятий и встреч {record['placements']}, закреплено {record['pinned']}.")
+    out.print(quality_line(record))
+    print_penalties(record["objective_terms"])
+    out.print(f"Все занятия: profplan timetable {school_id}.")
 
 
 def period_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[Period]:
@@ -88,19 +123,91 @@ def schedule_command(context: Context, school_id: str, start: date | None, end: 
 
 @click.command("replan")
 @click.argument("school_id")
-@click.option("--closed", "closed", multiple=True, required=True, callback=period_option,
-              metavar="С:ПО", help="Закрытие школы, например 2024-02-05:2024-02-11 (можно несколько).")
-@click.option("--as-of", callback=date_option, help="Что раньше этой даты — уже прошло и не меняется (по умолчанию сегодня).")
+@click.option("--closed", "closed", multiple=True, callback=period_option,
+              metavar="С:ПО", help="Закрытие школы, например 2024-02-05:2024-02-11 (можно несколько); "
+              "запоминается со школой и действует во всех следующих расчётах.")
+@click.option("--reopen", "reopen", multiple=True, callback=period_option, metavar="С:ПО",
+              help="Снять сохранённое закрытие (или его часть) с этих дней.")
+@click.option("--as-of", callback=date_option,
+              help="Что раньше этой даты — уже прошло и не меняется (по умолчанию сегодня; до начала года — первый "
+              "учебный день).")
 @solver_options
 @json_option
 @pass_context
-def replan_command(context: Context, school_id: str, closed: list[Period], as_of: date | None,
+def replan_command(context: Context, school_id: str, closed: list[Period], reopen: list[Period], as_of: date | None,
                    time_limit: float, seed: int, as_json: bool) -> None:
-    """Перепланировать после закрытия школы, меняя как можно меньше."""
+    """Перепланировать после закрытия школы (или его отмены), меняя как можно меньше."""
     from scheduler.service import replan
 
-    result = replan(context.engine, school_id, closed, as_of=as_of, time_limit=time_limit, seed=seed)
+    if not closed and not reopen:
+        raise click.UsageError("Укажите --closed С:ПО или --reopen С:ПО.")
+    result = replan(context.engine, school_id, closed, as_of=as_of, time_limit=time_limit, seed=seed, reopen=reopen)
     report_solution(result, as_json)
+
+
+def datetime_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    """Click callback: a local date and time as ГГГГ-ММ-ДДTЧЧ:ММ."""
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value.replace(" ", "T"), "%Y-%m-%dT%H:%M")
+    except ValueError:
+        raise click.BadParameter(f"«{value}»: ожидается ГГГГ-ММ-ДДTЧЧ:ММ, например 2024-02-14T15:15.") from None
+
+
+@click.command("pin")
+@click.argument("school_id")
+@click.argument("uid", metavar="РАЗМЕЩЕНИЕ")
+@json_option
+@pass_context
+def pin_command(context: Context, school_id: str, uid: str, as_json: bool) -> None:
+    """Закрепить занятие: следующие расчёты оставят его на месте (РАЗМЕЩЕНИЕ — uid из profplan timetable --json)."""
+    from scheduler.pins import pin
+
+    report_placement(pin(context.engine, school_id, uid), "закреплено", as_json)
+
+
+@click.command("unpin")
+@click.argument("school_id")
+@click.argument("uid", metavar="РАЗМЕЩЕНИЕ")
+@json_option
+@pass_context
+def unpin_command(context: Context, school_id: str, uid: str, as_json: bool) -> None:
+    """Снять закрепление: решатель снова может переносить занятие."""
+    from scheduler.pins import unpin
+
+    report_placement(unpin(context.engine, school_id, uid), "больше не закреплено", as_json)
+
+
+@click.command("move")
+@click.argument("school_id")
+@click.argument("uid", metavar="РАЗМЕЩЕНИЕ")
+@click.option("--to", "to", callback=datetime_option, metavar="ГГГГ-ММ-ДДTЧЧ:ММ",
+              help="Новые дата и начало слота (местное время), например 2024-02-14T15:15.")
+@click.option("--list", "listing", is_flag=True, help="Показать, куда занятие можно перенести.")
+@json_option
+@pass_context
+def move_command(context: Context, school_id: str, uid: str, to: datetime | None, listing: bool, as_json: bool) -> None:
+    """Перенести занятие вручную (проверяются все жёсткие правила) и закрепить его там."""
+    from scheduler.pins import allowed_moves, move
+
+    if listing or to is None:
+        if not listing:
+            raise click.UsageError("Укажите --to ГГГГ-ММ-ДДTЧЧ:ММ или --list.")
+        moves = allowed_moves(context.engine, school_id, uid)
+        if as_json:
+            print_json([moment.isoformat(timespec="minutes") for moment in moves])
+            return
+        out.print(f"Можно перенести на ({len(moves)}): " + (", ".join(f"{m:%d.%m.%Y %H:%M}" for m in moves) or "некуда") + ".")
+        return
+    report_placement(move(context.engine, school_id, uid, to), "перенесено и закреплено", as_json)
+
+
+def report_placement(row: PlacementRow, what: str, as_json: bool) -> None:
+    if as_json:
+        print_json(row.to_json())
+        return
+    out.print(f"{row.class_name} «{row.title}» {ru_date(row.day)} {row.start:%H:%M}–{row.end:%H:%M} ({row.uid}): {what}.")
 
 
 STATUS_NAMES = {"optimal": "оптимально", "feasible": "допустимо", "infeasible": "невыполнимо", "unknown": "решение не найдено"}
@@ -121,6 +228,7 @@ def report_solution(result: ScheduleResult, as_json: bool) -> None:
         )
         if result.ok:
             out.print(f"Период {ru_date(data['from'])}–{ru_date(data['to'])}; занятий и встреч: {data['placements']}.")
+            print_penalties(data["objective_terms"])
             if isinstance(result, ReplanResult):
                 print_changes(data["changes"])
             print_compliance(data["compliance"])
@@ -137,10 +245,25 @@ def quality_line(data: dict[str, Any]) -> str:
     status = data["status"]
     if data["objective"] is None:
         return f"Статус: {STATUS_NAMES.get(status, status)}."
+    if data["bound"] is None:
+        return (f"Статус: допустимо: перепланированы только занятия закрытых дней и замены, штраф этой части "
+                f"{data['objective']} (нижняя граница для всего года не считалась).")
     penalty = f"штраф {data['objective']}, нижняя граница штрафа для школы {data['bound']}"
     if status == "optimal":
         return f"Статус: оптимально ({penalty}: лучше расписания нет)."
     return f"Статус: допустимо, не хуже границы на {100 * (data['gap'] or 0):.1f} % ({penalty})."
+
+
+def print_penalties(terms: dict[str, dict[str, int]]) -> None:
+    """The penalty of each class split by soft goal (see the README's glossary)."""
+    from scheduler.penalties import described, summed
+
+    if not terms:
+        out.print("Штраф по мягким правилам: нет.")
+        return
+    out.print(table("Штраф по классам и мягким правилам", ["Класс", "Штраф", "Из чего"],
+                    ([name, sum(by_term.values()), described(by_term)] for name, by_term in sorted(terms.items()))))
+    out.print(f"Всего по школе: {described(summed(terms))}.")
 
 
 def print_changes(changes: dict[str, list[dict[str, Any]]]) -> None:

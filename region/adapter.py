@@ -19,10 +19,9 @@ digest shipped with the input proves they are the ones the client planned
 with (a worker on another machine with other data or another OR-Tools
 refuses the school instead of solving it differently).
 
-The scheduler functions this module stands in for, to be exposed by
-`scheduler.service` and re-pointed here when they exist: `school_input`,
-`solve_school` (no database) and `store_solution`; plus the current
-timetable's record and the placements serving roadmap items.
+The scheduler's public functions it builds on: `service.read_profile`,
+`service.item_windows`, `build_problem` and `solve` (no database),
+`service.store_solution` and `service.current_timetable`.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from calendars.academic import load_calendar
+from calendars.academic import Period, load_calendar
 from calendars.data_files import data_dir
 from calendars.errors import ProfplanError
 from calendars.school_year import SchoolYear
@@ -52,8 +51,8 @@ from scheduler.norms import Norms, load_norms, norms_path
 from scheduler.problem import ItemWindow, Problem, build_problem
 from scheduler.profile import Profile, load_profile, parse_profile
 from scheduler.settings import SolverSettings
-from scheduler.solve import Solution, solve
-from scheduler.tables import Placement, School, Timetable
+from scheduler.solve import Solution, relative_gap, solve
+from scheduler.tables import Placement, School
 
 DEFAULT_TIME_LIMIT = service.DEFAULT_TIME_LIMIT
 
@@ -66,12 +65,13 @@ class SchoolInput:
     profile: dict[str, Any]
     items: dict[str, ItemWindow]
     data_digest: str
+    closures: tuple[tuple[str, str], ...] = ()  # the school's stored closures (re-plans), ISO dates
 
     @cached_property
     def input_hash(self) -> str:
         """A hash of everything the solve depends on but the seed: same hash and seed → same timetable."""
         payload = {"profile": self.profile, "items": {key: asdict(item) for key, item in sorted(self.items.items())},
-                   "data": self.data_digest}
+                   "data": self.data_digest, **({"closures": self.closures} if self.closures else {})}
         return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -133,9 +133,7 @@ class CurrentTimetable:
 
     @property
     def gap(self) -> float | None:
-        if self.objective is None or self.bound is None:
-            return None
-        return 0.0 if self.objective == self.bound else (self.objective - self.bound) / max(1, abs(self.objective))
+        return relative_gap(self.objective, self.bound)
 
 
 @dataclass
@@ -147,13 +145,15 @@ class InputReader:
 
     def read(self, session: Session, school_id: str) -> SchoolInput:
         """The school's input; a ProfplanError when the school or its norms cannot be used."""
-        profile = service._profile(session, school_id)
+        school = session.get(School, school_id)
+        profile = service.read_profile(session, school_id)
         year = str(profile.year)
         norms = self.norms(year)
         key = (profile.region, year)
         if key not in self._items:
-            self._items[key] = service._item_windows(session, profile, norms)
-        return SchoolInput(school_id, profile.to_json(), self._items[key], data_digest(profile.region, year))
+            self._items[key] = service.item_windows(session, profile, norms)
+        closures = tuple((start, end) for start, end in school.closures) if school is not None else ()
+        return SchoolInput(school_id, profile.to_json(), self._items[key], data_digest(profile.region, year), closures)
 
     def norms(self, year: str) -> Norms:
         if year not in self._norms:
@@ -169,7 +169,8 @@ def solver_settings(time_limit: float, seed: int) -> SolverSettings:
 def solve_input(school: SchoolInput, settings: SolverSettings) -> Solved:
     """Build the model from the input and solve it, touching no database (runs on a Dask worker)."""
     profile = parse_profile(school.profile, f"школа {school.school_id}")
-    problem = build_problem(profile, load_norms(profile.year), school.items)
+    closures = [Period(service.CLOSURE, date.fromisoformat(start), date.fromisoformat(end)) for start, end in school.closures]
+    problem = build_problem(profile, load_norms(profile.year), school.items, closures=closures)
     return Solved(problem, solve(problem, settings))
 
 
@@ -189,7 +190,7 @@ def _digest(region: str, year: str, root: str) -> str:
 
 def store_solved(session: Session, solved: Solved, settings: SolverSettings) -> int:
     """Write the solved timetable and make it the school's current one; returns its id."""
-    return service._store(session, solved.problem, solved.solution, settings, parent=None)
+    return service.store_solution(session, solved.problem, solved.solution, settings, parent=None)
 
 
 def lock_school(session: Session, school_id: str) -> bool:
@@ -198,9 +199,7 @@ def lock_school(session: Session, school_id: str) -> bool:
 
 
 def current_timetable(session: Session, school_id: str) -> CurrentTimetable | None:
-    row = session.exec(
-        select(Timetable).where(Timetable.school_id == school_id, col(Timetable.current).is_(True))
-    ).first()
+    row = service.current_timetable(session, school_id)
     if row is None or row.id is None:
         return None
     return CurrentTimetable(row.id, row.status, row.objective, row.bound, row.seed, row.created_at)

@@ -32,6 +32,7 @@ from scheduler.model import Occupancy, Resource, class_resource, staff_resource,
 from scheduler.problem import Problem, Task
 
 _WEEK = timedelta(days=7)
+WINDOWS_FIX = "windows в файле нормативов или срок пункта дорожной карты"
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class _Checker:
         if first == problem.span.start and last >= problem.span.end - _WEEK:
             whole = problem.span.start == problem.profile.year.start
             return "в году" if whole else f"за период {problem.span.start:%d.%m.%Y}–{problem.span.end:%d.%m.%Y}"
-        return f"с {first:%d.%m.%Y} по {last:%d.%m.%Y}"
+        return f"в день {first:%d.%m.%Y}" if first == last else f"с {first:%d.%m.%Y} по {last:%d.%m.%Y}"
 
     def weeks(self, days: frozenset[int]) -> dict[int, list[int]]:
         by_week: dict[int, list[int]] = defaultdict(list)
@@ -219,13 +220,13 @@ class _Checker:
                          f"{name}: часы профминимума в пределах {cls.max_hours_per_day} ч в день и "
                          f"{cls.max_hours_per_week} ч в неделю (кроме курса), в свободных слотах",
                          f"увеличьте max_hours_per_week или max_hours_per_day класса {name}, добавьте слоты "
-                         f"или расширьте окна {self.titles(tasks, found[0])}")
+                         f"или расширьте окна {self.titles(tasks, found[0])} ({WINDOWS_FIX})")
                 continue
             day_tasks = [t for t in tasks if not t.evening]
             found = self.worst(day_tasks, partial(self.day_hours, resource))
             if found:
                 self.add("class_slots", name, found, f"{name}: свободные слоты после уроков",
-                         f"добавьте слоты ([[slots]]) или расширьте окна {self.titles(day_tasks, found[0])}")
+                         f"добавьте слоты ([[slots]]) или расширьте окна {self.titles(day_tasks, found[0])} ({WINDOWS_FIX})")
             evenings = [t for t in tasks if t.evening]
             found = self.worst(evenings, partial(self.evenings, resource))
             if found:

@@ -74,6 +74,7 @@ class WeekPlan:
     bound: dict[str, int] = field(default_factory=dict)
     infeasible_scope: frozenset[str] | None = None
     repaired: list[str] = field(default_factory=list)
+    terms: dict[str, dict[str, int]] = field(default_factory=dict)  # class → penalty term → value
 
     @property
     def total(self) -> int:
@@ -94,6 +95,7 @@ class Run:
     bound: int = 0
     objectives: dict[str, int] = field(default_factory=dict)
     values: dict[int, dict[int, int]] = field(default_factory=dict)
+    terms: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def solved(self) -> bool:
@@ -354,6 +356,7 @@ class Planner:
         for index in self._values_of(plan.values, scope):
             plan.values[index] = run.values.get(index, {})
         plan.objective.update(run.objectives)
+        plan.terms.update(run.terms)
         plan.repaired.extend(sorted(scope))
         self.waiting -= scope
         return True
@@ -371,6 +374,7 @@ class Planner:
             return WeekPlan("unknown")
         plan.values = run.values
         plan.objective = dict(run.objectives)
+        plan.terms = dict(run.terms)
         plan.repaired = list(self.classes)
         self.waiting = frozenset()
         return self._status(plan)
@@ -403,8 +407,12 @@ class Planner:
         if status not in _SOLVED:
             return Run(status)
         objectives = {name: round(solver.value(model.class_objective(name))) for name in model.scope}
+        terms = {
+            name: {term.value: value for term, expr in model.class_terms(name).items() if (value := round(solver.value(expr)))}
+            for name in model.scope
+        }
         return Run(status, sum(objectives.values()), round(solver.best_objective_bound) // model.scale, objectives,
-                   model.values(solver))
+                   model.values(solver), terms)
 
     def _worst(self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load]) -> str | None:
         """The class with the most sessions where a shared staff member or venue is over capacity."""

@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.capacity import Shortage
 from scheduler.model import Occupancy, WeekModel
-from scheduler.problem import Problem, Rule
+from scheduler.problem import Problem, Rule, RuleKind
 from scheduler.settings import SolverSettings
 
 CHECK_BUDGET = 2.0
@@ -94,7 +94,7 @@ def explain(problem: Problem, scope: Iterable[str], settings: SolverSettings) ->
     core = _core(model, rules, settings)
     if core is None:
         return Explanation(blockers=[Blocker(
-            Rule("unknown", ""), f"не успел найти причину за {settings.time_limit:g} с", "увеличьте --time-limit",
+            Rule(RuleKind.UNKNOWN, ""), f"не успел найти причину за {settings.time_limit:g} с", "увеличьте --time-limit",
         )])
     core = _minimise(model, core, settings)
     gaps = [_gap(problem, model, rule, core, settings) for rule in core if rule.is_requirement]
@@ -155,13 +155,13 @@ def _gap(problem: Problem, model: WeekModel, rule: Rule, core: list[Rule], setti
 
 def _requirement_text(problem: Problem, rule: Rule, required: int, achievable: int | None) -> str:
     short = "" if achievable is None else f", можно не больше {achievable}, не хватает {required - achievable}"
-    if rule.kind == "direction":
+    if rule.kind is RuleKind.DIRECTION:
         title = problem.norms.directions[rule.detail].title
         return f"{rule.subject}: направление «{title}» — нужно {required} ч{short} ч"
-    if rule.kind == "total":
+    if rule.kind is RuleKind.TOTAL:
         level = problem.norms.level_titles[problem.classes[rule.subject].school_class.level]
         return f"{rule.subject}: всего за период по уровню «{level}» — нужно {required} ч{short} ч"
-    if rule.kind == "term":
+    if rule.kind is RuleKind.TERM:
         return f"{rule.subject}: родительское собрание в периоде «{rule.detail}» не помещается"
     return f"{rule.subject}: замены пропущенных занятий курса «Россия – мои горизонты» — нужно {required}{short}"
 
@@ -169,35 +169,35 @@ def _requirement_text(problem: Problem, rule: Rule, required: int, achievable: i
 def _blocker(problem: Problem, rule: Rule, text: str | None = None) -> Blocker:
     """The limit in words and the change that lifts it."""
     kind, subject = rule.kind, rule.subject
-    if kind == "staff":
+    if kind is RuleKind.STAFF:
         person = problem.profile.staff_member(subject)
         return Blocker(rule, f"«{subject}» ведёт не больше {person.max_hours_per_week} ч в неделю",
                        f"увеличьте max_hours_per_week у «{subject}» или добавьте сотрудника с той же ролью "
                        f"({', '.join(person.roles)})")
-    if kind == "venue":
+    if kind is RuleKind.VENUE:
         return Blocker(rule, f"площадка «{subject}» вмещает одно занятие в слот",
                        "добавьте площадку того же вида (venues) или слоты")
-    if kind in ("class_week", "class_day"):
+    if kind in (RuleKind.CLASS_WEEK, RuleKind.CLASS_DAY):
         cls = problem.classes[subject].school_class
         field_name, value, unit = (
-            ("max_hours_per_week", cls.max_hours_per_week, "неделю") if kind == "class_week"
+            ("max_hours_per_week", cls.max_hours_per_week, "неделю") if kind is RuleKind.CLASS_WEEK
             else ("max_hours_per_day", cls.max_hours_per_day, "день")
         )
         return Blocker(rule, f"{subject}: не больше {value} ч профминимума в {unit} (кроме курса по четвергам)",
                        f"увеличьте {field_name} класса {subject}")
-    if kind == "slots":
+    if kind is RuleKind.SLOTS:
         return Blocker(rule, f"{subject}: свободные слоты после уроков в учебные дни периода",
                        "добавьте слоты ([[slots]]), расширьте период или уберите закрытия")
-    if kind == "window":
+    if kind is RuleKind.WINDOW:
         title = problem.norms.activity(subject).title
         return Blocker(rule, f"окно «{title}»: {rule.detail}",
                        f"расширьте окно «{title}» (windows в файле нормативов) или срок пункта дорожной карты")
-    if kind == "order":
+    if kind is RuleKind.ORDER:
         later, earlier = problem.norms.activity(subject).title, problem.norms.activity(rule.detail).title
         return Blocker(rule, f"«{later}» проводится в неделю после «{earlier}»",
                        f"начните «{earlier}» раньше или продлите окно «{later}»")
-    if kind == "staff_role":
+    if kind is RuleKind.STAFF_ROLE:
         return Blocker(rule, text or "", f"добавьте сотрудника с ролью «{subject}» (staff.roles)")
-    if kind == "venue_kind":
+    if kind is RuleKind.VENUE_KIND:
         return Blocker(rule, text or "", f"добавьте площадку вида «{subject}» нужной вместимости (venues)")
     return Blocker(rule, text or kind, "проверьте профиль школы")

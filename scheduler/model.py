@@ -52,7 +52,8 @@ from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
-from scheduler.problem import TOTAL, Placed, Problem, Rule, Task
+from scheduler.penalties import Penalty
+from scheduler.problem import TOTAL, Placed, Problem, Rule, RuleKind, Task
 from scheduler.settings import SolverSettings
 
 UNPLACED_WEIGHT = 10_000
@@ -101,7 +102,7 @@ class ResourceKind(StrEnum):
 
 
 # The rule a resource's capacity constraints stand for (explanations name it).
-CAPACITY_RULE = {ResourceKind.CLASS: "slots", ResourceKind.STAFF: "staff", ResourceKind.VENUE: "venue"}
+CAPACITY_RULE = {ResourceKind.CLASS: RuleKind.SLOTS, ResourceKind.STAFF: RuleKind.STAFF, ResourceKind.VENUE: RuleKind.VENUE}
 
 
 @dataclass(frozen=True, order=True)
@@ -213,7 +214,8 @@ class WeekModel:
         self.objective: cp_model.LinearExprT = 0  # the true objective (without tie-break prices)
         self.literals: dict[Rule, cp_model.IntVar] = {}
         self.counts: dict[int, dict[int, cp_model.IntVar]] = {}
-        self.objective_terms: dict[str, list[tuple[int, cp_model.LinearExprT]]] = defaultdict(list)
+        # Per class: (penalty, weight, expression) of every soft-goal term (see `_objective`).
+        self.objective_terms: dict[str, list[tuple[Penalty, int, cp_model.LinearExprT]]] = defaultdict(list)
         self.measures: dict[Rule, list[tuple[cp_model.LinearExprT, int]]] = {}
         self.tasks = [index for index, task in enumerate(problem.tasks) if task.class_name in self.scope]
         self.bucket_week = problem.bucket_week
@@ -279,7 +281,7 @@ class WeekModel:
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
                 self._rule(self.model.add(self._load(here, [bucket], self.problem.is_limited) <= day_cap),
-                           Rule("class_day", name))
+                           Rule(RuleKind.CLASS_DAY, name))
         for week, buckets in self.week_buckets.items():
             days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
             week_tasks = sorted({index for bucket in buckets for index in in_bucket.get(bucket, [])})
@@ -294,7 +296,7 @@ class WeekModel:
                 fixed = sum(occupancy.limited[(name, day)] for day in days)
                 cap = self.class_caps.get((name, week), cls.max_hours_per_week)
                 self._rule(self.model.add(self._load(week_tasks, buckets, self.problem.is_limited) + fixed <= cap),
-                           Rule("class_week", name))
+                           Rule(RuleKind.CLASS_WEEK, name))
 
     def _bucket_load(self, tasks: list[int], bucket: int) -> Demand:
         problem = self.problem
@@ -333,7 +335,7 @@ class WeekModel:
         if self.explain:
             for bucket, var in counts.items():
                 if allowed.get(bucket, 0) < domain[bucket]:
-                    self._rule(self.model.add(var <= allowed.get(bucket, 0)), Rule("window", task.activity, task.window))
+                    self._rule(self.model.add(var <= allowed.get(bucket, 0)), Rule(RuleKind.WINDOW, task.activity, task.window))
         total = sum(counts.values())
         if task.elective:
             return
@@ -359,14 +361,14 @@ class WeekModel:
             planned[(task.class_name, task.direction)].append(task.hours * sessions)
             planned[(task.class_name, TOTAL)].append(task.hours * sessions)
             if not task.elective:
-                unit = 1 if task.rule.kind in ("term", "course") else task.hours
+                unit = 1 if task.rule.kind in (RuleKind.TERM, RuleKind.COURSE) else task.hours
                 named[task.rule].append((unit * sessions, unit * task.count))
         for rule, parts in named.items():
             self.measures[rule] = [(sum(expr for expr, _ in parts), sum(need for _, need in parts))]
         for (name, direction), required in sorted(problem.required.items()):
             if name not in self.scope:
                 continue
-            rule = Rule("total", name) if direction == TOTAL else Rule("direction", name, direction)
+            rule = Rule(RuleKind.TOTAL, name) if direction == TOTAL else Rule(RuleKind.DIRECTION, name, direction)
             achieved = sum(planned[(name, direction)]) + fixed[(name, direction)]
             self.measures.setdefault(rule, []).append((achieved, required))
             if required > 0:
@@ -384,7 +386,7 @@ class WeekModel:
         for index in self.tasks:
             task = problem.tasks[index]
             for key in task.after:
-                rule = Rule("order", task.activity, key.split("/", 1)[1])
+                rule = Rule(RuleKind.ORDER, task.activity, key.split("/", 1)[1])
                 earlier = by_key.get(key)
                 for bucket, var in self.counts[index].items():
                     if fixed_buckets[key] >= bucket:
@@ -419,21 +421,23 @@ class WeekModel:
                 month_weeks[week_month[week]].append(weekly[week])
             monthly = {month: cp_model.LinearExpr.sum(loads) for month, loads in month_weeks.items()}
             limited = [i for i in tasks if problem.is_limited(problem.tasks[i])]
-            self._spread(name, limited, weekly, own_days, soft.spread_week)
-            self._spread(name, limited, monthly, month_days, soft.spread_month)
-            for week, weight in problem.penalty_weeks.get(name, {}).items():
+            self._spread(name, limited, weekly, own_days, Penalty.SPREAD_WEEK, soft.spread_week)
+            self._spread(name, limited, monthly, month_days, Penalty.SPREAD_MONTH, soft.spread_month)
+            for week, weights in problem.penalty_weeks.get(name, {}).items():
                 if week in weekly:
-                    self.objective_terms[name].append((weight, weekly[week]))
+                    for term, weight in weights.items():
+                        self.objective_terms[name].append((term, weight, weekly[week]))
             by_staff: dict[str, list[int]] = defaultdict(list)
             for index in tasks:
                 by_staff[problem.tasks[index].staff].append(index)
             for staff_tasks in by_staff.values():
                 loads = {week: self._load(staff_tasks, self.week_buckets[week], lambda t: True) for week in own_days}
-                self._spread(name, staff_tasks, loads, own_days, soft.staff_balance)
+                self._spread(name, staff_tasks, loads, own_days, Penalty.STAFF_BALANCE, soft.staff_balance)
         for index in self.tasks:
             task = problem.tasks[index]
             if task.elective:
-                self.objective_terms[task.class_name].append((soft.elective * task.hours, sum(self.counts[index].values())))
+                self.objective_terms[task.class_name].append(
+                    (Penalty.ELECTIVE, soft.elective * task.hours, sum(self.counts[index].values())))
             before: dict[int, int] = defaultdict(int)
             for _, when, _ in problem.previous.get(task.key, []):
                 position = problem.day_index(when)
@@ -442,7 +446,7 @@ class WeekModel:
             for bucket, count in before.items():
                 left = self.model.new_int_var(0, count, f"left[{task.key}][{bucket}]")
                 self.model.add(left >= count - self.counts[index].get(bucket, 0))
-                self.objective_terms[task.class_name].append((soft.change, left))
+                self.objective_terms[task.class_name].append((Penalty.CHANGE, soft.change, left))
         for name, floor in sorted(self.floors.items()):
             if name in self.scope and floor > 0:
                 self.model.add(self.class_objective(name) >= floor)
@@ -469,10 +473,19 @@ class WeekModel:
     def class_objective(self, name: str) -> cp_model.LinearExpr:
         """One class's part of the objective: the model is a sum of these (see `_objective`)."""
         terms = self.objective_terms.get(name, [])
-        return cp_model.LinearExpr.weighted_sum([term for _, term in terms], [weight for weight, _ in terms])
+        return cp_model.LinearExpr.weighted_sum([expr for _, _, expr in terms], [weight for _, weight, _ in terms])
+
+    def class_terms(self, name: str) -> dict[Penalty, cp_model.LinearExpr]:
+        """One class's objective split by penalty term."""
+        by_term: dict[Penalty, list[tuple[int, cp_model.LinearExprT]]] = defaultdict(list)
+        for term, weight, expr in self.objective_terms.get(name, []):
+            by_term[term].append((weight, expr))
+        return {term: cp_model.LinearExpr.weighted_sum([e for _, e in parts], [w for w, _ in parts])
+                for term, parts in by_term.items()}
 
     def _spread(
-        self, name: str, tasks: list[int], loads: Mapping[int, cp_model.LinearExprT], days: dict[int, int], weight: int
+        self, name: str, tasks: list[int], loads: Mapping[int, cp_model.LinearExprT], days: dict[int, int],
+        term: Penalty, weight: int,
     ) -> None:
         """Penalise each period's hours above its even share of the (non-elective) demand; the share is
         never less than one session, so a single long session is not a fault."""
@@ -486,7 +499,7 @@ class WeekModel:
         for period, load in loads.items():
             excess = self.model.new_int_var(0, ceiling, "")
             self.model.add(excess >= load - max(longest, -(-demand * days[period] // total)))
-            self.objective_terms[name].append((weight, excess))
+            self.objective_terms[name].append((term, weight, excess))
 
     # -- results -----------------------------------------------------------------------------
     def hint(self, values: dict[int, dict[int, int]], settings: SolverSettings, complete: bool = True) -> None:
@@ -561,6 +574,8 @@ class DayModel:
         self.starts: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
         self.unplaced: dict[int, cp_model.LinearExprT] = {}
         self.objective: list[cp_model.LinearExprT] = []
+        # Per class: (penalty, expression) of the day-level terms, weights included.
+        self.terms: dict[str, list[tuple[Penalty, cp_model.LinearExprT]]] = defaultdict(list)
         self._build(counts)
 
     def _build(self, counts: Mapping[int, Mapping[int, cp_model.LinearExprT]]) -> None:
@@ -614,6 +629,7 @@ class DayModel:
                 kept = options.get((position, slot)) if position is not None else None
                 if kept is not None:
                     objective.append(soft.change * (1 - kept))
+                    self.terms[task.class_name].append((Penalty.CHANGE, soft.change * (1 - kept)))
         for vars_at in occupancy.values():
             if len(vars_at) > 1:
                 model.add_at_most_one(vars_at)
@@ -623,6 +639,7 @@ class DayModel:
             stacked = model.new_int_var(0, len(problem.slots), "")
             model.add(stacked >= sum(day_sessions[(name, day)]) + fixed.sessions[(name, day)] - 1)
             objective.append(soft.stacking * stacked)
+            self.terms[name].append((Penalty.STACKING, soft.stacking * stacked))
         if not self.shared:
             model.minimize(sum(objective))
 
@@ -640,6 +657,17 @@ class DayModel:
             index: sorted(position for position, var in options.items() if solver.value(var))
             for index, options in self.starts.items()
         }
+
+    def term_values(self, solver: cp_model.CpSolver) -> dict[str, dict[str, int]]:
+        """Per class, the value of each day-level penalty term in the solution."""
+        values: dict[str, dict[str, int]] = {}
+        for name, parts in self.terms.items():
+            for term, expr in parts:
+                value = round(solver.value(expr))
+                if value:
+                    values.setdefault(name, {})
+                    values[name][term] = values[name].get(term, 0) + value
+        return values
 
     def missing(self, solver: cp_model.CpSolver) -> dict[int, int]:
         return {index: solver.value(expr) for index, expr in self.unplaced.items() if solver.value(expr)}

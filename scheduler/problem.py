@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
+from enum import StrEnum
 from functools import cached_property
 
 from sqlmodel import Session
@@ -37,26 +38,45 @@ from sqlmodel import Session
 from calendars.academic import AcademicCalendar, Period, load_calendar
 from scheduler.errors import SchedulingError
 from scheduler.norms import Activity, Norms
+from scheduler.penalties import Penalty
 from scheduler.profile import Profile, SchoolClass, Slot
 
 TOTAL = "total"
 
 
+class RuleKind(StrEnum):
+    """The kinds of hard rule: requirements (a class gets its hours) first, then limits."""
+
+    DIRECTION = "direction"  # a class's minimum hours in a direction
+    TOTAL = "total"  # a class's minimum hours in all
+    TERM = "term"  # a per-term activity (parent meeting) in each term
+    COURSE = "course"  # the make-ups of lost weekly-course sessions
+    STAFF = "staff"  # a staff member's weekly hours and free slots
+    VENUE = "venue"  # one session per venue and slot
+    SLOTS = "slots"  # a class's free slots after lessons
+    CLASS_WEEK = "class_week"  # a class's profminimum hours a week
+    CLASS_DAY = "class_day"  # … a day
+    WINDOW = "window"  # an activity's window (norms or roadmap item)
+    ORDER = "order"  # a stage after its predecessor
+    STAFF_ROLE = "staff_role"  # nobody has the role an activity needs
+    VENUE_KIND = "venue_kind"  # no venue of the kind and size an activity needs
+    UNKNOWN = "unknown"  # no cause found in time
+
+
+REQUIREMENTS = frozenset({RuleKind.DIRECTION, RuleKind.TOTAL, RuleKind.TERM, RuleKind.COURSE})
+
+
 @dataclass(frozen=True, order=True)
 class Rule:
-    """A named hard rule: a requirement (class gets its hours) or a limit (staff, venue, window…).
+    """A named hard rule: a requirement (class gets its hours) or a limit (staff, venue, window…)."""
 
-    kind: "direction", "total", "term", "course" (requirements); "staff", "venue",
-    "class_week", "class_day", "window", "order", "evening" (limits).
-    """
-
-    kind: str
+    kind: RuleKind
     subject: str
     detail: str = ""
 
     @property
     def is_requirement(self) -> bool:
-        return self.kind in ("direction", "total", "term", "course")
+        return self.kind in REQUIREMENTS
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,7 @@ class Placed:
     venue: str | None
     item_ref: str | None
     item_id: int | None
+    pinned: bool = False  # pinned or moved by hand: every later solve keeps it where it is
 
 
 @dataclass(frozen=True)
@@ -124,9 +145,10 @@ class Task:
 
     def placed(self, uid: str, day: date, slot: int, title: str | None = None) -> Placed:
         return Placed(
-            uid, self.key, self.class_name, self.activity, title or self.title, self.direction, self.kind,
-            self.series, day, slot, self.hours, self.staff, self.venue,
-            self.item.number if self.item else None, self.item.item_id if self.item else None,
+            uid=uid, task=self.key, class_name=self.class_name, activity=self.activity, title=title or self.title,
+            direction=self.direction, kind=self.kind, series=self.series, day=day, slot=slot, hours=self.hours,
+            staff=self.staff, venue=self.venue, item_ref=self.item.number if self.item else None,
+            item_id=self.item.item_id if self.item else None,
         )
 
 
@@ -154,7 +176,7 @@ class Problem:
     fixed: tuple[Placed, ...]
     previous: dict[str, list[tuple[str, date, int]]]
     required: dict[tuple[str, str], int]
-    penalty_weeks: dict[str, dict[int, int]]
+    penalty_weeks: dict[str, dict[int, dict[Penalty, int]]]  # class → week → term → weight per hour
     issues: list[tuple[Rule, str]] = field(default_factory=list)
 
     @property
@@ -227,10 +249,13 @@ def build_problem(
     as_of: date | None = None,
     previous: Iterable[Placed] = (),
     session: Session | None = None,
+    keep_open: bool = False,
 ) -> Problem:
     """The instance for a school over a span; with `previous` and `as_of`, a re-plan's instance.
 
     With a session, the school's (or its region's) calendar imported into the database applies.
+    With `keep_open` (an incremental re-plan), every previous session on a day still open stays
+    where it is: only the sessions a closure displaced, and the make-ups of lost course days, are placed.
     """
     calendar = load_calendar(profile.region, profile.year, profile.week, school=profile.id, session=session).with_overrides(
         closures=(*profile.closed, *closures)
@@ -242,7 +267,7 @@ def build_problem(
             f"Период {start:%d.%m.%Y}–{end:%d.%m.%Y} пуст или вне учебного года {profile.year} "
             f"({calendar.first_day:%d.%m.%Y}–{calendar.last_day:%d.%m.%Y})."
         )
-    builder = _Builder(profile, norms, calendar, Period("", start, end), as_of, items or {})
+    builder = _Builder(profile, norms, calendar, Period("", start, end), as_of, items or {}, keep_open)
     return builder.build(list(previous))
 
 
@@ -251,9 +276,10 @@ class _Builder:
 
     def __init__(
         self, profile: Profile, norms: Norms, calendar: AcademicCalendar, span: Period,
-        as_of: date | None, items: dict[str, ItemWindow],
+        as_of: date | None, items: dict[str, ItemWindow], keep_open: bool = False,
     ) -> None:
         self.profile, self.norms, self.calendar, self.span, self.as_of, self.items = profile, norms, calendar, span, as_of, items
+        self.keep_open = keep_open
         self.classes = [cls for cls in profile.classes if cls.grade in norms.grades]
         class_days = {cls.name: calendar.school_days(span.start, span.end, cls.grade, cls.name) for cls in self.classes}
         self.days = tuple(sorted({day for days in class_days.values() for day in days}))
@@ -326,14 +352,16 @@ class _Builder:
         return tuple(buckets)
 
     def _split_previous(self, previous: list[Placed]) -> tuple[list[Placed], list[Placed]]:
-        """Sessions before as-of on days still open are kept; the weekly course is rebuilt; the rest may move."""
+        """Sessions before as-of and pinned ones, on days still open, are kept; the weekly course is
+        rebuilt; the rest may move (a pinned session a closure now hits moves too, unpinned)."""
         grades = {cls.name: cls.grade for cls in self.classes}
         kept, moving = [], []
         for placed in previous:
             if placed.class_name not in grades or (placed.series and placed.kind == "session"):
                 continue
             open_day = self.calendar.is_school_day(placed.day, grades[placed.class_name], placed.class_name)
-            if self.as_of and placed.day < self.as_of and open_day:
+            stays = placed.pinned or self.keep_open or (self.as_of and placed.day < self.as_of)
+            if open_day and stays and placed.day in self.span:
                 kept.append(placed)
             else:
                 moving.append(placed)
@@ -386,16 +414,16 @@ class _Builder:
             for number, term in enumerate(terms, start=1):
                 inside = [Period(term.name, max(term.start, w.start), min(term.end, w.end)) for w in windows if w.overlaps(term)]
                 title = (activity.first_title if number == 1 else activity.last_title if number == len(terms) else {}).get(cls.level)
-                self._task(cls, activity, f"/{number}", inside, 1, staff, venue, item, Rule("term", cls.name, term.name),
+                self._task(cls, activity, f"/{number}", inside, 1, staff, venue, item, Rule(RuleKind.TERM, cls.name, term.name),
                            title=title, window=term.name)
             return
         if activity.repeat == "window":
             for number, window in enumerate(windows, start=1):
                 self._task(cls, activity, f"/{number}", [window], 1, staff, venue, item,
-                           Rule("direction", cls.name, activity.direction), window=_describe([window]))
+                           Rule(RuleKind.DIRECTION, cls.name, activity.direction), window=_describe([window]))
             return
         self._task(cls, activity, "", windows, hours // activity.session_hours, staff, venue, item,
-                   Rule("direction", cls.name, activity.direction), window=_describe(windows))
+                   Rule(RuleKind.DIRECTION, cls.name, activity.direction), window=_describe(windows))
 
     def _task(
         self, cls: SchoolClass, activity: Activity, suffix: str, windows: Sequence[Period], sessions: int,
@@ -449,9 +477,11 @@ class _Builder:
                 if self.calendar.is_school_day(day, cls.grade, cls.name):
                     self.load[staff] += 1
                     self.fixed.append(Placed(
-                        f"{cls.name}/{activity.key}/{day.isoformat()}", f"{cls.name}/{activity.key}", cls.name,
-                        activity.key, activity.title, activity.direction, "session", activity.key, day, slot, 1,
-                        staff, None, item.number if item else None, item.item_id if item else None,
+                        uid=f"{cls.name}/{activity.key}/{day.isoformat()}", task=f"{cls.name}/{activity.key}",
+                        class_name=cls.name, activity=activity.key, title=activity.title,
+                        direction=activity.direction, kind="session", series=activity.key, day=day, slot=slot,
+                        hours=1, staff=staff, venue=None, item_ref=item.number if item else None,
+                        item_id=item.item_id if item else None,
                     ))
                     continue
                 rest = Period(term.name, day + timedelta(days=1), term.end)
@@ -459,7 +489,7 @@ class _Builder:
                     rest = Period(term.name, day + timedelta(days=1), self.span.end)
                 self._task(
                     cls, activity, f"-makeup/{day.isoformat()}", [rest], 1, staff, None, item,
-                    Rule("course", cls.name, activity.key),
+                    Rule(RuleKind.COURSE, cls.name, activity.key),
                     title=f"{activity.title}: замена занятия {day:%d.%m.%Y}",
                     window=f"{rest.start:%d.%m}–{rest.end:%d.%m}", kind="makeup", series=activity.key,
                 )
@@ -484,7 +514,7 @@ class _Builder:
         candidates = [(p.name, p.max_hours_per_week) for p in self.profile.staff if activity.role in p.roles and p.max_hours_per_week > 0]
         if not candidates:
             self.issues.append((
-                Rule("staff_role", activity.role, activity.key),
+                Rule(RuleKind.STAFF_ROLE, activity.role, activity.key),
                 f"нет сотрудника с ролью «{activity.role}», который мог бы вести «{activity.title}» ({cls.name})",
             ))
             return None
@@ -497,7 +527,7 @@ class _Builder:
                       if v.kind in activity.venue and v.capacity >= cls.students]
         if not candidates:
             self.issues.append((
-                Rule("venue_kind", "/".join(activity.venue), activity.key),
+                Rule(RuleKind.VENUE_KIND, "/".join(activity.venue), activity.key),
                 f"нет площадки вида {', '.join(activity.venue)} не меньше чем на {cls.students} мест "
                 f"для «{activity.title}» ({cls.name})",
             ))
@@ -526,22 +556,23 @@ class _Builder:
             required[(cls.name, TOTAL)] = prorate(self.norms.total[cls.level], share)
         return required
 
-    def _penalty_weeks(self) -> dict[str, dict[int, int]]:
+    def _penalty_weeks(self) -> dict[str, dict[int, dict[Penalty, int]]]:
         """Per class, the weeks to avoid and the weight per hour: a quarter's last week, exam preparation."""
         soft = self.norms.soft
-        result: dict[str, dict[int, int]] = {}
+        result: dict[str, dict[int, dict[Penalty, int]]] = {}
         for cls in self.classes:
-            weights: dict[int, int] = defaultdict(int)
+            weights: dict[int, dict[Penalty, int]] = defaultdict(dict)
             for term in self.calendar.terms:
                 term_days = [day for day in sorted(self.class_days[cls.name]) if self.days[day] in term]
                 if term_days:
-                    weights[self.week_of[term_days[-1]]] += soft.quarter_end
+                    week = weights[self.week_of[term_days[-1]]]
+                    week[Penalty.QUARTER_END] = week.get(Penalty.QUARTER_END, 0) + soft.quarter_end
             last = self.calendar.schedule(cls.grade, cls.name).last_day
             if last < self.calendar.last_day:
                 first = last - timedelta(weeks=soft.exam_weeks)
                 exam_weeks = {self.week_of[day] for day in self.class_days[cls.name] if first < self.days[day] <= last}
-                for week in exam_weeks:
-                    weights[week] += soft.exam
+                for exam_week in exam_weeks:
+                    weights[exam_week][Penalty.EXAM] = weights[exam_week].get(Penalty.EXAM, 0) + soft.exam
             result[cls.name] = dict(weights)
         return result
 

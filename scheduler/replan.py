@@ -57,7 +57,9 @@ def changes(before: Iterable[Slotted], after: Iterable[Slotted]) -> list[Change]
 def as_placed(rows: Iterable[Any]) -> list[Placed]:
     """Stored placement rows as the solver's `Placed`, for a re-plan's previous timetable."""
     return [
-        Placed(row.uid, row.task, row.class_name, row.activity, row.title, row.direction, row.kind, row.series,
-               row.day, row.slot, row.hours, row.staff, row.venue, row.item_ref, row.item_id)
+        Placed(uid=row.uid, task=row.task, class_name=row.class_name, activity=row.activity, title=row.title,
+               direction=row.direction, kind=row.kind, series=row.series, day=row.day, slot=row.slot,
+               hours=row.hours, staff=row.staff, venue=row.venue, item_ref=row.item_ref, item_id=row.item_id,
+               pinned=row.pinned)
         for row in rows
     ]

@@ -13,9 +13,9 @@ returns plain data with `to_json()`; the CLI only renders it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from calendars.academic import Period, region
+from calendars.academic import AcademicCalendar, Period, load_calendar, region
 from calendars.deadlines.spec import DeadlineDataError, DeadlineSpec
 from calendars.suggest import did_you_mean
 from roadmaps.importer import ROADMAPS_LOCK
@@ -35,12 +35,13 @@ from scheduler.problem import ItemWindow, Placed, Problem, build_problem, normal
 from scheduler.profile import Profile, load_profile, parse_profile
 from scheduler.replan import Change, as_placed, changes
 from scheduler.settings import SolverSettings
-from scheduler.solve import Solution, solve
+from scheduler.solve import Solution, relative_gap, solve
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
 from store.locks import Lock
 
 DEFAULT_TIME_LIMIT = 60.0
+CLOSURE = "Закрытие школы"
 DEFAULT_WORKERS = 2
 
 
@@ -63,6 +64,7 @@ class PlacementRow:
     venue: str | None
     item: str | None
     item_id: int | None
+    pinned: bool = False
 
     @property
     def where(self) -> tuple[Any, ...]:
@@ -70,16 +72,19 @@ class PlacementRow:
 
     @classmethod
     def of(cls, row: Placement) -> PlacementRow:
-        return cls(row.uid, row.class_name, row.activity, row.title, row.direction, row.kind, row.series, row.day,
-                   time.fromisoformat(row.start_time), time.fromisoformat(row.end_time), row.hours, row.staff,
-                   row.venue, row.item_ref, row.item_id)
+        return cls(
+            uid=row.uid, class_name=row.class_name, activity=row.activity, title=row.title, direction=row.direction,
+            kind=row.kind, series=row.series, day=row.day, start=time.fromisoformat(row.start_time),
+            end=time.fromisoformat(row.end_time), hours=row.hours, staff=row.staff, venue=row.venue,
+            item=row.item_ref, item_id=row.item_id, pinned=row.pinned,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "uid": self.uid, "class": self.class_name, "activity": self.activity, "title": self.title,
             "direction": self.direction, "kind": self.kind, "series": self.series, "date": self.day.isoformat(),
             "start": f"{self.start:%H:%M}", "end": f"{self.end:%H:%M}", "hours": self.hours, "staff": self.staff,
-            "venue": self.venue, "item": self.item,
+            "venue": self.venue, "item": self.item, "pinned": self.pinned,
         }
 
 
@@ -165,6 +170,54 @@ class ComplianceReport:
                 "rows": [row.to_json() for row in self.rows]}
 
 
+@dataclass(frozen=True)
+class SchoolDetails:
+    """What `profplan school show` lists: the profile, the closures, and the current timetable with its figures."""
+
+    profile: Profile
+    closures: list[Period]
+    timetable: Timetable | None
+    placements: list[PlacementRow]
+
+    @property
+    def gap(self) -> float | None:
+        return relative_gap(self.timetable.objective, self.timetable.bound) if self.timetable else None
+
+    def to_json(self) -> dict[str, Any]:
+        profile, record = self.profile, self.timetable
+        return {
+            "school": profile.id, "name": profile.name, "region": profile.region, "year": str(profile.year),
+            "level": profile.level, "address": profile.address, "municipality": profile.municipality,
+            "classes": [{"name": c.name, "grade": c.grade, "students": c.students, "level": c.level,
+                         "teacher": c.teacher, "leads": c.leads} for c in profile.classes],
+            "staff": [{"name": p.name, "roles": list(p.roles), "max_hours_per_week": p.max_hours_per_week}
+                      for p in profile.staff],
+            "venues": [{"name": v.name, "kind": v.kind, "capacity": v.capacity} for v in profile.venues],
+            "closures": {
+                "profile": [[p.start.isoformat(), p.end.isoformat()] for p in profile.closed],
+                "replans": [[p.start.isoformat(), p.end.isoformat()] for p in self.closures],
+            },
+            "timetable": None if record is None else {
+                "id": record.id, "status": record.status, "objective": record.objective, "bound": record.bound,
+                "gap": self.gap, "created_at": record.created_at.isoformat(), "from": record.span_start.isoformat(),
+                "to": record.span_end.isoformat(), "as_of": record.as_of.isoformat() if record.as_of else None,
+                "seed": record.seed, "placements": len(self.placements),
+                "pinned": sum(1 for p in self.placements if p.pinned),
+                "objective_terms": record.objective_terms,
+            },
+            "placements": [p.to_json() for p in self.placements],
+        }
+
+
+def school_details(engine: Engine, school_id: str) -> SchoolDetails:
+    """The stored school with its closures and current timetable (None before the first schedule)."""
+    with transaction(engine) as session:
+        school = _school(session, school_id)
+        record = current_timetable(session, school_id)
+        rows = [PlacementRow.of(row) for row in _rows(session, record.id)] if record is not None else []
+        return SchoolDetails(_parse(school), _periods(school.closures), record, rows)
+
+
 def load_school(engine: Engine, path: Path) -> SchoolResult:
     """Store a school profile (or replace the stored one of the same id)."""
     profile = load_profile(path)
@@ -188,47 +241,158 @@ def schedule(
     engine: Engine, school_id: str, start: date | None = None, end: date | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0, workers: int = DEFAULT_WORKERS,
 ) -> ScheduleResult:
-    """Solve the school's timetable over [start, end] (default the school year) and store it as current."""
+    """Solve the school's timetable over [start, end] (default the school year) and store it as current;
+    the school's stored closures apply and its pinned placements stay where they are."""
     settings = SolverSettings(time_limit, seed, workers)
     with transaction(engine, ROADMAPS_LOCK.as_shared(), _school_lock(school_id)) as session:
-        profile = _profile(session, school_id)
+        settings = settings.running()  # the time limit counts from here: waiting for another schedule is not solving
+        school = _school(session, school_id)
+        profile = _parse(school)
         norms = load_norms(profile.year)
-        problem = build_problem(profile, norms, _item_windows(session, profile, norms), span=(start, end), session=session)
+        calendar = school_calendar(session, profile)
+        for given, name in ((start, "--from"), (end, "--to")):
+            if given is not None:
+                _inside_year(calendar, given, name)
+        current = current_timetable(session, school_id)
+        pinned = [p for p in as_placed(_rows(session, current.id)) if p.pinned] if current is not None else []
+        problem = build_problem(profile, norms, item_windows(session, profile, norms), span=(start, end),
+                                closures=_periods(school.closures), previous=pinned, session=session)
         solution = solve(problem, settings)
-        timetable_id = _store(session, problem, solution, settings, parent=None) if solution.ok else None
+        timetable_id = store_solution(session, problem, solution, settings, parent=None) if solution.ok else None
     return ScheduleResult(school_id, timetable_id, problem.span, solution, _compliance(problem, solution))
 
 
 def replan(
-    engine: Engine, school_id: str, closed: Sequence[Period], as_of: date | None = None,
+    engine: Engine, school_id: str, closed: Sequence[Period] = (), as_of: date | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0, workers: int = DEFAULT_WORKERS,
+    reopen: Sequence[Period] = (),
 ) -> ReplanResult:
-    """Re-plan the current timetable after closures: sessions before `as_of` (default today) stay,
-    the rest moves only as needed (each change costs `change` in the objective)."""
+    """Re-plan the current timetable after closures are added (`closed`) or removed (`reopen`): sessions
+    before `as_of` stay, the rest moves only as needed (each change costs `change` in the objective).
+
+    The school keeps its closures, so every later schedule and re-plan honours them; they are stored
+    only when the re-plan succeeds. `as_of` defaults to today inside the school year and to its first
+    day before it; a date after the year, or a closure outside it, is refused."""
     settings = SolverSettings(time_limit, seed, workers)
+    if not closed and not reopen:
+        raise SchedulingError("Укажите закрытие (--closed С:ПО) или что открыть снова (--reopen С:ПО).")
     with transaction(engine, ROADMAPS_LOCK.as_shared(), _school_lock(school_id)) as session:
-        profile = _profile(session, school_id)
+        settings = settings.running()  # the time limit counts from here: waiting for another schedule is not solving
+        school = _school(session, school_id)
+        profile = _parse(school)
         current = _current(session, school_id)
         norms = load_norms(profile.year)
-        closures = [*_periods(current.closures), *closed]
-        as_of = as_of or datetime.now(ZoneInfo(_timezone(profile))).date()
+        calendar = school_calendar(session, profile)
+        for period in (*closed, *reopen):
+            _inside_year(calendar, period.start, "закрытие")
+            _inside_year(calendar, period.end, "закрытие")
+        as_of = default_as_of(calendar, profile, as_of)
+        stored = _periods(school.closures)
+        kept = reopened(stored, reopen) if reopen else stored
+        if reopen and kept == stored:
+            listed = ", ".join(f"{p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}" for p in stored) or "нет"
+            raise SchedulingError(
+                f"Среди закрытий школы «{school_id}» нет дней {', '.join(_span_text(p) for p in reopen)} "
+                f"(сохранённые закрытия: {listed}; закрытия из файла школы, closed, меняются в файле)."
+            )
+        closures = merged([*kept, *closed])
         rows = _rows(session, current.id)
-        problem = build_problem(
-            profile, norms, _item_windows(session, profile, norms), span=(current.span_start, current.span_end),
-            closures=closures, as_of=as_of, previous=as_placed(rows), session=session,
-        )
-        solution = solve(problem, settings)
-        timetable_id = _store(session, problem, solution, settings, parent=current) if solution.ok else None
+        items = item_windows(session, profile, norms)
+
+        def instance(keep_open: bool) -> Problem:
+            return build_problem(
+                profile, norms, items, span=(current.span_start, current.span_end), closures=closures, as_of=as_of,
+                previous=as_placed(rows), session=session, keep_open=keep_open,
+            )
+
+        # Incremental first: only what the new closures displace (and the make-ups of lost course days) is
+        # placed, everything else stays. When that cannot fit, or days were reopened (a make-up may have to
+        # give way to its course day), the whole rest of the year is re-planned.
+        solution: Solution | None = None
+        if not reopen:
+            problem = instance(True)
+            solution = solve(problem, settings)
+            if solution.ok:
+                # Optimal, if at all, for the sessions it placed: no bound is claimed for the rest of the year.
+                solution = replace(solution, status="feasible", bound=None,
+                                   stats={**solution.stats, "incremental": True})
+        if solution is None or not solution.ok:
+            problem = instance(False)
+            solution = solve(problem, settings)
+        timetable_id = None
+        if solution.ok:
+            timetable_id = store_solution(session, problem, solution, settings, parent=current)
+            school.closures = [[p.start.isoformat(), p.end.isoformat()] for p in closures]
+            session.add(school)
         after = [_row(problem, placed) for placed in solution.placements]
         diff = changes([PlacementRow.of(row) for row in rows], after) if solution.ok else []
     return ReplanResult(school_id, timetable_id, problem.span, solution, _compliance(problem, solution),
                         previous_id=current.id, as_of=as_of, changes=diff)
 
 
+def default_as_of(calendar: AcademicCalendar, profile: Profile, as_of: date | None, today: date | None = None) -> date:
+    """The re-plan's as-of date: the given one inside the school year; else today (in the school's time
+    zone) inside it, the year's first day before it; after the year there is nothing left to re-plan."""
+    if as_of is not None:
+        _inside_year(calendar, as_of, "--as-of")
+        return as_of
+    today = today or datetime.now(ZoneInfo(_timezone(profile))).date()
+    if today < calendar.first_day:
+        return calendar.first_day
+    if today > calendar.last_day:
+        raise SchedulingError(
+            f"Учебный год {profile.year} закончился {calendar.last_day:%d.%m.%Y}: перепланировать нечего. "
+            f"Укажите --as-of внутри года ({_year_text(calendar)})."
+        )
+    return today
+
+
+def _inside_year(calendar: AcademicCalendar, day: date, what: str) -> None:
+    if not calendar.first_day <= day <= calendar.last_day:
+        raise SchedulingError(f"{what}: {day:%d.%m.%Y} вне учебного года ({_year_text(calendar)}).")
+
+
+def _year_text(calendar: AcademicCalendar) -> str:
+    return f"{calendar.first_day:%d.%m.%Y}–{calendar.last_day:%d.%m.%Y}"
+
+
+def _span_text(period: Period) -> str:
+    return f"{period.start:%d.%m.%Y}–{period.end:%d.%m.%Y}"
+
+
+def merged(periods: Iterable[Period]) -> list[Period]:
+    """Closures sorted, overlapping and adjacent ones joined."""
+    result: list[Period] = []
+    for period in sorted(periods, key=lambda p: (p.start, p.end)):
+        if result and period.start <= result[-1].end + timedelta(days=1):
+            last = result[-1]
+            result[-1] = Period(CLOSURE, last.start, max(last.end, period.end))
+        else:
+            result.append(Period(CLOSURE, period.start, period.end))
+    return result
+
+
+def reopened(closures: Iterable[Period], reopen: Iterable[Period]) -> list[Period]:
+    """The closures with the reopened days taken out (a closure may split in two)."""
+    result = list(merged(closures))
+    for gap in reopen:
+        left = []
+        for period in result:
+            if period.end < gap.start or period.start > gap.end:
+                left.append(period)
+                continue
+            if period.start < gap.start:
+                left.append(Period(CLOSURE, period.start, gap.start - timedelta(days=1)))
+            if period.end > gap.end:
+                left.append(Period(CLOSURE, gap.end + timedelta(days=1), period.end))
+        result = left
+    return result
+
+
 def timetable(engine: Engine, school_id: str, class_name: str | None = None, staff: str | None = None) -> TimetableView:
     """The current timetable's placements, optionally of one class or one staff member."""
     with transaction(engine) as session:
-        profile = _profile(session, school_id)
+        profile = read_profile(session, school_id)
         for given, known, what in ((class_name, [c.name for c in profile.classes], "Класс"),
                                    (staff, [p.name for p in profile.staff], "Сотрудник")):
             if given and given not in known:  # a filter naming nobody is an error, never an empty timetable
@@ -247,7 +411,7 @@ def timetable(engine: Engine, school_id: str, class_name: str | None = None, sta
 def compliance_report(engine: Engine, school_id: str) -> ComplianceReport:
     """Per class, hours per direction planned by the current timetable against the requirement."""
     with transaction(engine) as session:
-        profile = _profile(session, school_id)
+        profile = read_profile(session, school_id)
         current = _current(session, school_id)
         rows = compliance(required_from_json(current.required), _rows(session, current.id), load_norms(profile.year))
         return ComplianceReport(school_id, current.id or 0, rows)
@@ -262,17 +426,40 @@ def _school_lock(school_id: str) -> Lock:
     return Lock(f"school:{school_id}", f"расписание школы {school_id}")
 
 
-def _profile(session: Session, school_id: str) -> Profile:
+def _school(session: Session, school_id: str) -> School:
     school = session.get(School, school_id)
     if school is None:
-        raise SchedulingError(f"Школа «{school_id}» не найдена: загрузите её командой profplan school load.")
-    return parse_profile(school.profile, f"школа {school_id}")
+        known = list(session.exec(select(School.id)).all())
+        raise SchedulingError(
+            f"Школа «{school_id}» не найдена: загрузите её командой profplan school load.{did_you_mean(school_id, known)}"
+        )
+    return school
+
+
+def _parse(school: School) -> Profile:
+    return parse_profile(school.profile, f"школа {school.id}")
+
+
+def read_profile(session: Session, school_id: str) -> Profile:
+    """The stored school's checked profile; a Russian error naming the school when it is not stored."""
+    return _parse(_school(session, school_id))
+
+
+def school_calendar(session: Session, profile: Profile) -> AcademicCalendar:
+    """The calendar the school plans on (its region's, or its own imported one), without re-plan closures."""
+    return load_calendar(profile.region, profile.year, profile.week, school=profile.id, session=session)
+
+
+
+def current_timetable(session: Session, school_id: str) -> Timetable | None:
+    """The school's current timetable record (None before the first schedule): the one query for it."""
+    return session.exec(
+        select(Timetable).where(Timetable.school_id == school_id, col(Timetable.current).is_(True))
+    ).first()
 
 
 def _current(session: Session, school_id: str) -> Timetable:
-    current = session.exec(
-        select(Timetable).where(Timetable.school_id == school_id, col(Timetable.current).is_(True))
-    ).first()
+    current = current_timetable(session, school_id)
     if current is None:
         raise SchedulingError(f"У школы «{school_id}» ещё нет расписания: выполните profplan schedule {school_id}.")
     return current
@@ -289,10 +476,10 @@ def _timezone(profile: Profile) -> str:
 
 
 def _periods(pairs: list[list[str]]) -> list[Period]:
-    return [Period("Закрытие школы", date.fromisoformat(start), date.fromisoformat(end)) for start, end in pairs]
+    return [Period(CLOSURE, date.fromisoformat(start), date.fromisoformat(end)) for start, end in pairs]
 
 
-def _item_windows(session: Session, profile: Profile, norms: Norms) -> dict[str, ItemWindow]:
+def item_windows(session: Session, profile: Profile, norms: Norms) -> dict[str, ItemWindow]:
     """Roadmap items of the school's region and year that the norms' activities serve, by activity."""
     patterns = {a.key: normalise(a.item_pattern) for a in norms.activities if a.item_pattern}
     if not patterns:
@@ -327,22 +514,24 @@ def _item_window(item: Item) -> ItemWindow:
 
 def _row(problem: Problem, placed: Placed) -> PlacementRow:
     start, end = problem.slot_times(placed.slot, placed.hours)
-    return PlacementRow(placed.uid, placed.class_name, placed.activity, placed.title, placed.direction, placed.kind,
-                        placed.series, placed.day, start, end, placed.hours, placed.staff, placed.venue,
-                        placed.item_ref, placed.item_id)
+    return PlacementRow(
+        uid=placed.uid, class_name=placed.class_name, activity=placed.activity, title=placed.title,
+        direction=placed.direction, kind=placed.kind, series=placed.series, day=placed.day, start=start, end=end,
+        hours=placed.hours, staff=placed.staff, venue=placed.venue, item=placed.item_ref, item_id=placed.item_id,
+        pinned=placed.pinned,
+    )
 
 
 def _compliance(problem: Problem, solution: Solution) -> list[ComplianceRow]:
     return compliance(problem.required, solution.placements, problem.norms) if solution.ok else []
 
 
-def _store(session: Session, problem: Problem, solution: Solution, settings: SolverSettings,
-           parent: Timetable | None) -> int:
+def store_solution(session: Session, problem: Problem, solution: Solution, settings: SolverSettings,
+                   parent: Timetable | None) -> int:
     """Write the solved timetable and make it the school's current one."""
     school_id = problem.profile.id
-    for old in session.exec(
-        select(Timetable).where(Timetable.school_id == school_id, col(Timetable.current).is_(True))
-    ).all():
+    old = current_timetable(session, school_id)
+    if old is not None:
         old.current = False
         session.add(old)
     record = Timetable(
@@ -353,7 +542,7 @@ def _store(session: Session, problem: Problem, solution: Solution, settings: Sol
         span_start=problem.span.start, span_end=problem.span.end, as_of=problem.as_of, current=True,
         closures=[[p.start.isoformat(), p.end.isoformat()] for p in problem.calendar.closures
                   if p not in problem.profile.closed],
-        required=required_json(problem.required),
+        required=required_json(problem.required), objective_terms=solution.objective_terms,
     )
     session.add(record)
     session.flush()
@@ -365,6 +554,6 @@ def _store(session: Session, problem: Problem, solution: Solution, settings: Sol
             activity=placed.activity, title=placed.title, direction=placed.direction, kind=placed.kind,
             series=placed.series, day=placed.day, slot=placed.slot, start_time=f"{row.start:%H:%M}",
             end_time=f"{row.end:%H:%M}", hours=placed.hours, staff=placed.staff, venue=placed.venue,
-            item_ref=placed.item_ref, item_id=placed.item_id,
+            item_ref=placed.item_ref, item_id=placed.item_id, pinned=placed.pinned,
         ))
     return record.id

@@ -30,6 +30,7 @@ from scheduler.capacity import check_capacity
 from scheduler.decompose import MIN_BUDGET, Planner
 from scheduler.explain import Explanation, explain
 from scheduler.model import UNPLACED_WEIGHT, DayModel, Occupancy
+from scheduler.penalties import Terms, add_terms
 from scheduler.problem import Placed, Problem, Task
 from scheduler.settings import SolverSettings
 
@@ -50,6 +51,7 @@ class Solution:
     explanation: Explanation | None = None
     message: str | None = None
     stats: dict[str, Any] = field(default_factory=dict)
+    objective_terms: Terms = field(default_factory=dict)  # class → penalty term → its part of the objective
     ortools_version: str = version("ortools")
 
     @property
@@ -82,6 +84,7 @@ class Solution:
             "explanation": self.explanation.to_json() if self.explanation else None,
             "message": self.message,
             "stats": self.stats,
+            "objective_terms": self.objective_terms,
         }
 
 
@@ -147,8 +150,12 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
         plan_bound=min(plan.lower_bound + sum(week.bound for week in weeks), objective),
         plan_optimal=plan.status == "optimal" and all(week.optimal for week in weeks),
     )
+    terms: Terms = {}
+    add_terms(terms, plan.terms)
+    for week in weeks:
+        add_terms(terms, week.terms)
     return finish("optimal" if objective == bound else "feasible", objective=objective, bound=bound,
-                  placements=_identities(problem, weeks), stats=stats)
+                  placements=_identities(problem, weeks), stats=stats, objective_terms=terms)
 
 
 def _late(settings: SolverSettings, problem: Problem, planned: dict[str, int]) -> str:
@@ -170,6 +177,7 @@ class WeekResult:
     bound: int
     positions: dict[int, list[tuple[int, int]]]
     missing: dict[int, int]
+    terms: dict[str, dict[str, int]]
 
 
 def _place_days(
@@ -215,7 +223,8 @@ def _place_week(
     missing = model.missing(solver)
     penalty = UNPLACED_WEIGHT * sum(problem.tasks[i].hours * n for i, n in missing.items())
     return WeekResult(week, status == cp_model.OPTIMAL, round(solver.objective_value) - penalty,
-                      max(0, round(solver.best_objective_bound) - penalty), model.placements(solver), missing)
+                      max(0, round(solver.best_objective_bound) - penalty), model.placements(solver), missing,
+                      model.term_values(solver))
 
 
 def _tighten(problem: Problem, caps: dict[tuple[str, int], int], week: WeekResult) -> None:

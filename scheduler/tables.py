@@ -5,6 +5,9 @@ inside). Every solve that succeeds stores a new `Timetable` with the
 solver's record (status, objective, bound, seed, workers, OR-Tools version,
 input hash) and its `Placement` rows, and becomes the school's current one;
 earlier timetables stay, so a re-plan can be compared with what it replaced.
+The closures re-plans added live with the school (`School.closures`), so a
+later `schedule` honours them too; a pinned placement (`Placement.pinned`,
+pinned or moved by hand) is carried into every later timetable.
 A placement's `uid` is stable across re-plans (see scheduler.solve), which is
 what calendar feeds and change lists rely on.
 """
@@ -15,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 
@@ -28,6 +32,8 @@ class School(SQLModel, table=True):
     year: str = Field(max_length=9)
     profile: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime
+    # Closures added by re-plans ([start, end] ISO dates), honoured by every later schedule and re-plan.
+    closures: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
 
 
 class Timetable(SQLModel, table=True):
@@ -54,6 +60,10 @@ class Timetable(SQLModel, table=True):
     current: bool = True
     closures: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     required: dict[str, dict[str, int]] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # class → penalty term (scheduler.penalties) → its part of the objective
+    objective_terms: dict[str, dict[str, int]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
 
 
 class Placement(SQLModel, table=True):
@@ -84,3 +94,4 @@ class Placement(SQLModel, table=True):
     venue: str | None = None
     item_ref: str | None = Field(default=None, max_length=50)
     item_id: int | None = Field(default=None, foreign_key="item.id", ondelete="SET NULL")
+    pinned: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})  # kept by every later solve

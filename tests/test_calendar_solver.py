@@ -14,8 +14,8 @@ from scheduler.norms import load_norms
 from scheduler.problem import build_problem
 from scheduler.profile import load_profile
 from store.db import open_store, transaction
-from tests.calendar_docs import REGION_ORDER, SCHOOL_KUG, write_docx, write_text
-from tests.scheduler_helpers import read_current, write_profile
+from tests.calendar_docs import REGION_ORDER, SCHOOL_KUG, TRIMESTER_KUG, write_docx, write_text
+from tests.scheduler_helpers import check_timetable, read_current, write_profile
 from tests.test_calendar_import import HALF_YEARS, KUG_TERMS, KUG_VACATIONS, YEAR, expected_day_off
 
 AUTUMN_TERM = (date(2026, 9, 1), date(2026, 12, 29))
@@ -71,3 +71,38 @@ def test_a_regional_holiday_gets_no_session(tmp_path: Path) -> None:
     assert result.ok, result.to_json()
     placements = read_current(engine, "school-ru-ta").placements
     assert placements and not any(p.day == holiday for p in placements)
+
+
+def test_a_trimester_school_gets_one_parent_meeting_per_trimester_and_nothing_in_its_breaks(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    store_import(engine, preview_import(engine, write_docx(tmp_path / "trimesters.docx", TRIMESTER_KUG), "RU-MOW", YEAR))
+    path = write_profile(tmp_path, id="tri", region="RU-MOW", year=YEAR)
+    # At the advanced level the norms ask 4 h with parents of a class, one meeting a term: three terms give 3 h
+    # (the solver says so: «10А: … взаимодействие с родителями — нужно 4 ч, можно не больше 3»).
+    path.write_text(path.read_text(encoding="utf-8").replace('level = "advanced"', 'level = "main"'), encoding="utf-8")
+    service.load_school(engine, path)
+    result = service.schedule(engine, "tri", *WHOLE_YEAR, time_limit=LIMIT, seed=1, workers=1)
+    assert result.ok, result.to_json()
+    with transaction(engine) as session:
+        calendar = load_calendar("RU-MOW", YEAR, session=session)
+    assert [term.name for term in calendar.terms] == ["1 триместр", "2 триместр", "3 триместр"]
+    stored = read_current(engine, "tri")
+    for name in {cls["name"] for cls in stored.profile["classes"]}:
+        meetings = [p.day for p in stored.placements if p.class_name == name and p.kind == "meeting"]
+        assert [sum(1 for day in meetings if day in term) for term in calendar.terms] == [1, 1, 1], (name, meetings)
+    breaks = [vacation for vacation in calendar.vacations if vacation.start.year == 2026 or vacation.end.month < 6]
+    assert not [p.uid for p in stored.placements if any(p.day in vacation for vacation in breaks)]
+
+
+def test_a_six_day_week_plans_saturdays_as_school_days(tmp_path: Path) -> None:
+    engine = _engine(tmp_path)
+    service.load_school(engine, write_profile(tmp_path, id="six", week=6))
+    span = (date(2024, 1, 9), date(2024, 3, 22))
+    profile = load_profile(tmp_path / "six.toml")
+    problem = build_problem(profile, load_norms(profile.year), span=span)
+    assert any(day.weekday() == 5 for day in problem.days)  # Saturdays are school days
+    result = service.schedule(engine, "six", *span, time_limit=LIMIT, seed=1, workers=1)
+    assert result.ok, result.to_json()
+    stored = read_current(engine, "six")
+    assert check_timetable(stored) == []  # the checker reads the week from the stored profile
+    assert not [p.uid for p in stored.placements if p.day.weekday() == 6]
