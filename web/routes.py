@@ -24,6 +24,7 @@ from web.pages.schools import (
     session_page,
     subscription_change,
     subscription_create,
+    timetable_file,
     week_page,
     year_page,
 )
@@ -51,6 +52,7 @@ ROUTES: list[BaseRoute] = [
     Route("/schools/{school_id}/week", week_page, methods=["GET"]),
     Route("/schools/{school_id}/sessions/{uid:path}", session_page, methods=["GET"]),
     Route("/schools/{school_id}/compliance", compliance_page, methods=["GET"]),
+    Route("/schools/{school_id}/timetable.{suffix}", timetable_file, methods=["GET"]),
     Route("/me", my_page, methods=["GET"]),
     Route("/me/subscriptions", subscription_create, methods=["POST"]),
     Route("/me/subscriptions/{subscription_id:int}/{action}", subscription_change, methods=["POST"]),

@@ -8,6 +8,8 @@ staff=, venue=, date=) so every view is bookmarkable.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
@@ -15,6 +17,7 @@ from calendars.dates import parse_date
 from calendars.errors import ProfplanError
 from web.grid import grid_page
 from web.http import Visit, blocking, page
+from web.printout import printout, timetable_pdf, timetable_xlsx
 from web.roles import NotFound, Role
 from web.schools import (
     MAX_PROFILE_BYTES,
@@ -96,6 +99,31 @@ async def compliance_page(visit: Visit) -> Response:
     profile, report, missing = await blocking(compliance, visit.engine, visit.viewer,
                                               visit.request.path_params["school_id"])
     return await visit.render("compliance.html", profile=profile, report=report, missing=missing)
+
+
+# The printouts: media type by file suffix.
+PRINTOUTS: dict[str, str] = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@page(*SCHOOL_ROLES)
+async def timetable_file(visit: Visit) -> Response:
+    """/schools/{id}/timetable.pdf and .xlsx for class= or staff=: every session, to print or take away."""
+    suffix = visit.request.path_params["suffix"]
+    if suffix not in PRINTOUTS:
+        raise NotFound(f"Расписание выгружается только в форматах {', '.join(PRINTOUTS)}.")
+    try:
+        made = await blocking(printout, visit.engine, visit.viewer, visit.request.path_params["school_id"],
+                              dict(visit.request.query_params))
+    except ProfplanError as exc:
+        return await visit.render("error.html", status_code=400, title="Расписание не выгружено", message=str(exc))
+    content = await (blocking(timetable_pdf, visit.web.templates, made) if suffix == "pdf"
+                     else blocking(timetable_xlsx, made))
+    name = quote(f"{made.file_stem}.{suffix}")
+    return Response(content, media_type=PRINTOUTS[suffix],
+                    headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
 @page(Role.STAFF)
