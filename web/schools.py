@@ -30,7 +30,16 @@ from calendars.suggest import did_you_mean
 from scheduler.errors import ProfileError, SchedulingError
 from scheduler.norms import load_norms
 from scheduler.profile import Profile, parse_profile
-from scheduler.service import ComplianceReport, PlacementRow, SchoolResult, TimetableView, compliance_report, load_school, timetable
+from scheduler.service import (
+    ComplianceReport,
+    PlacementRow,
+    SchoolResult,
+    TimetableView,
+    compliance_report,
+    load_school,
+    schedule,
+    timetable,
+)
 from scheduler.tables import School, Timetable
 from store.db import transaction
 from tracking.clock import today_in
@@ -366,3 +375,32 @@ def staff_page(engine: Engine, viewer: Viewer) -> StaffPage:
     view, missing = current_timetable(engine, viewer.school_id, staff=viewer.staff_name)
     sessions = [row for row in view.placements if today <= row.day < today + UPCOMING] if view else []
     return StaffPage(viewer.school_id, name, viewer.staff_name, today, sessions, missing)
+
+
+@dataclass(frozen=True)
+class SolveSummary:
+    """What a schedule job reports when it ends: the solve's figures in plain words, and whether it was stored."""
+
+    stored: bool
+    status: str
+    placements: int
+    seconds: float
+    unmet: list[str]  # "8А: урочная деятельность 7 из 9 ч" for every norm the timetable misses
+    message: str | None  # the solver's own explanation when it found nothing
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stored": self.stored, "status": self.status, "placements": self.placements,
+                "seconds": self.seconds, "unmet": self.unmet, "message": self.message}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SolveSummary:
+        return cls(bool(data["stored"]), str(data["status"]), int(data["placements"]), float(data["seconds"]),
+                   [str(line) for line in data["unmet"]], data.get("message"))
+
+
+def solve_school(engine: Engine, school_id: str, time_limit: float) -> SolveSummary:
+    """`profplan schedule SCHOOL --time-limit N`: solve the school's year and store it as current when solved."""
+    result = schedule(engine, school_id, time_limit=time_limit)
+    unmet = [f"{row.class_name}: {row.title} {row.planned} из {row.required} ч" for row in result.compliance if not row.met]
+    return SolveSummary(result.timetable_id is not None, result.solution.status, len(result.solution.placements),
+                        round(result.solution.seconds, 1), unmet, result.solution.message)

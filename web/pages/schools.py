@@ -17,6 +17,7 @@ from calendars.dates import parse_date
 from calendars.errors import ProfplanError
 from web.grid import grid_page
 from web.http import Visit, blocking, page
+from web.jobs import TIME_LIMITS, cancel_job, latest_job, start_job
 from web.printout import printout, timetable_pdf, timetable_xlsx
 from web.roles import NotFound, Role
 from web.schools import (
@@ -27,6 +28,7 @@ from web.schools import (
     school_page,
     session_detail,
     staff_page,
+    stored_profile,
     upload_profile,
 )
 from web.subscriptions import IssuedFeed, own_subscriptions, revoke, rotate, subscribe
@@ -99,6 +101,39 @@ async def compliance_page(visit: Visit) -> Response:
     profile, report, missing = await blocking(compliance, visit.engine, visit.viewer,
                                               visit.request.path_params["school_id"])
     return await visit.render("compliance.html", profile=profile, report=report, missing=missing)
+
+
+@page(*SCHOOL_ROLES)
+async def schedule_page(visit: Visit) -> Response:
+    """The school's schedule job: start, progress (htmx polls this page while it runs), cancel, outcome."""
+    school_id = visit.request.path_params["school_id"]
+    job = await blocking(latest_job, visit.engine, visit.viewer, school_id)
+    profile = await blocking(stored_profile, visit.engine, visit.viewer, school_id)
+    return await visit.render("schedule.html", profile=profile, job=job, limits=TIME_LIMITS, error=None)
+
+
+@page(*SCHOOL_ROLES)
+async def schedule_start(visit: Visit) -> Response:
+    school_id = visit.request.path_params["school_id"]
+    typed = visit.field("time_limit")
+    try:
+        await blocking(start_job, visit.engine, visit.viewer, school_id, float(typed) if typed.isdigit() else -1.0)
+    except ProfplanError as exc:
+        job = await blocking(latest_job, visit.engine, visit.viewer, school_id)
+        profile = await blocking(stored_profile, visit.engine, visit.viewer, school_id)
+        return await visit.render("schedule.html", status_code=409, profile=profile, job=job, limits=TIME_LIMITS,
+                                  error=str(exc))
+    return await visit.redirect(f"/schools/{school_id}/schedule")
+
+
+@page(*SCHOOL_ROLES)
+async def schedule_cancel(visit: Visit) -> Response:
+    school_id = visit.request.path_params["school_id"]
+    try:
+        await blocking(cancel_job, visit.engine, visit.viewer, school_id)
+    except ProfplanError as exc:
+        return await visit.redirect(f"/schools/{school_id}/schedule", flash=str(exc))
+    return await visit.redirect(f"/schools/{school_id}/schedule", flash="Составление расписания отменяется.")
 
 
 # The printouts: media type by file suffix.
