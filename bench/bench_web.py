@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import re
 import sys
 import tempfile
@@ -40,12 +41,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_solver import generate_profile  # noqa: E402
 from bench_tracking import AS_OF, populate, postgres_url, sqlite_url, timed  # noqa: E402
 
+from scheduler.errors import SchedulingError  # noqa: E402
 from scheduler.service import load_school, schedule, timetable  # noqa: E402
 from store.db import open_store  # noqa: E402
 from store.settings import Settings  # noqa: E402
 from tracking.overdue import overdue_report  # noqa: E402
 from tracking.summary import summary  # noqa: E402
-from web.accounts import add_user  # noqa: E402
+from web.accounts import add_user, ensure_user  # noqa: E402
 from web.app import create_app  # noqa: E402
 from web.roles import Role  # noqa: E402
 
@@ -81,25 +83,41 @@ async def measure_pages(app: Callable[..., Awaitable[None]],
         return {name: await best_of(client, path) for name, path in pages.items()}
 
 
-def bench_school(classes: int, time_limit: float) -> None:
-    """The year grid of a planned `classes`-class school (class, busiest staff member, venue) and one class's PDF."""
-    with sqlite_url() as url, tempfile.TemporaryDirectory(prefix="bench-web-") as folder:
-        engine = open_store(url)
-        profile = generate_profile(classes)
+def planned_school(url: str, classes: int, time_limit: float) -> str:
+    """Store the generated school and plan it with the real solver; a line saying how the solve went."""
+    engine = open_store(url)
+    profile = generate_profile(classes)
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as folder:
         path = Path(folder) / "school.toml"
         path.write_bytes(tomli_w.dumps(profile.to_json()).encode())
         load_school(engine, path)
-        started = time.perf_counter()
-        result = schedule(engine, profile.id, time_limit=time_limit)
-        solved = time.perf_counter() - started
-        if not result.ok:
-            print(f"School of {classes} classes: no timetable ({result.solution.status}); grid not measured")
+    started = time.perf_counter()
+    result = schedule(engine, profile.id, time_limit=time_limit)
+    engine.dispose()
+    return f"solved in {time.perf_counter() - started:.0f} s ({result.solution.status})"
+
+
+def bench_school(classes: int, time_limit: float, kept: Path | None) -> None:
+    """The year grid of a planned `classes`-class school (class, busiest staff member, venue) and one class's PDF.
+
+    With `kept` (a SQLite file) the planned store is kept there and reused by the next run: the solve of a
+    120-class year takes minutes, the pages a second.
+    """
+    with contextlib.ExitStack() as stack:
+        url = f"sqlite:///{kept}" if kept else stack.enter_context(sqlite_url())
+        solved = "reused" if kept and kept.exists() else planned_school(url, classes, time_limit)
+        engine = open_store(url)
+        profile = generate_profile(classes)
+        try:
+            rows = timetable(engine, profile.id).placements
+        except SchedulingError as exc:
+            print(f"School of {classes} classes: no timetable ({exc}); grid not measured")
             return
         rows = timetable(engine, profile.id).placements
         busiest = Counter(row.staff for row in rows).most_common(1)[0][0]
         venue = Counter(row.venue for row in rows if row.venue).most_common(1)[0][0]
         first = profile.classes[0].name
-        add_user(engine, "bench", Role.COMMITTEE, PASSWORD)
+        ensure_user(engine, "bench", Role.COMMITTEE, PASSWORD)
         base = f"/schools/{profile.id}"
         pages = {
             f"year grid, class {first}": f"{base}/year?{urlencode({'class': first})}",
@@ -109,7 +127,7 @@ def bench_school(classes: int, time_limit: float) -> None:
         }
         measured = asyncio.run(measure_pages(create_app(engine, Settings()), pages))  # type: ignore[arg-type]
         baseline = timed(lambda: timetable(engine, profile.id, class_name=first))
-        print(f"School of {classes} classes: {len(rows)} sessions, solved in {solved:.0f} s ({result.solution.status}); "
+        print(f"School of {classes} classes: {len(rows)} sessions, {solved}; "
               f"baseline timetable --class {first}: {baseline:.3f} s")
         for name, (seconds, size) in measured.items():
             limit = 3.0 if name.startswith("PDF") else 1.0
@@ -143,9 +161,10 @@ def main() -> None:
     parser.add_argument("--classes", type=int, default=120)
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--only", choices=("reports", "school"), help="Run one part only.")
+    parser.add_argument("--school-db", type=Path, help="Keep the planned school in this SQLite file and reuse it.")
     args = parser.parse_args()
     if args.only != "reports":
-        bench_school(args.classes, args.time_limit)
+        bench_school(args.classes, args.time_limit, args.school_db)
     if args.only == "school":
         return
     for label, scratch in (("SQLite", sqlite_url), ("PostgreSQL", postgres_url)):

@@ -40,7 +40,7 @@ from scheduler.service import (
     schedule,
     timetable,
 )
-from scheduler.tables import School, Timetable
+from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
 from tracking.clock import today_in
 from web.roles import NotFound, Role, Viewer
@@ -319,13 +319,20 @@ def selection(profile: Profile, params: dict[str, str]) -> Selection:
 
 
 def selected_sessions(engine: Engine, profile: Profile, chosen: Selection) -> tuple[TimetableView | None, str | None]:
-    """The current timetable's sessions of the selection (the venue's filtered here: the service has no venue filter)."""
-    view, missing = current_timetable(engine, profile.id, class_name=chosen.name if chosen.kind == "class" else None,
-                                      staff=chosen.name if chosen.kind == "staff" else None)
-    if view is not None and chosen.kind == "venue":
-        view = TimetableView(view.school_id, view.timetable_id, view.status, view.span,
-                             [row for row in view.placements if row.venue == chosen.name])
-    return view, missing
+    """The current timetable's sessions of the selection: `timetable`'s filters for a class or a staff member; a
+    venue's read here from the same table in the same order (the service has no venue filter)."""
+    if chosen.kind != "venue":
+        return current_timetable(engine, profile.id, class_name=chosen.name if chosen.kind == "class" else None,
+                                 staff=chosen.name if chosen.kind == "staff" else None)
+    with transaction(engine) as session:
+        current = session.exec(select(Timetable).where(Timetable.school_id == profile.id,
+                                                       col(Timetable.current).is_(True))).first()
+        if current is None or current.id is None:
+            return current_timetable(engine, profile.id)  # the service's own words for "not planned yet"
+        rows = session.exec(select(Placement).where(Placement.timetable_id == current.id, Placement.venue == chosen.name)
+                            .order_by(col(Placement.day), col(Placement.start_time), col(Placement.class_name))).all()
+        return TimetableView(profile.id, current.id, current.status, Period("", current.span_start, current.span_end),
+                             [PlacementRow.of(row) for row in rows]), None
 
 
 def session_detail(engine: Engine, viewer: Viewer, school_id: str, uid: str) -> tuple[Profile, PlacementRow]:
