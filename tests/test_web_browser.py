@@ -11,73 +11,22 @@ under CI, where they must run.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import openpyxl
-import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy.engine import Engine
 from sqlmodel import select
-from web_helpers import AS_OF, LEN_KEY, LEN_SEED, PASSWORD, server
+from web_helpers import AS_OF, DESKTOP, LEN_KEY, LEN_SEED, PASSWORD, PHONE, open_page, shot
 
 from roadmaps.tables import Roadmap
 from store.db import transaction
 from tracking.overdue import overdue_report
 from tracking.tables import DeadlineOccurrence
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytest_plugins = ["web_fixtures"]  # the seeded stores
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium не установлен ({CHROMIUM}): apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def site(web_engine: Engine) -> Iterator[str]:
-    with server(web_engine) as url:
-        yield url
-
-
-def open_page(chromium: Browser, site: str, viewport: dict[str, int] = DESKTOP, login: str | None = "komitet",
-              javascript: bool = True) -> Page:
-    context = chromium.new_context(base_url=site, viewport=viewport, accept_downloads=True,  # type: ignore[arg-type]
-                                   java_script_enabled=javascript, locale="ru-RU")
-    page = context.new_page()
-    if login:
-        page.goto("/login")
-        page.fill("input[name=login]", login)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        assert "/login" not in page.url
-    return page
-
-
-def shot(page: Page, tmp_path: Path, name: str) -> Path:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 1000
-    return path
+pytest_plugins = ["web_fixtures"]  # the seeded stores and the browser
 
 
 def overdue_count(page: Page) -> int:

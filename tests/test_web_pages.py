@@ -19,7 +19,7 @@ from web_helpers import AS_OF, KGD_KEY, KGD_SEED, LEN_KEY, LEN_SEED, browser, er
 
 from roadmaps.tables import Item, Roadmap
 from store.db import transaction
-from tracking.overdue import overdue_report
+from tracking.overdue import MIN_ROWS_PER_EXECUTOR, overdue_report
 from tracking.status import mark_done, occurrence_history
 from tracking.summary import summary
 from tracking.tables import DeadlineOccurrence, OccurrenceEvent
@@ -27,7 +27,7 @@ from web.catalog import occurrence_selector, report_date
 from web.chart import bar_chart
 from web.http import MAX_REQUEST_BYTES
 from web.imports import MAX_UPLOAD_BYTES
-from web.reports import MIN_ROWS_PER_EXECUTOR, Bar, OverdueQuery, dashboard, overdue_page
+from web.reports import Bar, OverdueQuery, dashboard, overdue_page
 from web.roles import Role, Viewer
 
 pytest_plugins = ["web_fixtures"]  # the seeded stores

@@ -11,6 +11,7 @@ Seeded SQLite stores are built once per test run and copied for each test.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import httpx
 from feeds_helpers import running_server
+from playwright.sync_api import Browser as Chromium
+from playwright.sync_api import Page
 from sqlalchemy.engine import Engine
 
 from calendars.data_files import data_dir
@@ -119,3 +122,41 @@ def error_text(page: httpx.Response) -> str:
     """The Russian message of an error page or a form's error."""
     found = re.search(r'<p class="error"[^>]*>(.*?)</p>', page.text, re.S)
     return re.sub(r"\s+", " ", found.group(1)).strip() if found else ""
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def open_page(chromium: Chromium, site: str, viewport: dict[str, int] = DESKTOP, login: str | None = "komitet",
+              javascript: bool = True) -> Page:
+    """A fresh browser context on the site (its own cookies), logged in as `login` when given."""
+    context = chromium.new_context(base_url=site, viewport=viewport, accept_downloads=True,  # type: ignore[arg-type]
+                                   java_script_enabled=javascript, locale="ru-RU")
+    page = context.new_page()
+    if login:
+        page.goto("/login")
+        page.fill("input[name=login]", login)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert "/login" not in page.url
+    return page
+
+
+def shot(page: Page, tmp_path: Path, name: str) -> Path:
+    """A full-page screenshot in the test's temporary folder (looked at, never compared pixel by pixel)."""
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 1000
+    return path
+
+
+def no_horizontal_scroll(page: Page) -> tuple[int, int]:
+    """The page's (scroll width, viewport width); the first must not exceed the second."""
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], (page.url, widths)
+    return int(widths[0]), int(widths[1])

@@ -22,6 +22,8 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from sqlalchemy import String, case, collate, func
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -42,6 +44,7 @@ from tracking.values import OccurrenceKind
 from tracking.wording import counted, cut, due_phrase, fmt_date
 
 NO_EXECUTOR = "Исполнитель не указан"
+MIN_ROWS_PER_EXECUTOR = 5  # a bounded report keeps at least this many rows of each executor
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,13 @@ class DueRow:
 
 @dataclass(frozen=True)
 class ExecutorDue:
+    """One executor's rows, most urgent first; a bounded report (`budget`) counts the rows it left out."""
+
     executor: str
     overdue: list[DueRow]
     soon: list[DueRow]
+    hidden_overdue: int = 0
+    hidden_soon: int = 0
 
     @property
     def most_overdue(self) -> int:
@@ -154,34 +161,84 @@ class OverdueReport:
                 "executors": [group.to_json() for group in self.executors]}
 
 
-def due_rows(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | None = None,
-             region: str | None = None) -> list[DueRow]:
-    """Open occurrences due before the report date plus `soon_days`, one row per executor, with what plans them
-    (of one roadmap, or of one region's roadmaps, when given)."""
-    columns = (Occ.id, Occ.item_id, Occ.kind, Occ.phase, Occ.start, Occ.due, Item.ordinal, Item.number, Item.title,
-               Item.deadline_text, Roadmap.id, Roadmap.key, Roadmap.title, Roadmap.region, Roadmap.controller,
-               Executor.name)
+def _due_query(columns: Any, as_of: AsOf, soon_days: int, roadmap_id: int | None, region: str | None) -> Any:
+    """Open occurrences due by the report date plus `soon_days`, joined to items, roadmaps and (one row each)
+    their executors, of one roadmap or region when given."""
     query = (
-        select(*(col(column) for column in columns))
+        select(*columns)
+        .select_from(Occ)
         .join(Item, col(Item.id) == Occ.item_id)
         .join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
         .outerjoin(ItemExecutor, col(ItemExecutor.item_id) == Item.id)
-        .outerjoin(Executor, col(Executor.id) == ItemExecutor.executor_id)
         .where(still_open(), col(Occ.due) <= as_of.sql(REGION, soon_days))
     )
     if roadmap_id is not None:
         query = query.where(Item.roadmap_id == roadmap_id)
     if region is not None:
         query = query.where(Roadmap.region == region)
+    return query
+
+
+def due_rows(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | None = None,
+             region: str | None = None, per_executor: int | None = None) -> list[DueRow]:
+    """Open occurrences due before the report date plus `soon_days`, one row per executor, with what plans them
+    (of one roadmap, or of one region's roadmaps, when given).
+
+    With `per_executor` only each executor's first rows by due date (then reference) are read: the database
+    ranks them (a window function over narrow rows) and only those are joined to their texts.
+    """
+    executor_id = col(ItemExecutor.executor_id)
+    columns: list[Any] = [col(column) for column in (
+        Occ.id, Occ.item_id, Occ.kind, Occ.phase, Occ.start, Occ.due, Item.ordinal, Item.number, Item.title,
+        Item.deadline_text, Roadmap.id, Roadmap.key, Roadmap.title, Roadmap.region, Roadmap.controller, Executor.name)]
+    if per_executor is None:
+        query = _due_query(columns, as_of, soon_days, roadmap_id, region).outerjoin(
+            Executor, col(Executor.id) == executor_id)
+    else:
+        reference: Any = col(Roadmap.key) + "#" + sql_cast(col(Item.ordinal), String)
+        if session.get_bind().dialect.name == "postgresql":
+            reference = collate(reference, "C")  # code-point order, as Python compares the references
+        rank = func.row_number().over(partition_by=executor_id, order_by=(col(Occ.due), reference))
+        ranked = _due_query([col(Occ.id).label("occurrence_id"), executor_id.label("executor_id"), rank.label("rank")],
+                            as_of, soon_days, roadmap_id, region).subquery()
+        query = (
+            select(*columns)
+            .select_from(ranked)
+            .join(Occ, col(Occ.id) == ranked.c.occurrence_id)
+            .join(Item, col(Item.id) == Occ.item_id)
+            .join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
+            .outerjoin(Executor, col(Executor.id) == ranked.c.executor_id)
+            .where(ranked.c.rank <= per_executor)
+        )
     found = session.execute(query).all()
     planned = coverage(session, {row[1] for row in found})
     return [
         DueRow(occurrence_id, item_id, rid, key, roadmap_title, item_ref(key, ordinal), number, title, deadline_text, kind,
-               phase, start, due, (as_of.of(region) - due).days, controller, executor,
+               phase, start, due, (as_of.of(region_code) - due).days, controller, executor,
                tuple(planned.of(item_id, start, due)))
         for (occurrence_id, item_id, kind, phase, start, due, ordinal, number, title, deadline_text, rid, key,
-             roadmap_title, region, controller, executor) in found
+             roadmap_title, region_code, controller, executor) in found
     ]
+
+
+def due_totals(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | None = None,
+               region: str | None = None) -> tuple[int, int]:
+    """Distinct occurrences of the report, (overdue, due soon): an item with three executors counts once."""
+    late = func.count(case((col(Occ.due) < as_of.sql(REGION), col(Occ.id))).distinct())
+    row = session.execute(_due_query([late, func.count(col(Occ.id).distinct())], as_of, soon_days, roadmap_id,
+                                     region)).one()
+    return int(row[0]), int(row[1]) - int(row[0])
+
+
+def due_counts(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | None = None,
+               region: str | None = None) -> dict[str, tuple[int, int]]:
+    """Per executor's name: how many rows the report holds, (overdue, due soon), counted in the database."""
+    executor_id = col(ItemExecutor.executor_id)
+    late = func.sum(case((col(Occ.due) < as_of.sql(REGION), 1), else_=0))
+    query = _due_query([executor_id, late, func.count()], as_of, soon_days, roadmap_id, region).group_by(executor_id)
+    names = dict(session.execute(select(col(Executor.id), col(Executor.name))).all())
+    return {names.get(key) or NO_EXECUTOR: (int(overdue or 0), int(total) - int(overdue or 0))
+            for key, overdue, total in session.execute(query)}
 
 
 def roadmap_scopes(session: Session, roadmap_id: int | None = None, region: str | None = None) -> list[RoadmapScope]:
@@ -225,21 +282,31 @@ def executor_matcher(session: Session, needle: str | None) -> Callable[[str], bo
 
 
 def overdue_report(engine: Engine, as_of: date | None = None, executor: str | None = None,
-                   roadmap: str | None = None, soon: int = DEFAULT_SOON_DAYS, region: str | None = None) -> OverdueReport:
+                   roadmap: str | None = None, soon: int = DEFAULT_SOON_DAYS, region: str | None = None,
+                   budget: int | None = None) -> OverdueReport:
     """The report of `profplan overdue` and of the web's /overdue; `executor` as `executor_matcher` reads it.
 
     `region` keeps one region's roadmaps (a committee member's reach on the
-    web). A roadmap or executor that names nothing stored is an error with
-    the closest matches, never an empty "nothing overdue".
+    web). With a `budget` of rows (a page a person reads) and more rows than
+    that, each executor keeps its most urgent rows, as many as the budget
+    shares out and never fewer than MIN_ROWS_PER_EXECUTOR, and counts the
+    rest (`ExecutorDue.hidden_*`); the counts stay whole. A roadmap or
+    executor that names nothing stored is an error with the closest matches,
+    never an empty "nothing overdue".
     """
     check_soon_days(soon)
     with transaction(engine) as session:
         roadmap_id = resolve_roadmap(session, roadmap).id if roadmap else None
         keeps = executor_matcher(session, executor)
         report_date = report_as_of(session, as_of, roadmap_id)
-        rows = due_rows(session, report_date, soon, roadmap_id, region)
+        counts = due_counts(session, report_date, soon, roadmap_id, region) if budget is not None else {}
+        total = sum(late + near for late, near in counts.values())
+        per_executor = (None if budget is None or total <= budget
+                        else max(MIN_ROWS_PER_EXECUTOR, budget // max(len(counts), 1)))
+        rows = due_rows(session, report_date, soon, roadmap_id, region, per_executor)
         scopes = roadmap_scopes(session, roadmap_id, region)
-    sections = executor_sections(row for row in rows if keeps(row.executor or NO_EXECUTOR))
+    sections = executor_sections((row for row in rows if keeps(row.executor or NO_EXECUTOR)),
+                                 counts if per_executor is not None else None)
     return OverdueReport(report_date, soon, sections, scopes)
 
 
@@ -298,13 +365,17 @@ def _footer(report: OverdueReport) -> Text:
         style="dim")
 
 
-def executor_sections(rows: Iterable[DueRow]) -> list[ExecutorDue]:
+def executor_sections(rows: Iterable[DueRow], counts: dict[str, tuple[int, int]] | None = None) -> list[ExecutorDue]:
     """Rows grouped by executor, each split into overdue and due soon (most urgent first); executors with
-    the most overdue first."""
+    the most overdue first. With the whole `counts` of a bounded report, each group counts what it left out."""
     groups: dict[str, list[DueRow]] = {}
     for row in rows:
         groups.setdefault(row.executor or NO_EXECUTOR, []).append(row)
-    sections = [ExecutorDue(name, sorted((r for r in group if r.is_overdue), key=lambda r: r.urgency),
-                            sorted((r for r in group if not r.is_overdue), key=lambda r: r.urgency))
-                for name, group in groups.items()]
-    return sorted(sections, key=lambda s: (-len(s.overdue), -len(s.soon), -s.most_overdue, s.executor))
+    sections = []
+    for name, group in groups.items():
+        late = sorted((r for r in group if r.is_overdue), key=lambda r: r.urgency)
+        near = sorted((r for r in group if not r.is_overdue), key=lambda r: r.urgency)
+        whole = counts.get(name, (len(late), len(near))) if counts is not None else (len(late), len(near))
+        sections.append(ExecutorDue(name, late, near, whole[0] - len(late), whole[1] - len(near)))
+    return sorted(sections, key=lambda s: (-(len(s.overdue) + s.hidden_overdue), -(len(s.soon) + s.hidden_soon),
+                                           -s.most_overdue, s.executor))

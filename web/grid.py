@@ -17,11 +17,11 @@ from datetime import date, timedelta
 
 from sqlalchemy.engine import Engine
 
-from scheduler.profile import Profile
-from scheduler.service import PlacementRow
 from tracking.clock import today_in
 from web.roles import Viewer
 from web.schools import (
+    PlacementRow,
+    Profile,
     SchoolCalendarView,
     Selection,
     direction_titles,

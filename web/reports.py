@@ -26,13 +26,19 @@ from store.db import transaction
 from tracking.clock import AsOf
 from tracking.contacts import controller_contacts
 from tracking.export import export_csv, export_xlsx
-from tracking.overdue import DEFAULT_SOON_DAYS, DueRow, OverdueReport, overdue_report
+from tracking.overdue import (
+    DEFAULT_SOON_DAYS,
+    DueRow,
+    OverdueReport,
+    due_totals,
+    overdue_report,
+)
+from tracking.refs import resolve_roadmap
 from tracking.summary import Counts, summary
 from web.catalog import find_visible_roadmap, report_date, visible_roadmaps
 from web.roles import Viewer
 
-ROW_BUDGET = 400  # rows the overdue page shows at most, about: every row when there are fewer …
-MIN_ROWS_PER_EXECUTOR = 5  # … else each executor's most urgent, at least this many, and "показать все"
+ROW_BUDGET = 400  # rows the overdue page shows at most, about: every row when there are fewer
 CHART_BARS = 15
 
 
@@ -107,24 +113,27 @@ class OverduePage:
 def overdue_page(engine: Engine, viewer: Viewer, query: OverdueQuery, budget: int | None = ROW_BUDGET) -> OverduePage:
     """What is overdue and due soon, by executor, most urgent first, within the viewer's region.
 
-    Every row when they are no more than `budget` (None: always) or the
-    query names an executor; otherwise each executor's most urgent rows,
-    as many as the budget shares out, never fewer than MIN_ROWS_PER_EXECUTOR.
+    `tracking.overdue.overdue_report` with the page's budget of rows (None, or
+    an executor named: every row), so a thousand roadmaps make a page a
+    person reads; the counts stay whole.
     """
     if query.roadmap:
         with transaction(engine) as session:
             find_visible_roadmap(session, viewer, query.roadmap)  # another region's roadmap is refused, not empty
-    report = overdue_report(engine, query.as_of, query.executor, query.roadmap, query.soon, viewer.region)
-    total = sum(len(group.overdue) + len(group.soon) for group in report.executors)
-    limit = None if query.executor or budget is None or total <= budget else max(
-        MIN_ROWS_PER_EXECUTOR, budget // max(len(report.executors), 1))
-    sections = [ExecutorSection(group.executor, len(group.overdue), len(group.soon), [*group.overdue, *group.soon][:limit])
+    report = overdue_report(engine, query.as_of, query.executor, query.roadmap, query.soon, viewer.region,
+                            budget=None if query.executor else budget)
+    sections = [ExecutorSection(group.executor, len(group.overdue) + group.hidden_overdue,
+                                len(group.soon) + group.hidden_soon, [*group.overdue, *group.soon])
                 for group in report.executors]
-    late = {row.occurrence_id for group in report.executors for row in group.overdue}
-    soon = {row.occurrence_id for group in report.executors for row in group.soon}
     with transaction(engine) as session:
+        roadmap_id = resolve_roadmap(session, query.roadmap).id if query.roadmap else None
+        if any(group.hidden_overdue or group.hidden_soon for group in report.executors):
+            late, soon = due_totals(session, report.as_of, query.soon, roadmap_id, viewer.region)
+        else:  # every row is here: count its distinct occurrences (an item of three executors once)
+            late = len({row.occurrence_id for group in report.executors for row in group.overdue})
+            soon = len({row.occurrence_id for group in report.executors for row in group.soon})
         emails = {key: contact.email for key, contact in controller_contacts(session).items()}
-    return OverduePage(query, report, sections, len(late), len(soon), emails)
+    return OverduePage(query, report, sections, late, soon, emails)
 
 
 # The downloads of /overdue: (media type, writer of tracking.export), by file suffix.

@@ -30,8 +30,17 @@ from calendars.suggest import did_you_mean
 from scheduler.errors import ProfileError, SchedulingError
 from scheduler.norms import load_norms
 from scheduler.profile import Profile, parse_profile
-from scheduler.service import ComplianceReport, PlacementRow, SchoolResult, TimetableView, compliance_report, load_school, timetable
-from scheduler.tables import School, Timetable
+from scheduler.service import (
+    ComplianceReport,
+    PlacementRow,
+    SchoolResult,
+    TimetableView,
+    compliance_report,
+    load_school,
+    schedule,
+    timetable,
+)
+from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
 from tracking.clock import today_in
 from web.roles import NotFound, Role, Viewer
@@ -310,13 +319,20 @@ def selection(profile: Profile, params: dict[str, str]) -> Selection:
 
 
 def selected_sessions(engine: Engine, profile: Profile, chosen: Selection) -> tuple[TimetableView | None, str | None]:
-    """The current timetable's sessions of the selection (the venue's filtered here: the service has no venue filter)."""
-    view, missing = current_timetable(engine, profile.id, class_name=chosen.name if chosen.kind == "class" else None,
-                                      staff=chosen.name if chosen.kind == "staff" else None)
-    if view is not None and chosen.kind == "venue":
-        view = TimetableView(view.school_id, view.timetable_id, view.status, view.span,
-                             [row for row in view.placements if row.venue == chosen.name])
-    return view, missing
+    """The current timetable's sessions of the selection: `timetable`'s filters for a class or a staff member; a
+    venue's read here from the same table in the same order (the service has no venue filter)."""
+    if chosen.kind != "venue":
+        return current_timetable(engine, profile.id, class_name=chosen.name if chosen.kind == "class" else None,
+                                 staff=chosen.name if chosen.kind == "staff" else None)
+    with transaction(engine) as session:
+        current = session.exec(select(Timetable).where(Timetable.school_id == profile.id,
+                                                       col(Timetable.current).is_(True))).first()
+        if current is None or current.id is None:
+            return current_timetable(engine, profile.id)  # the service's own words for "not planned yet"
+        rows = session.exec(select(Placement).where(Placement.timetable_id == current.id, Placement.venue == chosen.name)
+                            .order_by(col(Placement.day), col(Placement.start_time), col(Placement.class_name))).all()
+        return TimetableView(profile.id, current.id, current.status, Period("", current.span_start, current.span_end),
+                             [PlacementRow.of(row) for row in rows]), None
 
 
 def session_detail(engine: Engine, viewer: Viewer, school_id: str, uid: str) -> tuple[Profile, PlacementRow]:
@@ -366,3 +382,32 @@ def staff_page(engine: Engine, viewer: Viewer) -> StaffPage:
     view, missing = current_timetable(engine, viewer.school_id, staff=viewer.staff_name)
     sessions = [row for row in view.placements if today <= row.day < today + UPCOMING] if view else []
     return StaffPage(viewer.school_id, name, viewer.staff_name, today, sessions, missing)
+
+
+@dataclass(frozen=True)
+class SolveSummary:
+    """What a schedule job reports when it ends: the solve's figures in plain words, and whether it was stored."""
+
+    stored: bool
+    status: str
+    placements: int
+    seconds: float
+    unmet: list[str]  # "8А: урочная деятельность 7 из 9 ч" for every norm the timetable misses
+    message: str | None  # the solver's own explanation when it found nothing
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stored": self.stored, "status": self.status, "placements": self.placements,
+                "seconds": self.seconds, "unmet": self.unmet, "message": self.message}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SolveSummary:
+        return cls(bool(data["stored"]), str(data["status"]), int(data["placements"]), float(data["seconds"]),
+                   [str(line) for line in data["unmet"]], data.get("message"))
+
+
+def solve_school(engine: Engine, school_id: str, time_limit: float) -> SolveSummary:
+    """`profplan schedule SCHOOL --time-limit N`: solve the school's year and store it as current when solved."""
+    result = schedule(engine, school_id, time_limit=time_limit)
+    unmet = [f"{row.class_name}: {row.title} {row.planned} из {row.required} ч" for row in result.compliance if not row.met]
+    return SolveSummary(result.timetable_id is not None, result.solution.status, len(result.solution.placements),
+                        round(result.solution.seconds, 1), unmet, result.solution.message)

@@ -1,4 +1,5 @@
-"""Web workspace tables: accounts, their sessions, login throttling, the signing secret and pending uploads.
+"""Web workspace tables: accounts, their sessions, login throttling, the signing secret, pending uploads and
+the schedule jobs that run in the background.
 
 Everything a request needs lives in the database, not in a server's
 memory, so any number of server processes behind one PostgreSQL agree on
@@ -10,9 +11,13 @@ Session tokens are never stored: only their SHA-256, as with feed tokens.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, Column, LargeBinary
 from sqlmodel import Field, SQLModel
+
+from tracking.tables import enum_field
 
 
 class User(SQLModel, table=True):
@@ -97,3 +102,51 @@ class Upload(SQLModel, table=True):
     created_at: datetime
     imported_at: datetime | None = None
     result: list[dict[str, object]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class JobState(StrEnum):
+    """Where a schedule job stands; the first two are active (one per school at a time)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {"queued": "в очереди", "running": "составляется", "done": "составлено", "failed": "не составлено",
+                "cancelled": "отменено"}[self.value]
+
+    @property
+    def active(self) -> bool:
+        return self in (JobState.QUEUED, JobState.RUNNING)
+
+
+class ScheduleJob(SQLModel, table=True):
+    """One request to plan a school's timetable, run in the background and followed by any server process.
+
+    `active_school` holds the school's id while the job is queued or
+    running and NULL after, so a unique index allows one active job per
+    school (NULLs never collide). `heartbeat_at` is refreshed by the process
+    running it; a running job whose heartbeat stopped was cut off with its
+    server. `result` is the schedule's summary (`ScheduleResult.to_json`
+    without the placements) once done.
+    """
+
+    __tablename__ = "web_schedule_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True, ondelete="CASCADE", max_length=64)
+    active_school: str | None = Field(default=None, unique=True, max_length=64)
+    user_id: int | None = Field(default=None, foreign_key="web_user.id", ondelete="SET NULL")
+    state: JobState = enum_field(JobState, 10)
+    stage: str = Field(max_length=200)
+    time_limit: float
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    cancel_requested: bool = False
+    error: str | None = None
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

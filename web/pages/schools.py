@@ -8,6 +8,8 @@ staff=, venue=, date=) so every view is bookmarkable.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
@@ -15,6 +17,8 @@ from calendars.dates import parse_date
 from calendars.errors import ProfplanError
 from web.grid import grid_page
 from web.http import Visit, blocking, page
+from web.jobs import TIME_LIMITS, cancel_job, latest_job, start_job
+from web.printout import printout, timetable_pdf, timetable_xlsx
 from web.roles import NotFound, Role
 from web.schools import (
     MAX_PROFILE_BYTES,
@@ -24,6 +28,7 @@ from web.schools import (
     school_page,
     session_detail,
     staff_page,
+    stored_profile,
     upload_profile,
 )
 from web.subscriptions import IssuedFeed, own_subscriptions, revoke, rotate, subscribe
@@ -96,6 +101,64 @@ async def compliance_page(visit: Visit) -> Response:
     profile, report, missing = await blocking(compliance, visit.engine, visit.viewer,
                                               visit.request.path_params["school_id"])
     return await visit.render("compliance.html", profile=profile, report=report, missing=missing)
+
+
+@page(*SCHOOL_ROLES)
+async def schedule_page(visit: Visit) -> Response:
+    """The school's schedule job: start, progress (htmx polls this page while it runs), cancel, outcome."""
+    school_id = visit.request.path_params["school_id"]
+    job = await blocking(latest_job, visit.engine, visit.viewer, school_id)
+    profile = await blocking(stored_profile, visit.engine, visit.viewer, school_id)
+    return await visit.render("schedule.html", profile=profile, job=job, limits=TIME_LIMITS, error=None)
+
+
+@page(*SCHOOL_ROLES)
+async def schedule_start(visit: Visit) -> Response:
+    school_id = visit.request.path_params["school_id"]
+    typed = visit.field("time_limit")
+    try:
+        await blocking(start_job, visit.engine, visit.viewer, school_id, float(typed) if typed.isdigit() else -1.0)
+    except ProfplanError as exc:
+        job = await blocking(latest_job, visit.engine, visit.viewer, school_id)
+        profile = await blocking(stored_profile, visit.engine, visit.viewer, school_id)
+        return await visit.render("schedule.html", status_code=409, profile=profile, job=job, limits=TIME_LIMITS,
+                                  error=str(exc))
+    return await visit.redirect(f"/schools/{school_id}/schedule")
+
+
+@page(*SCHOOL_ROLES)
+async def schedule_cancel(visit: Visit) -> Response:
+    school_id = visit.request.path_params["school_id"]
+    try:
+        await blocking(cancel_job, visit.engine, visit.viewer, school_id)
+    except ProfplanError as exc:
+        return await visit.redirect(f"/schools/{school_id}/schedule", flash=str(exc))
+    return await visit.redirect(f"/schools/{school_id}/schedule", flash="Составление расписания отменяется.")
+
+
+# The printouts: media type by file suffix.
+PRINTOUTS: dict[str, str] = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@page(*SCHOOL_ROLES)
+async def timetable_file(visit: Visit) -> Response:
+    """/schools/{id}/timetable.pdf and .xlsx for class= or staff=: every session, to print or take away."""
+    suffix = visit.request.path_params["suffix"]
+    if suffix not in PRINTOUTS:
+        raise NotFound(f"Расписание выгружается только в форматах {', '.join(PRINTOUTS)}.")
+    try:
+        made = await blocking(printout, visit.engine, visit.viewer, visit.request.path_params["school_id"],
+                              dict(visit.request.query_params))
+    except ProfplanError as exc:
+        return await visit.render("error.html", status_code=400, title="Расписание не выгружено", message=str(exc))
+    content = await (blocking(timetable_pdf, visit.web.templates, made) if suffix == "pdf"
+                     else blocking(timetable_xlsx, made))
+    name = quote(f"{made.file_stem}.{suffix}")
+    return Response(content, media_type=PRINTOUTS[suffix],
+                    headers={"content-disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
 @page(Role.STAFF)

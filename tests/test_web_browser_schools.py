@@ -1,0 +1,119 @@
+"""The coordinator's and the staff member's pages in a real browser (Playwright driving Debian's Chromium).
+
+A coordinator uploads a profile with an error and sees it at its field, fixes it, plans the year and watches
+the job to its end, opens the year grid (the sessions of `profplan timetable --class`), clicks a session, and
+downloads the PDF; a staff member subscribes and the QR code on the screen decodes to the feed's address; at
+phone width no page scrolls sideways. Every test saves screenshots in its temporary folder.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pdfplumber
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Browser
+from sqlalchemy.engine import Engine
+from web_helpers import PHONE, SCHOOL, no_horizontal_scroll, open_page, server, shot
+
+from calendars.data_files import data_dir
+from scheduler.service import timetable
+from store.settings import Settings
+
+pytest_plugins = ["web_fixtures"]  # the seeded stores and the browser
+
+DEMO = data_dir() / "schools" / "demo.toml"
+
+
+def test_a_coordinator_fixes_a_profile_plans_the_year_and_reads_the_grid(chromium: Browser, web_engine: Engine,
+                                                                         site: str, tmp_path: Path) -> None:
+    page = open_page(chromium, site, login="coord")
+    assert page.url.endswith(f"/schools/{SCHOOL}")
+    broken = tmp_path / "school.toml"
+    broken.write_text(DEMO.read_text(encoding="utf-8").replace("students = 27", 'students = "много"', 1),
+                      encoding="utf-8")
+    page.set_input_files("input[name=profile]", str(broken))
+    page.click("button:has-text('Проверить и загрузить')")
+    invalid = page.locator("tr.invalid")
+    assert invalid.count() == 1
+    assert "classes[3].students" in invalid.inner_text() and "много" in invalid.inner_text()
+    assert invalid.locator(".field-error").is_visible()
+    shot(page, tmp_path, "profile-error")
+    page.set_input_files("input[name=profile]", str(DEMO))
+    page.click("button:has-text('Проверить и загрузить')")
+    page.wait_for_url(f"{site}/schools/{SCHOOL}")
+    assert page.is_visible("#messages >> text=загружен: классов 7")
+
+    page.click(".actions >> text=Составить расписание")
+    page.select_option("select[name=time_limit]", "10")
+    page.click("button:has-text('Составить расписание')")
+    page.wait_for_selector("#job[data-state=running], #job[data-state=queued]")
+    seen = {page.locator("#job .stage").inner_text()}
+    url = page.url
+    page.wait_for_selector("#job[data-state=done]", timeout=90_000)  # htmx polls the job; no reload
+    assert page.url == url
+    seen.add(page.locator("#job .stage").inner_text())
+    assert len(seen) == 2 and page.is_visible("#job >> text=Занятий в расписании")
+    shot(page, tmp_path, "schedule-done")
+
+    page.click("#job >> text=Открыть год")
+    page.wait_for_url(re.compile(r"/year$"))
+    first_class = "6А"
+    expected = timetable(web_engine, SCHOOL, class_name=first_class).placements
+    chips = page.locator("table.year-grid a.chip")
+    assert chips.count() == len(expected) > 0
+    assert sorted(chips.evaluate_all("nodes => nodes.map(n => n.dataset.uid)")) == sorted(row.uid for row in expected)
+    chips.first.click()
+    page.wait_for_selector("#session-detail h1")  # htmx put the session's detail under the grid
+    assert page.url.endswith("/year")
+    assert expected[0].title in page.locator("#session-detail").inner_text()
+    shot(page, tmp_path, "year")
+
+    with page.expect_download() as waiting:
+        page.click("text=Скачать PDF (A4)")
+    path = tmp_path / "timetable.pdf"
+    waiting.value.save_as(path)
+    with pdfplumber.open(path) as document:
+        text = " ".join(" ".join((document_page.extract_text() or "").split()) for document_page in document.pages)
+    assert f"класс {first_class}" in text
+    assert all(f"{row.day:%d.%m.%Y}" in text for row in expected)
+
+
+def test_the_school_pages_at_phone_width_have_no_horizontal_scroll(chromium: Browser, planned_engine: Engine,
+                                                                   tmp_path: Path) -> None:
+    with server(planned_engine) as url:
+        page = open_page(chromium, url, viewport=PHONE, login="coord")
+        for name, path in (("school", f"/schools/{SCHOOL}"), ("year", f"/schools/{SCHOOL}/year?class=8А"),
+                           ("week", f"/schools/{SCHOOL}/week?date=2023-10-02&class=8А"),
+                           ("compliance", f"/schools/{SCHOOL}/compliance"), ("schedule", f"/schools/{SCHOOL}/schedule"),
+                           ("schools", "/schools")):
+            page.goto(path)
+            scroll, width = no_horizontal_scroll(page)
+            assert width == PHONE["width"]
+            shot(page, tmp_path, f"phone-{name}")
+
+
+def test_a_staff_member_subscribes_and_the_qr_code_on_screen_decodes_to_the_feed(chromium: Browser,
+                                                                               planned_engine: Engine,
+                                                                               tmp_path: Path) -> None:
+    settings = Settings(feeds_key_file=tmp_path / "feeds.key")
+    with server(planned_engine, settings) as url:
+        page = open_page(chromium, url, viewport=PHONE, login="teacher")
+        assert page.url.endswith("/me")
+        page.click("button:has-text('Подписаться на мои занятия')")
+        page.wait_for_selector("#issued-feed img.qr")
+        webcal = page.locator("a.feed-webcal").inner_text()
+        assert webcal.startswith("webcal://127.0.0.1:8080/feeds/") and webcal.endswith(".ics")
+        picture = Image.open(io.BytesIO(page.locator("#issued-feed img.qr").screenshot()))
+        [decoded] = zxingcpp.read_barcodes(picture)
+        assert decoded.text == webcal
+        no_horizontal_scroll(page)
+        shot(page, tmp_path, "me-subscribed")
+        page.goto("/me")
+        assert page.locator("ul.subscriptions li").count() == 1 and not page.is_visible("img.qr")
+        page.click("button:has-text('Отозвать')")
+        page.wait_for_selector("#messages >> text=отозвана")
+        assert page.locator("ul.subscriptions li").count() == 0

@@ -1,0 +1,196 @@
+"""Planning a school's year in the background: a job stored in the database, its progress, and cancelling it.
+
+A coordinator's "Составить расписание" must not hold a request open for a
+minute, and a reload or another server process must see how it stands, so
+the job is a row (`web.tables.ScheduleJob`): one active job per school (a
+unique column holds the school's id while it is active). The server process
+that accepted the job runs the solve (`web.schools.solve_school`, which is
+`profplan schedule`) in a child process and watches it from a thread: it
+refreshes the job's heartbeat, and when anyone — from any server process —
+asks to cancel, it ends the child. The solve stores its timetable in one
+transaction at its very end, so a cancelled job stores nothing and the
+previous timetable stays current. A running job whose heartbeat stopped
+was cut off with its server and is reported so.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from calendars.errors import ProfplanError
+from store.db import open_store, transaction
+from web.roles import Viewer
+from web.schools import SolveSummary, solve_school, stored_profile
+from web.tables import JobState, ScheduleJob
+
+TIME_LIMITS = (10, 30, 60, 120)  # seconds the coordinator may give the solver
+WATCH_EVERY = 0.5  # seconds between the watcher's looks at the child and the cancel flag
+STALE_AFTER = timedelta(seconds=30)  # a running job with an older heartbeat lost its server
+_SPAWN = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or connections inherited
+
+
+class JobError(ProfplanError):
+    """A job that cannot be started or cancelled (another one runs, nothing to cancel, a bad time limit)."""
+
+
+@dataclass(frozen=True)
+class JobView:
+    """A job as the schedule page shows it, with its progress in plain words."""
+
+    id: int
+    state: JobState
+    stage: str
+    time_limit: float
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    cancel_requested: bool
+    error: str | None
+    summary: SolveSummary | None
+    now: datetime
+
+    @property
+    def elapsed(self) -> float:
+        end = self.finished_at or self.now
+        return max(0.0, (end - self.started_at).total_seconds()) if self.started_at else 0.0
+
+    @property
+    def progress(self) -> int:
+        """Per cent of the time the solver was given (it may finish earlier; it stops at the limit)."""
+        if not self.state.active:
+            return 100
+        return min(99, int(100 * self.elapsed / max(self.time_limit, 1.0)))
+
+    @property
+    def stage_text(self) -> str:
+        if self.state is JobState.RUNNING:
+            return f"{self.stage}: прошло {self.elapsed:.0f} с из {self.time_limit:.0f} с, отведённых решателю"
+        return self.stage
+
+    @classmethod
+    def of(cls, job: ScheduleJob, now: datetime) -> JobView:
+        assert job.id is not None
+        return cls(job.id, job.state, job.stage, job.time_limit, job.created_at, job.started_at, job.finished_at,
+                   job.cancel_requested, job.error, SolveSummary.from_json(job.result) if job.result else None, now)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def latest_job(engine: Engine, viewer: Viewer, school_id: str) -> JobView | None:
+    """The school's newest job (a running one cut off with its server is marked failed first)."""
+    stored_profile(engine, viewer, school_id)  # 404 / 403 before anything is read
+    _expire_stale(engine)
+    with transaction(engine) as session:
+        job = session.exec(select(ScheduleJob).where(ScheduleJob.school_id == school_id)
+                           .order_by(col(ScheduleJob.id).desc())).first()
+        return JobView.of(job, _now()) if job else None
+
+
+def start_job(engine: Engine, viewer: Viewer, school_id: str, time_limit: float) -> JobView:
+    """Queue a job for the school and start it in this server process; refused while another one is active."""
+    stored_profile(engine, viewer, school_id)
+    if time_limit not in TIME_LIMITS:
+        raise JobError(f"Время на поиск: допустимо {', '.join(str(limit) for limit in TIME_LIMITS)} с.")
+    _expire_stale(engine)
+    now = _now()
+    try:
+        with transaction(engine) as session:
+            job = ScheduleJob(school_id=school_id, active_school=school_id, user_id=viewer.user_id,
+                              state=JobState.QUEUED, stage="в очереди", time_limit=time_limit, created_at=now,
+                              heartbeat_at=now)
+            session.add(job)
+            session.flush()
+            view = JobView.of(job, now)
+    except IntegrityError:
+        raise JobError("Расписание этой школы уже составляется: дождитесь конца или отмените его.") from None
+    threading.Thread(target=_watch, args=(engine, view.id, school_id, time_limit), daemon=True,
+                     name=f"schedule-job-{view.id}").start()
+    return view
+
+
+def cancel_job(engine: Engine, viewer: Viewer, school_id: str) -> JobView:
+    """Ask the school's active job to stop; the process running it ends the solve (nothing is stored)."""
+    stored_profile(engine, viewer, school_id)
+    with transaction(engine) as session:
+        job = session.exec(select(ScheduleJob).where(ScheduleJob.active_school == school_id)).first()
+        if job is None:
+            raise JobError("Сейчас расписание этой школы не составляется: отменять нечего.")
+        job.cancel_requested = True
+        job.stage = "отменяется"
+        session.add(job)
+        session.flush()
+        return JobView.of(job, _now())
+
+
+def _finish(engine: Engine, job_id: int, state: JobState, stage: str, error: str | None = None,
+            summary: SolveSummary | None = None) -> None:
+    """End an active job (a job already ended stays as it ended)."""
+    with transaction(engine) as session:
+        session.execute(
+            update(ScheduleJob).where(col(ScheduleJob.id) == job_id, col(ScheduleJob.active_school).is_not(None))
+            .values(state=state, stage=stage, error=error, result=summary.to_json() if summary else None,
+                    active_school=None, finished_at=_now())
+        )
+
+
+def _expire_stale(engine: Engine) -> None:
+    """Running jobs whose server stopped beating: failed, so the school may be planned again."""
+    with transaction(engine) as session:
+        session.execute(
+            update(ScheduleJob).where(col(ScheduleJob.active_school).is_not(None),
+                                      col(ScheduleJob.heartbeat_at) < _now() - STALE_AFTER)
+            .values(state=JobState.FAILED, stage="прервано", active_school=None, finished_at=_now(),
+                    error="Сервер, составлявший расписание, остановился; запустите составление снова.")
+        )
+
+
+def _watch(engine: Engine, job_id: int, school_id: str, time_limit: float) -> None:
+    """Run the job's solve in a child process, beat its heartbeat, and end the child when cancelled."""
+    url = engine.url.render_as_string(hide_password=False)
+    child = _SPAWN.Process(target=_solve_in_child, args=(url, job_id, school_id, time_limit), daemon=True)
+    with transaction(engine) as session:
+        session.execute(update(ScheduleJob).where(col(ScheduleJob.id) == job_id)
+                        .values(state=JobState.RUNNING, stage="поиск расписания", started_at=_now()))
+    child.start()
+    while True:
+        child.join(WATCH_EVERY)
+        with transaction(engine) as session:
+            job = session.get(ScheduleJob, job_id)
+            if job is None or job.active_school is None:  # the child ended it (done or failed)
+                break
+            if job.cancel_requested:
+                child.terminate()
+                child.join()
+                _finish(engine, job_id, JobState.CANCELLED, "отменено: расписание не менялось")
+                break
+            if not child.is_alive():
+                _finish(engine, job_id, JobState.FAILED, "не составлено",
+                        error=f"Процесс решателя завершился неожиданно (код {child.exitcode}).")
+                break
+            job.heartbeat_at = _now()
+            session.add(job)
+
+
+def _solve_in_child(url: str, job_id: int, school_id: str, time_limit: float) -> None:
+    """The child process: `profplan schedule` on the same store, then the job's outcome."""
+    engine = open_store(url, create=False)
+    try:
+        summary = solve_school(engine, school_id, time_limit)
+    except ProfplanError as exc:
+        _finish(engine, job_id, JobState.FAILED, "не составлено", error=str(exc))
+        return
+    if summary.stored:
+        _finish(engine, job_id, JobState.DONE, "составлено", summary=summary)
+    else:
+        _finish(engine, job_id, JobState.FAILED, "решение не найдено", error=summary.message, summary=summary)
+    engine.dispose()
