@@ -253,7 +253,13 @@ def school_timetable(session: Session, school: School) -> SchoolTimetable:
         return SchoolTimetable(school.id, school.name, timezone, placements,
                                fold_placements(placements, timezone, school.name, school.address))
 
-    return _TIMETABLES.get((school.id, current, school.updated_at, school.name, school.address, items_version), build)
+    return _TIMETABLES.get((_store(session), school.id, current, school.updated_at, school.name, school.address,
+                            items_version), build)
+
+
+def _store(session: Session) -> str:
+    """Which database a kept value came from: one process may serve two stores whose ids and stamps coincide."""
+    return session.connection().engine.url.render_as_string(hide_password=True)
 
 
 class _InSchool(ABC):
@@ -431,7 +437,8 @@ def _occurrences(session: Session, item_ids: Iterable[int]) -> list[_Occurrence]
     ids = tuple(sorted(set(item_ids)))
     if not ids:
         return []
-    return _OCCURRENCES.get((ids, tracking_version(session.connection())), lambda: _load_occurrences(session, ids))
+    return _OCCURRENCES.get((_store(session), ids, tracking_version(session.connection())),
+                            lambda: _load_occurrences(session, ids))
 
 
 def _load_occurrences(session: Session, ids: tuple[int, ...]) -> list[_Occurrence]:

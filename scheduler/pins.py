@@ -36,6 +36,7 @@ from scheduler.replan import as_placed
 from scheduler.service import (
     PlacementRow,
     _current,
+    _now,
     _parse,
     _periods,
     _school,
@@ -72,6 +73,10 @@ def move(engine: Engine, school_id: str, uid: str, to: datetime) -> PlacementRow
         row.day, row.slot, row.start_time, row.end_time = to.date(), slot, f"{start:%H:%M}", f"{end:%H:%M}"
         row.pinned = True
         session.add(row)
+        # The timetable changed in place: the school's stamp moves so feeds and caches keyed on it are rebuilt.
+        school = _school(session, school_id)
+        school.updated_at = _now()
+        session.add(school)
         return PlacementRow.of(row)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -79,3 +79,26 @@ def test_a_hand_move_is_refused_naming_the_rule(engine: Engine, tmp_path: Path) 
                   logs=tmp_path / "logs")
     refused.user_error("Перенос", "невозможен: 24.02.2024 не учебный день класса 8А")
     assert _where(engine, session.uid)[:2] == (session.day, session.start_time)  # nothing was changed
+
+
+def test_a_class_feed_shows_a_hand_moved_session_at_its_new_time(engine: Engine, tmp_path: Path) -> None:
+    import icalendar
+
+    from feeds.export import export_feeds
+    from feeds.subscriptions import create_subscription
+
+    key = b"k" * 32
+    create_subscription(engine, "class", "small/8А", key=key)
+    row = next(p for p in _movable(engine) if p.class_name == "8А")
+    target = next(t for t in pins.allowed_moves(engine, "small", row.uid) if t.date() != row.day)
+    def starts_of_title(folder: Path) -> set[datetime]:
+        [written] = export_feeds(engine, folder, key).written
+        calendar = icalendar.Calendar.from_ical(written.path.read_bytes())
+        return {event.decoded("dtstart").replace(tzinfo=None) for event in calendar.walk("VEVENT")
+                if row.title in str(event.get("summary"))}
+
+    before = starts_of_title(tmp_path / "before")
+    assert datetime.combine(row.day, time.fromisoformat(row.start_time)) in before and target not in before
+    pins.move(engine, "small", row.uid, target)
+    after = starts_of_title(tmp_path / "after")
+    assert after == before - {datetime.combine(row.day, time.fromisoformat(row.start_time))} | {target}
