@@ -283,3 +283,26 @@ def test_staff_subscribe_to_their_own_sessions_with_a_working_qr_code(planned_en
         assert httpx.get(url + "/feeds/" + fresh.group(1).rsplit("/", 1)[1]).status_code == 404
     with server(planned_engine, settings) as url, browser(url, login="komitet") as person:
         assert person.post("/me/subscriptions", {}, token_from="/").status_code == 403
+
+
+def test_a_coordinator_pins_and_moves_a_session_and_a_forbidden_move_names_the_rule(planned_engine: Engine) -> None:
+    rows = [row for row in cli_timetable(planned_engine, "--class", "8А") if not row["series"]]
+    chosen = rows[len(rows) // 2]
+    path = f"/schools/{SCHOOL}/sessions/{chosen['uid']}".replace("#", "%23")
+    with server(planned_engine) as url, browser(url, login="coord") as person:
+        page = person.get(path + "?moves=1").text
+        options = re.findall(r'<option value="([^"]+)">', page)
+        assert f"{chosen['date']}T{chosen['start']}" in options  # where it is now passes every rule too
+        sunday = date.fromisoformat(str(chosen["date"])) + timedelta(days=6 - date.fromisoformat(str(chosen["date"])).weekday())
+        refused = person.post(path, {"action": "move", "to": f"{sunday.isoformat()}T{chosen['start']}"})
+        assert refused.status_code == 409 and "не учебный день" in error_text(refused)
+        assert person.post(path, {"action": "pin"}).status_code in (200, 303)
+        assert "Закреплено" in person.get(path).text
+        target = next(option for option in options[len(options) // 2:] if option != f"{chosen['date']}T{chosen['start']}")
+        moved = person.post(path, {"action": "move", "to": target})
+        assert moved.status_code == 200 and "перенесено на" in moved.text
+    after = next(row for row in cli_timetable(planned_engine, "--class", "8А") if row["uid"] == chosen["uid"])
+    assert (f"{after['date']}T{after['start']}", after["pinned"]) == (target, True)
+    with server(planned_engine) as url, browser(url, login="komitet") as person:
+        assert person.get(path).status_code == 200 and "Перенести" not in person.get(path).text
+        assert person.post(path, {"action": "unpin"}, token_from=f"/schools/{SCHOOL}").status_code == 403

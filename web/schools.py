@@ -17,7 +17,8 @@ import re
 import tempfile
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlmodel import Session, col, select
 from calendars.academic import AcademicCalendar, Period, load_calendar
 from calendars.academic import region as find_region
 from calendars.suggest import did_you_mean
+from scheduler import pins
 from scheduler.errors import ProfileError, SchedulingError
 from scheduler.norms import load_norms
 from scheduler.profile import Profile, parse_profile
@@ -343,6 +345,45 @@ def session_detail(engine: Engine, viewer: Viewer, school_id: str, uid: str) -> 
     if found is None:
         raise NotFound(missing or f"В текущем расписании школы «{school_id}» нет занятия «{uid}».")
     return profile, found
+
+
+class SessionAction(StrEnum):
+    """What the session page's forms ask of one session (the CLI's pin, unpin and move)."""
+
+    PIN = "pin"
+    UNPIN = "unpin"
+    MOVE = "move"
+
+
+def allowed_times(engine: Engine, viewer: Viewer, school_id: str, uid: str) -> list[datetime]:
+    """Where the session may go without breaking a hard rule (`profplan move … --list`), for the move form."""
+    stored_profile(engine, viewer, school_id)
+    return pins.allowed_moves(engine, school_id, uid)
+
+
+def change_session(engine: Engine, viewer: Viewer, school_id: str, uid: str, action: str, to: str = "") -> str:
+    """Pin, unpin or move the session as the coordinator asked; the Russian line saying what was done.
+
+    A move is checked against every hard rule by `scheduler.pins.move`; a refused one raises its
+    SchedulingError, which names the rule.
+    """
+    stored_profile(engine, viewer, school_id)
+    try:
+        chosen = SessionAction(action)
+    except ValueError:
+        raise SchedulingError(f"Неизвестное действие «{action}»: закрепить, открепить или перенести.") from None
+    if chosen is SessionAction.PIN:
+        row = pins.pin(engine, school_id, uid)
+        return f"«{row.title}» ({row.class_name}) закреплено: расчёты его не сдвинут."
+    if chosen is SessionAction.UNPIN:
+        row = pins.unpin(engine, school_id, uid)
+        return f"«{row.title}» ({row.class_name}) откреплено: решатель снова может его переносить."
+    try:
+        target = datetime.fromisoformat(to)
+    except ValueError:
+        raise SchedulingError(f"Новое время «{to}» не понято: нужны дата и время, например 2024-02-14T15:15.") from None
+    row = pins.move(engine, school_id, uid, target)
+    return f"«{row.title}» ({row.class_name}) перенесено на {row.day:%d.%m.%Y}, {row.start:%H:%M} и закреплено."
 
 
 def compliance(engine: Engine, viewer: Viewer, school_id: str) -> tuple[Profile, ComplianceReport | None, str | None]:

@@ -8,6 +8,7 @@ staff=, venue=, date=) so every view is bookmarkable.
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
@@ -15,6 +16,7 @@ from starlette.responses import Response
 
 from calendars.dates import parse_date
 from calendars.errors import ProfplanError
+from scheduler.errors import SchedulingError
 from web.grid import grid_page
 from web.http import Visit, blocking, page
 from web.jobs import TIME_LIMITS, cancel_job, latest_job, start_job
@@ -22,6 +24,8 @@ from web.printout import printout, timetable_pdf, timetable_xlsx
 from web.roles import NotFound, Role
 from web.schools import (
     MAX_PROFILE_BYTES,
+    allowed_times,
+    change_session,
     compliance,
     direction_titles,
     school_cards,
@@ -90,10 +94,35 @@ async def _grid(visit: Visit, template: str, week: bool) -> Response:
 
 @page(*SCHOOL_ROLES)
 async def session_page(visit: Visit) -> Response:
+    """One session; with `moves=1`, the dates and times a move may choose (the hard-rule check is not free)."""
+    return await _session(visit, with_moves=visit.request.query_params.get("moves") == "1")
+
+
+@page(Role.COORDINATOR)
+async def session_change(visit: Visit) -> Response:
+    """Pin, unpin or move the session; a refused move stays on the page with the rule it would break."""
+    school_id, uid = visit.request.path_params["school_id"], visit.request.path_params["uid"]
+    try:
+        done = await blocking(change_session, visit.engine, visit.viewer, school_id, uid, visit.field("action"),
+                              visit.field("to"))
+    except SchedulingError as exc:
+        return await _session(visit, with_moves=True, error=str(exc), status_code=409)
+    return await visit.redirect(f"/schools/{school_id}/sessions/{quote(uid)}", flash=done)
+
+
+async def _session(visit: Visit, with_moves: bool, error: str | None = None, status_code: int = 200) -> Response:
     school_id, uid = visit.request.path_params["school_id"], visit.request.path_params["uid"]
     profile, row = await blocking(session_detail, visit.engine, visit.viewer, school_id, uid)
-    return await visit.render("session.html", profile=profile, row=row, directions=direction_titles(profile),
-                              school_id=school_id)
+    moves: list[datetime] | None = None
+    fixed: str | None = None
+    if with_moves and visit.viewer.role is Role.COORDINATOR:
+        try:
+            moves = await blocking(allowed_times, visit.engine, visit.viewer, school_id, uid)
+        except SchedulingError as exc:
+            fixed = str(exc)
+    return await visit.render("session.html", status_code=status_code, profile=profile, row=row,
+                              directions=direction_titles(profile), school_id=school_id, moves=moves, fixed=fixed,
+                              error=error)
 
 
 @page(*SCHOOL_ROLES)
