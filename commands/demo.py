@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from commands.base import Context, out, pass_context, ru_date
-from commands.schools import quality_line
+from scheduler.penalties import quality_line
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

@@ -11,6 +11,7 @@ import click
 
 from calendars.errors import ProfplanError
 from commands.base import Context, date_option, json_option, out, pass_context, print_json, ru_date, table
+from scheduler.penalties import quality_line
 
 if TYPE_CHECKING:
     from calendars.academic import Period
@@ -131,18 +132,22 @@ def schedule_command(context: Context, school_id: str, start: date | None, end: 
 @click.option("--as-of", callback=date_option,
               help="Что раньше этой даты — уже прошло и не меняется (по умолчанию сегодня; до начала года — первый "
               "учебный день).")
+@click.option("--preview", is_flag=True, help="Только показать, что сдвинется, добавится и уйдёт; ничего не сохранять.")
 @solver_options
 @json_option
 @pass_context
 def replan_command(context: Context, school_id: str, closed: list[Period], reopen: list[Period], as_of: date | None,
-                   time_limit: float, seed: int, as_json: bool) -> None:
+                   preview: bool, time_limit: float, seed: int, as_json: bool) -> None:
     """Перепланировать после закрытия школы (или его отмены), меняя как можно меньше."""
     from scheduler.service import replan
 
     if not closed and not reopen:
         raise click.UsageError("Укажите --closed С:ПО или --reopen С:ПО.")
-    result = replan(context.engine, school_id, closed, as_of=as_of, time_limit=time_limit, seed=seed, reopen=reopen)
+    result = replan(context.engine, school_id, closed, as_of=as_of, time_limit=time_limit, seed=seed, reopen=reopen,
+                    preview=preview)
     report_solution(result, as_json)
+    if preview and result.ok and not as_json:
+        out.print("Предпросмотр: ничего не сохранено; без --preview с тем же --seed будет сохранено это расписание.")
 
 
 def datetime_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
@@ -210,7 +215,6 @@ def report_placement(row: PlacementRow, what: str, as_json: bool) -> None:
     out.print(f"{row.class_name} «{row.title}» {ru_date(row.day)} {row.start:%H:%M}–{row.end:%H:%M} ({row.uid}): {what}.")
 
 
-STATUS_NAMES = {"optimal": "оптимально", "feasible": "допустимо", "infeasible": "невыполнимо", "unknown": "решение не найдено"}
 
 
 def report_solution(result: ScheduleResult, as_json: bool) -> None:
@@ -238,20 +242,6 @@ def report_solution(result: ScheduleResult, as_json: bool) -> None:
         if not as_json:
             out.print(reason)
         raise ProfplanError("Расписание не составлено, сохранённое не изменилось: " + reason.splitlines()[0])
-
-
-def quality_line(data: dict[str, Any]) -> str:
-    """The status in plain words: the penalty (штраф) of the timetable and how far it can be from the best."""
-    status = data["status"]
-    if data["objective"] is None:
-        return f"Статус: {STATUS_NAMES.get(status, status)}."
-    if data["bound"] is None:
-        return (f"Статус: допустимо: перепланированы только занятия закрытых дней и замены, штраф этой части "
-                f"{data['objective']} (нижняя граница для всего года не считалась).")
-    penalty = f"штраф {data['objective']}, нижняя граница штрафа для школы {data['bound']}"
-    if status == "optimal":
-        return f"Статус: оптимально ({penalty}: лучше расписания нет)."
-    return f"Статус: допустимо, не хуже границы на {100 * (data['gap'] or 0):.1f} % ({penalty})."
 
 
 def print_penalties(terms: dict[str, dict[str, int]]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class Penalty(StrEnum):
@@ -62,3 +63,21 @@ def described(terms: Mapping[str, int], order: Iterable[Penalty] = Penalty) -> s
     """«неравномерность по неделям 12, конец четверти 3» (or «нет»)."""
     parts = [f"{PENALTY_NAMES[term]} {terms[term]}" for term in order if terms.get(term)]
     return ", ".join(parts) or "нет"
+
+
+STATUS_NAMES = {"optimal": "оптимально", "feasible": "допустимо", "infeasible": "невыполнимо", "unknown": "решение не найдено"}
+
+
+def quality_line(data: Mapping[str, Any]) -> str:
+    """The status in plain words: the penalty (штраф) of the timetable and how far it can be from the best
+    (from a result's or a stored timetable's JSON; the CLI and the web say it alike)."""
+    status = data["status"]
+    if data["objective"] is None:
+        return f"Статус: {STATUS_NAMES.get(status, status)}."
+    if data["bound"] is None:
+        return (f"Статус: допустимо: перепланированы только занятия закрытых дней и замены, штраф этой части "
+                f"{data['objective']} (нижняя граница для всего года не считалась).")
+    penalty = f"штраф {data['objective']}, нижняя граница штрафа для школы {data['bound']}"
+    if status == "optimal":
+        return f"Статус: оптимально ({penalty}: лучше расписания нет)."
+    return f"Статус: допустимо, не хуже границы на {100 * (data['gap'] or 0):.1f} % ({penalty})."

@@ -265,10 +265,12 @@ def schedule(
 def replan(
     engine: Engine, school_id: str, closed: Sequence[Period] = (), as_of: date | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0, workers: int = DEFAULT_WORKERS,
-    reopen: Sequence[Period] = (),
+    reopen: Sequence[Period] = (), preview: bool = False,
 ) -> ReplanResult:
     """Re-plan the current timetable after closures are added (`closed`) or removed (`reopen`): sessions
     before `as_of` stay, the rest moves only as needed (each change costs `change` in the objective).
+    With `preview` nothing is stored: the result lists what would move, be added and be removed (the
+    same seed re-plans to the same timetable when confirmed).
 
     The school keeps its closures, so every later schedule and re-plan honours them; they are stored
     only when the re-plan succeeds. `as_of` defaults to today inside the school year and to its first
@@ -320,7 +322,7 @@ def replan(
             problem = instance(False)
             solution = solve(problem, settings)
         timetable_id = None
-        if solution.ok:
+        if solution.ok and not preview:
             timetable_id = store_solution(session, problem, solution, settings, parent=current)
             school.closures = [[p.start.isoformat(), p.end.isoformat()] for p in closures]
             session.add(school)

@@ -12,7 +12,8 @@ from sqlalchemy.engine import Engine
 from calendars.academic import Period
 from scheduler import service
 from scheduler.errors import SchedulingError
-from store.db import open_store
+from scheduler.tables import School
+from store.db import open_store, transaction
 from tests.scheduler_helpers import check_timetable, read_current, write_profile
 
 THIRD_QUARTER = (date(2024, 1, 9), date(2024, 3, 22))
@@ -27,6 +28,18 @@ def engine(tmp_path: Path) -> Engine:
     service.load_school(engine, write_profile(tmp_path))
     assert service.schedule(engine, "small", *THIRD_QUARTER, time_limit=10, seed=SEED).ok
     return engine
+
+
+def test_a_replan_preview_stores_nothing_and_shows_what_confirming_stores(engine: Engine) -> None:
+    before = read_current(engine, "small")
+    shown = service.replan(engine, "small", [QUARANTINE], as_of=AS_OF, time_limit=10, seed=SEED, preview=True)
+    assert shown.ok and shown.timetable_id is None and shown.changes
+    unchanged = read_current(engine, "small")
+    assert unchanged.timetable.id == before.timetable.id and unchanged.timetable.closures == before.timetable.closures
+    with transaction(engine) as session:
+        assert session.get(School, "small").closures == []  # type: ignore[union-attr]
+    stored = service.replan(engine, "small", [QUARANTINE], as_of=AS_OF, time_limit=10, seed=SEED)
+    assert [c.to_json() for c in stored.changes] == [c.to_json() for c in shown.changes]
 
 
 def test_replan_moves_only_what_the_closure_forces(engine: Engine) -> None:

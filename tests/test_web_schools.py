@@ -306,3 +306,36 @@ def test_a_coordinator_pins_and_moves_a_session_and_a_forbidden_move_names_the_r
     with server(planned_engine) as url, browser(url, login="komitet") as person:
         assert person.get(path).status_code == 200 and "Перенести" not in person.get(path).text
         assert person.post(path, {"action": "unpin"}, token_from=f"/schools/{SCHOOL}").status_code == 403
+
+
+def test_a_replan_shows_what_moves_stores_nothing_until_confirmed_then_the_grid_changes(planned_engine: Engine) -> None:
+    from calendars.academic import Period
+    from scheduler.service import replan
+
+    closed = Period("Закрытие школы", date(2024, 2, 5), date(2024, 2, 9))
+    fields = {"start": "2024-02-05", "end": "09.02.2024", "as_of": "2024-01-15"}
+    expected = replan(planned_engine, SCHOOL, [closed], as_of=date(2024, 1, 15), preview=True)
+    path = f"/schools/{SCHOOL}/replan"
+
+    def current_id() -> int | None:
+        with transaction(planned_engine) as session:
+            return session.exec(select(Timetable.id).where(Timetable.school_id == SCHOOL, Timetable.current)).one()
+
+    before = current_id()
+    with server(planned_engine) as url, browser(url, login="coord") as person:
+        bad = person.post(path, {**fields, "end": "31.02.2024", "action": "preview"})
+        assert bad.status_code == 400 and "такой даты нет" in error_text(bad)
+        preview = person.post(path, {**fields, "action": "preview"})
+        assert preview.status_code == 200 and "Пока ничего не сохранено" in preview.text
+        shown = re.findall(r'<tr data-kind="([a-z]+)" data-uid="([^"]+)">', preview.text)
+        assert sorted(shown) == sorted((c.kind, c.uid) for c in expected.changes)
+        assert shown and current_id() == before
+        confirmed = person.post(path, {**fields, "action": "confirm"})
+        assert confirmed.status_code == 200 and "Перепланировано" in confirmed.text
+    assert current_id() != before
+    days = {date.fromisoformat(str(row["date"])) for row in cli_timetable(planned_engine)}
+    assert not any(day in closed for day in days)
+    with transaction(planned_engine) as session:
+        assert session.get(School, SCHOOL).closures == [["2024-02-05", "2024-02-09"]]  # type: ignore[union-attr]
+    with server(planned_engine) as url, browser(url, login="komitet") as person:
+        assert person.get(path).status_code == 403

@@ -60,10 +60,13 @@ def navigation(role: Role, school: str | None) -> list[tuple[str, str]]:
     return [(link.label, link.path.format(school=school or "")) for link in NAVIGATION if role in link.roles]
 
 
-def ru_date(day: date | datetime | None) -> str:
-    """01.09.2023; a moment in Moscow time with hours and minutes, the federal default (tracking.clock)."""
+def ru_date(day: date | datetime | str | None) -> str:
+    """01.09.2023 (also from an ISO date in a result's JSON); a moment in Moscow time with hours and minutes,
+    the federal default (tracking.clock)."""
     if day is None:
         return "—"
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
     if isinstance(day, datetime):
         return day.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M МСК")
     return day.strftime("%d.%m.%Y")

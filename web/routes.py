@@ -19,6 +19,8 @@ from web.pages.roadmaps import import_form, roadmap_detail, roadmaps_page, uploa
 from web.pages.schools import (
     compliance_page,
     my_page,
+    replan_page,
+    replan_post,
     schedule_cancel,
     schedule_page,
     schedule_start,
@@ -58,6 +60,8 @@ ROUTES: list[BaseRoute] = [
     Route("/schools/{school_id}/schedule", schedule_page, methods=["GET"]),
     Route("/schools/{school_id}/schedule", schedule_start, methods=["POST"]),
     Route("/schools/{school_id}/schedule/cancel", schedule_cancel, methods=["POST"]),
+    Route("/schools/{school_id}/replan", replan_page, methods=["GET"]),
+    Route("/schools/{school_id}/replan", replan_post, methods=["POST"]),
     Route("/schools/{school_id}/year", year_page, methods=["GET"]),
     Route("/schools/{school_id}/week", week_page, methods=["GET"]),
     Route("/schools/{school_id}/sessions/{uid:path}", session_page, methods=["GET"]),

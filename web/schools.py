@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from calendars.academic import AcademicCalendar, Period, load_calendar
 from calendars.academic import region as find_region
+from calendars.dates import parse_date
 from calendars.suggest import did_you_mean
 from scheduler import pins
 from scheduler.errors import ProfileError, SchedulingError
@@ -35,10 +36,12 @@ from scheduler.profile import Profile, parse_profile
 from scheduler.service import (
     ComplianceReport,
     PlacementRow,
+    ReplanResult,
     SchoolResult,
     TimetableView,
     compliance_report,
     load_school,
+    replan,
     schedule,
     timetable,
 )
@@ -384,6 +387,30 @@ def change_session(engine: Engine, viewer: Viewer, school_id: str, uid: str, act
         raise SchedulingError(f"Новое время «{to}» не понято: нужны дата и время, например 2024-02-14T15:15.") from None
     row = pins.move(engine, school_id, uid, target)
     return f"«{row.title}» ({row.class_name}) перенесено на {row.day:%d.%m.%Y}, {row.start:%H:%M} и закреплено."
+
+
+@dataclass(frozen=True)
+class ReplanAsk:
+    """The re-plan form: the closed days and, optionally, the day before which nothing changes."""
+
+    closed: Period
+    as_of: date | None
+
+    @classmethod
+    def from_form(cls, start: str, end: str, as_of: str) -> ReplanAsk:
+        """Read the form's fields (ГГГГ-ММ-ДД or ДД.ММ.ГГГГ); a Russian error naming the field otherwise."""
+        first = parse_date(start, "Закрыто с")
+        last = parse_date(end or start, "Закрыто по")
+        if last < first:
+            raise SchedulingError(f"Закрыто по {last:%d.%m.%Y} — раньше, чем с {first:%d.%m.%Y}.")
+        return cls(Period("Закрытие школы", first, last), parse_date(as_of, "Не менять до") if as_of else None)
+
+
+def replan_school(engine: Engine, viewer: Viewer, school_id: str, ask: ReplanAsk, confirm: bool) -> ReplanResult:
+    """`profplan replan … --closed` from the form: a preview stores nothing; confirmed, the same seed stores
+    the previewed timetable and the closure with the school."""
+    stored_profile(engine, viewer, school_id)
+    return replan(engine, school_id, [ask.closed], as_of=ask.as_of, preview=not confirm)
 
 
 def compliance(engine: Engine, viewer: Viewer, school_id: str) -> tuple[Profile, ComplianceReport | None, str | None]:

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from calendars.dates import parse_date
 from calendars.errors import ProfplanError
 from scheduler.errors import SchedulingError
+from scheduler.penalties import quality_line
 from web.grid import grid_page
 from web.http import Visit, blocking, page
 from web.jobs import TIME_LIMITS, cancel_job, latest_job, start_job
@@ -24,10 +25,12 @@ from web.printout import printout, timetable_pdf, timetable_xlsx
 from web.roles import NotFound, Role
 from web.schools import (
     MAX_PROFILE_BYTES,
+    ReplanAsk,
     allowed_times,
     change_session,
     compliance,
     direction_titles,
+    replan_school,
     school_cards,
     school_page,
     session_detail,
@@ -163,6 +166,34 @@ async def schedule_cancel(visit: Visit) -> Response:
     except ProfplanError as exc:
         return await visit.redirect(f"/schools/{school_id}/schedule", flash=str(exc))
     return await visit.redirect(f"/schools/{school_id}/schedule", flash="Составление расписания отменяется.")
+
+
+@page(Role.COORDINATOR)
+async def replan_page(visit: Visit) -> Response:
+    """The re-plan form: closed days in, a preview of what moves out."""
+    profile = await blocking(stored_profile, visit.engine, visit.viewer, visit.request.path_params["school_id"])
+    return await visit.render("replan.html", profile=profile, result=None, ask=None, error=None, fields={})
+
+
+@page(Role.COORDINATOR)
+async def replan_post(visit: Visit) -> Response:
+    """Preview (nothing stored) or confirm (the same seed stores the previewed timetable and the closure)."""
+    school_id = visit.request.path_params["school_id"]
+    profile = await blocking(stored_profile, visit.engine, visit.viewer, school_id)
+    fields = {name: visit.field(name) for name in ("start", "end", "as_of")}
+    confirm = visit.field("action") == "confirm"
+    try:
+        ask = ReplanAsk.from_form(fields["start"], fields["end"], fields["as_of"])
+        result = await blocking(replan_school, visit.engine, visit.viewer, school_id, ask, confirm)
+    except ProfplanError as exc:
+        return await visit.render("replan.html", status_code=400, profile=profile, result=None, ask=None,
+                                  error=str(exc), fields=fields)
+    if confirm and result.ok:
+        return await visit.redirect(
+            f"/schools/{school_id}/year", flash=f"Перепланировано: изменений {len(result.changes)}; закрытие "
+            f"{ask.closed.start:%d.%m.%Y}–{ask.closed.end:%d.%m.%Y} сохранено со школой.")
+    return await visit.render("replan.html", status_code=200 if result.ok else 409, profile=profile, result=result,
+                              ask=ask, error=None, fields=fields, quality=quality_line(result.to_json()))
 
 
 # The printouts: media type by file suffix.
