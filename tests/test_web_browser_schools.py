@@ -2,7 +2,8 @@
 
 A coordinator uploads a profile with an error and sees it at its field, fixes it, plans the year and watches
 the job to its end, opens the year grid (the sessions of `profplan timetable --class`), clicks a session, and
-downloads the PDF; a staff member subscribes and the QR code on the screen decodes to the feed's address; at
+downloads the PDF; re-plans after a closure (preview, then confirm, then the grid) and is refused a move
+into a day off with the rule; a staff member subscribes and the QR code on the screen decodes to the feed's address; at
 phone width no page scrolls sideways. Every test saves screenshots in its temporary folder.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pdfplumber
@@ -117,3 +119,37 @@ def test_a_staff_member_subscribes_and_the_qr_code_on_screen_decodes_to_the_feed
         page.click("button:has-text('Отозвать')")
         page.wait_for_selector("#messages >> text=отозвана")
         assert page.locator("ul.subscriptions li").count() == 0
+
+
+def test_a_replan_preview_then_confirm_changes_the_grid_and_a_forbidden_move_names_the_rule(
+        chromium: Browser, planned_engine: Engine, tmp_path: Path) -> None:
+    before = {row.uid: (row.day, row.start) for row in timetable(planned_engine, SCHOOL, class_name="8А").placements}
+    with server(planned_engine) as url:
+        page = open_page(chromium, url, login="coord")
+        page.goto(f"/schools/{SCHOOL}/replan")
+        page.fill("#start", "2024-02-05")
+        page.fill("#end", "2024-02-09")
+        page.fill("#as_of", "2024-01-15")
+        page.click("button:has-text('Показать, что изменится')")
+        rows = page.locator("#replan-preview tr[data-kind]")
+        assert rows.count() > 0 and page.is_visible("text=Пока ничего не сохранено")
+        shot(page, tmp_path, "replan-preview")
+        assert {row.uid: (row.day, row.start) for row in timetable(planned_engine, SCHOOL, class_name="8А").placements} == before
+        page.click("button:has-text('Подтвердить и сохранить')")
+        page.wait_for_url(re.compile(r"/year$"))
+        assert page.is_visible("#messages >> text=Перепланировано")
+        page.goto(f"/schools/{SCHOOL}/year?class=8А")
+        after = timetable(planned_engine, SCHOOL, class_name="8А").placements
+        shown = page.locator("table.year-grid a.chip").evaluate_all("nodes => nodes.map(n => n.dataset.uid)")
+        assert sorted(shown) == sorted(row.uid for row in after)
+        assert {row.uid: (row.day, row.start) for row in after} != before
+        shot(page, tmp_path, "replan-year")
+
+        movable = next(row for row in after if not row.series and row.day.isoweekday() < 5)
+        page.goto(f"/schools/{SCHOOL}/sessions/{movable.uid}".replace("#", "%23"))
+        sunday = movable.day.toordinal() + 7 - movable.day.isoweekday()
+        page.fill("#move-to", f"{date.fromordinal(sunday).isoformat()}T{movable.start:%H:%M}")
+        page.click("button:has-text('Перенести')")
+        refusal = page.locator("#session-change .error")
+        assert "не учебный день" in refusal.inner_text()
+        shot(page, tmp_path, "move-refused")
