@@ -7,13 +7,13 @@ store with the committee accounts only, on both.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
+from services import unavailable
 from sqlalchemy.engine import Engine
 from web_helpers import CHROMIUM, CHROMIUM_FLAGS, SCHOOL, add_accounts, seed_store, server
 
@@ -84,10 +84,7 @@ def chromium() -> Iterator[Browser]:
     """Debian's Chromium driven by Playwright (its own browser download cannot work here): skipped on a
     developer's machine without it, a failure under CI."""
     if not Path(CHROMIUM).exists():
-        message = f"Chromium не установлен ({CHROMIUM}): apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"Chromium не установлен ({CHROMIUM}): apt-get install -y chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
         yield browser
