@@ -24,15 +24,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from playwright.sync_api import Browser
-from test_web_browser import PHONE, chromium, open_page, shot
-from web_helpers import AS_OF, SCHOOL, browser, error_text, seed_store, server
+from web_helpers import AS_OF, PHONE, SCHOOL, browser, error_text, open_page, seed_store, server, shot
 
 from cli import cli
 from scheduler.service import load_school
 from tests.region_helpers import write_region
 from tests.scheduler_helpers import write_profile
 
-__all__ = ["chromium"]  # the browser fixture of the browser tests
+pytest_plugins = ["web_fixtures"]  # the browser
 
 SOLVED = ["alpha", "beta"]
 KGD_SCHOOL = "kgd-one"
