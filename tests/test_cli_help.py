@@ -62,7 +62,12 @@ def test_a_help_page_has_no_english_placeholders(rendered: dict[str, list[Any]],
 
 
 def test_usage_errors_are_russian_and_exit_2() -> None:
+    result = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "user", "add", "petrova"], capture_output=True,
+                            text=True)
+    assert result.returncode == 2
+    assert "Использование: profplan user add [ПАРАМЕТРЫ] ЛОГИН" in result.stderr
+    assert "Ошибка: Не указан параметр '--role'." in result.stderr  # click's own message, translated
     result = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "replan", "demo"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "Использование: profplan replan [ПАРАМЕТРЫ] ШКОЛА" in result.stderr
-    assert "Ошибка: Не указан параметр '--closed'." in result.stderr
+    assert "Ошибка: Укажите --closed С:ПО или --reopen С:ПО." in result.stderr
