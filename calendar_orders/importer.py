@@ -20,14 +20,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from calendar_orders.build import Reading, build_reading
 from calendar_orders.diff import Difference, differences
-from calendar_orders.document import read_document
 from calendar_orders.errors import CalendarImportError
 from calendars.academic import AcademicCalendar, CalendarOrigin, build_calendar, load_calendar
 from calendars.calendar_format import plain, spec_body, to_toml
@@ -42,6 +40,9 @@ from scheduler.profile import parse_profile
 from scheduler.tables import School, Timetable
 from store.db import transaction
 from tracking.occurrences import SyncResult, sync_roadmap
+
+if TYPE_CHECKING:
+    from calendar_orders.build import Reading
 
 WEEKS_TOLERANCE = 1.5
 """How far a stated week count may be from the school days counted (in weeks) before it is pointed out."""
@@ -104,6 +105,11 @@ def preview_import(
     terms: str | None = None,
 ) -> Preview:
     """Read the document and build the calendar it sets; nothing is written. Any bad row is a CalendarImportError."""
+    # The document readers (PDF, spreadsheets, ODF …) load only when a document is read: `profplan calendar`
+    # uses this module for the calendar that applies and must start as a light command.
+    from calendar_orders.build import build_reading
+    from calendar_orders.document import read_document
+
     reg = region(region_code)
     school_year = year if isinstance(year, SchoolYear) else SchoolYear.parse(year)
     if terms is not None:

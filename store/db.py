@@ -17,12 +17,8 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError
@@ -31,6 +27,9 @@ from sqlmodel import Session, create_engine
 from store.errors import StoreBusy, StoreError, translate
 from store.locks import LOCK_TIMEOUT, MIGRATIONS, WRITER, Lock, busy, hold
 from store.settings import DEFAULT_DATABASE_URL, DEFAULT_LOCK_TIMEOUT
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_FOLDER = Path(__file__).resolve().parent / "migrations"
 # Every module holding tables; a new concern with tables adds itself here.
@@ -116,7 +115,12 @@ def _translator(db: str) -> Callable[[ExceptionContext], None]:
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
-    """Alembic's configuration in code: no alembic.ini to ship or find at run time."""
+    """Alembic's configuration in code: no alembic.ini to ship or find at run time.
+
+    Alembic is imported where it is used (here and below), not with the module: light commands that
+    only name a database file (`profplan deadline`, `calendar`) must start fast."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_FOLDER))
     config.attributes["connection"] = connection
@@ -125,6 +129,8 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 def connection_revisions(connection: Connection) -> frozenset[str]:
     """The schema revisions seen on an open connection (inside its transaction)."""
+    from alembic.runtime.migration import MigrationContext
+
     return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
@@ -136,10 +142,14 @@ def current_revisions(engine: Engine) -> frozenset[str]:
 
 def head_revisions() -> frozenset[str]:
     """The newest schema revisions this code knows."""
+    from alembic.script import ScriptDirectory
+
     return frozenset(ScriptDirectory.from_config(_alembic_config()).get_heads())
 
 
 def _known_revisions() -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
     return frozenset(script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions())
 
 
@@ -166,6 +176,8 @@ def upgrade(engine: Engine) -> tuple[frozenset[str], frozenset[str]]:
             hold(connection, [MIGRATIONS], connection.get_execution_options()[LOCK_TIMEOUT], db)
             before = connection_revisions(connection)
             _check_not_newer(before, db)
+            from alembic import command
+
             command.upgrade(_alembic_config(connection), "heads")
     return before, head_revisions()
 
