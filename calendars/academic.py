@@ -28,10 +28,9 @@ from datetime import date
 from enum import StrEnum
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import holidays
-from sqlmodel import Session
 
 from calendars.calendar_format import WEEKS, CalendarSpec, read_spec
 from calendars.data_files import data_dir, read_toml
@@ -44,8 +43,14 @@ from calendars.regional_holidays import regional_holidays
 from calendars.regions import Region, region, regions
 from calendars.school_periods import Term, Vacation, VacationKind
 from calendars.school_year import SchoolYear
-from calendars.stored import StoredOrigin, find_stored
 from calendars.term_systems import TermSystem, term_system
+
+if TYPE_CHECKING:
+    # The database (SQLModel) loads only when a caller passes a session: light commands with the bundled
+    # calendars start without it.
+    from sqlmodel import Session
+
+    from calendars.stored import StoredOrigin
 
 __all__ = [
     "AcademicCalendar", "CalendarOrigin", "Period", "Region", "RegionCalendars", "Schedule",
@@ -313,7 +318,11 @@ def load_calendar(
     """
     reg = region(region_code)
     school_year = year if isinstance(year, SchoolYear) else SchoolYear.parse(year)
-    record = find_stored(session, reg.code, school_year, school) if session is not None else None
+    record = None
+    if session is not None:
+        from calendars.stored import find_stored
+
+        record = find_stored(session, reg.code, school_year, school)
     if record is not None:
         calendar = _stored(reg, school_year, json.dumps(record.body, sort_keys=True, ensure_ascii=False), record.origin)
     else:
