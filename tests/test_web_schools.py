@@ -107,6 +107,7 @@ def test_the_week_view_and_a_session_detail(planned_engine: Engine) -> None:
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", detail.text))
     for value in (str(rows[0]["title"]), str(rows[0]["staff"]), f"{first:%d.%m.%Y}", f"{rows[0]['start']}–{rows[0]['end']}"):
         assert value in text
+    assert f"Мероприятие {rows[0]['activity']} " not in text  # the activity by its Russian name, not its key
     assert missing.status_code == 404
 
 

@@ -422,6 +422,11 @@ def compliance(engine: Engine, viewer: Viewer, school_id: str) -> tuple[Profile,
         return profile, None, str(exc)
 
 
+def activity_titles(profile: Profile) -> dict[str, str]:
+    """The norms' Russian name of each activity (a session names its activity by key)."""
+    return {activity.key: activity.title for activity in load_norms(profile.year).activities}
+
+
 def direction_titles(profile: Profile) -> dict[str, str]:
     """The norms' Russian name of each direction, in the norms' order (the grid's legend and colours)."""
     return {key: direction.title for key, direction in load_norms(profile.year).directions.items()}

@@ -26,6 +26,7 @@ from web.roles import NotFound, Role
 from web.schools import (
     MAX_PROFILE_BYTES,
     ReplanAsk,
+    activity_titles,
     allowed_times,
     change_session,
     compliance,
@@ -124,7 +125,8 @@ async def _session(visit: Visit, with_moves: bool, error: str | None = None, sta
         except SchedulingError as exc:
             fixed = str(exc)
     return await visit.render("session.html", status_code=status_code, profile=profile, row=row,
-                              directions=direction_titles(profile), school_id=school_id, moves=moves, fixed=fixed,
+                              directions=direction_titles(profile), activities=activity_titles(profile),
+                              school_id=school_id, moves=moves, fixed=fixed,
                               error=error)
 
 
