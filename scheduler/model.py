@@ -41,6 +41,20 @@ the model stays separable; together it evens out each person's weeks);
 elective — every elective hour; change — on re-plan, each session that
 leaves its bucket (stage 1) or its day and slot (stage 2); stacking (stage 2)
 — sessions beyond one per class and day.
+
+Stage 1 also carries a floor of stage 2's stacking (`_stacking_floor`): a
+class's sessions in a bucket beyond its days there that hold no fixed
+session. It is not a penalty of its own (stage 2 counts the real stacking)
+but part of each class's objective in stage 1 (`class_objective`), so the
+plan leaves no stacking it could avoid and the per-class floors, hence the
+school's bound, count the stacking that no timetable escapes. Proof that it
+never exceeds the real stacking: on a day d of bucket b with s_d sessions
+and f_d fixed ones, stage 2 counts max(0, s_d + f_d − 1), which is at least
+s_d − 1 when f_d = 0 and at least s_d when f_d ≥ 1; summed over the days of
+b (sessions land only on their tasks' days), that is at least S_b − D_b with
+S_b = Σ s_d and D_b the days without a fixed session, and never below 0.
+`objective` (the true stage-1 objective, used by scheduler.exact) and
+`class_terms` leave it out.
 """
 
 from __future__ import annotations
@@ -216,6 +230,8 @@ class WeekModel:
         self.counts: dict[int, dict[int, cp_model.IntVar]] = {}
         # Per class: (penalty, weight, expression) of every soft-goal term (see `_objective`).
         self.objective_terms: dict[str, list[tuple[Penalty, int, cp_model.LinearExprT]]] = defaultdict(list)
+        # Per class: the stacking floor's expressions (see the module docstring).
+        self.stacking_floors: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
         self.measures: dict[Rule, list[tuple[cp_model.LinearExprT, int]]] = {}
         self.tasks = [index for index, task in enumerate(problem.tasks) if task.class_name in self.scope]
         self.bucket_week = problem.bucket_week
@@ -421,6 +437,7 @@ class WeekModel:
                 month_weeks[week_month[week]].append(weekly[week])
             monthly = {month: cp_model.LinearExpr.sum(loads) for month, loads in month_weeks.items()}
             limited = [i for i in tasks if problem.is_limited(problem.tasks[i])]
+            self._stacking_floor(name, limited, soft.stacking)
             self._spread(name, limited, weekly, own_days, Penalty.SPREAD_WEEK, soft.spread_week)
             self._spread(name, limited, monthly, month_days, Penalty.SPREAD_MONTH, soft.spread_month)
             for week, weights in problem.penalty_weeks.get(name, {}).items():
@@ -450,8 +467,8 @@ class WeekModel:
         for name, floor in sorted(self.floors.items()):
             if name in self.scope and floor > 0:
                 self.model.add(self.class_objective(name) >= floor)
-        true = cp_model.LinearExpr.sum([self.class_objective(name) for name in sorted(self.objective_terms)])
-        self.objective = true
+        self.objective = cp_model.LinearExpr.sum([self._true_objective(name) for name in sorted(self.objective_terms)])
+        true = cp_model.LinearExpr.sum([self.class_objective(name) for name in sorted(self.scope)])
         ties = [
             (price, problem.tasks[index].hours * var)
             for index in self.tasks for bucket, var in self.counts[index].items()
@@ -471,9 +488,39 @@ class WeekModel:
         ))
 
     def class_objective(self, name: str) -> cp_model.LinearExpr:
-        """One class's part of the objective: the model is a sum of these (see `_objective`)."""
+        """One class's part of the objective, its stacking floor included: the model is a sum of these
+        (see `_objective`)."""
+        return cp_model.LinearExpr.sum([self._true_objective(name), *self.stacking_floors.get(name, [])])
+
+    def _true_objective(self, name: str) -> cp_model.LinearExpr:
         terms = self.objective_terms.get(name, [])
         return cp_model.LinearExpr.weighted_sum([expr for _, _, expr in terms], [weight for _, weight, _ in terms])
+
+    def _stacking_floor(self, name: str, limited: list[int], weight: int) -> None:
+        """Per bucket, the class's sessions beyond its days there without a fixed session, times the
+        stacking weight (a floor of stage 2's stacking, see the module docstring); a bucket whose
+        sessions can never outnumber those days gets no variable."""
+        if not weight:
+            return
+        problem = self.problem
+        fixed = self.occupancy.sessions
+        in_bucket: dict[int, list[int]] = defaultdict(list)
+        free_days: dict[int, set[int]] = defaultdict(set)
+        for index in limited:
+            for bucket in self.counts[index]:
+                in_bucket[bucket].append(index)
+            for day in problem.tasks[index].days:
+                if not fixed.get((name, day)):
+                    free_days[problem.bucket_of[day]].add(day)
+        for bucket, tasks in sorted(in_bucket.items()):
+            variables = [self.counts[index][bucket] for index in tasks]
+            most = sum(max(variable.proto.domain) for variable in variables)
+            days = len(free_days.get(bucket, ()))
+            if most <= days:
+                continue
+            excess = self.model.new_int_var(0, most - days, "")
+            self.model.add(excess >= cp_model.LinearExpr.sum(variables) - days)
+            self.stacking_floors[name].append(weight * excess)
 
     def class_terms(self, name: str) -> dict[Penalty, cp_model.LinearExpr]:
         """One class's objective split by penalty term."""
