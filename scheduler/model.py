@@ -161,6 +161,7 @@ class Occupancy:
         # joined[slot]: the slot and the next one follow each other (a two-hour session fits).
         self.joined = [problem.profile.consecutive(slot, 2) for slot in range(len(problem.slots))]
         self._free: dict[tuple[Resource, tuple[int, ...]], Load] = {}
+        self._free_days: dict[tuple[Resource, int], Load] = {}
         for placed in problem.fixed:
             day = problem.day_index(placed.day)
             if day is None:
@@ -180,7 +181,9 @@ class Occupancy:
         if key not in self._free:
             free = Load()
             for day in key[1]:
-                free += self._free_day(owner, day)
+                if (owner, day) not in self._free_days:
+                    self._free_days[(owner, day)] = self._free_day(owner, day)
+                free += self._free_days[(owner, day)]
             hours = self.problem.profile.staff_member(owner.name).max_hours_per_week - free.hours \
                 if owner.kind is ResourceKind.STAFF else free.day_hours + free.evenings
             self._free[key] = Load(hours, free.day_hours, free.long, free.evenings)
