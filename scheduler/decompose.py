@@ -459,7 +459,7 @@ class Planner:
         # A hinted class alone is small and near its floor: CP-SAT's presolve took three quarters of
         # its time (0.3 s of CPU a class at 60 classes, 0.08 s without, the same objective).
         solver.parameters.cp_model_presolve = not (hint and len(model.scope) == 1)
-        status = solver.solve(model.model)
+        status = self.settings.solve(solver, model.model)
         with self.lock:
             self.spent_ms += round(1000 * solver.deterministic_time)
         if status not in _SOLVED:

@@ -97,16 +97,6 @@ class Load:
         return Load(max(0, self.hours), max(0, self.day_hours), max(0, self.long), max(0, self.evenings))
 
 
-@dataclass(frozen=True)
-class Demand:
-    """What a scope's sessions take of a resource in one bucket, as model expressions (a `Load` to be)."""
-
-    hours: cp_model.LinearExprT
-    day_hours: cp_model.LinearExprT
-    long: cp_model.LinearExprT
-    evenings: cp_model.LinearExprT
-
-
 class ResourceKind(StrEnum):
     """What a session occupies: its class, its staff member, its venue."""
 
@@ -231,6 +221,7 @@ class WeekModel:
         self.objective: cp_model.LinearExprT = 0  # the true objective (without tie-break prices)
         self.literals: dict[Rule, cp_model.IntVar] = {}
         self.counts: dict[int, dict[int, cp_model.IntVar]] = {}
+        self.upper: dict[int, int] = {}  # a count variable's upper bound, by its index in the model
         # Per class: (penalty, weight, expression) of every soft-goal term (see `_objective`).
         self.objective_terms: dict[str, list[tuple[Penalty, int, cp_model.LinearExprT]]] = defaultdict(list)
         # Per class: the stacking floor's expressions (see the module docstring).
@@ -286,21 +277,23 @@ class WeekModel:
         for index in tasks:
             for bucket in self.counts[index]:
                 in_bucket[bucket].append(index)
+        tasks_of = self.problem.tasks
+        is_limited = self.problem.is_limited
         for bucket, all_days in self.bucket_days.items():
             days = self._days_of(owner, all_days)
             here = in_bucket.get(bucket)
             if not days or not here:
                 continue
-            load = self._bucket_load(here, bucket)
             free = (occupancy.free(owner, days) - self.reserved.get((owner, bucket), Load())).clamped()
-            self._rule(self.model.add(load.day_hours <= free.day_hours), rule)
-            self._rule(self.model.add(load.long <= free.long), rule)
-            self._rule(self.model.add(load.evenings <= free.evenings), rule)
+            day_tasks = [i for i in here if not tasks_of[i].evening]
+            self._at_most(self._terms(day_tasks, [bucket]), free.day_hours, rule)
+            self._at_most(self._terms([i for i in day_tasks if tasks_of[i].hours > 1], [bucket], hours=False), free.long, rule)
+            self._at_most(self._terms([i for i in here if tasks_of[i].evening], [bucket], hours=False), free.evenings, rule)
             if kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
-                self._rule(self.model.add(self._load(here, [bucket], self.problem.is_limited) <= day_cap),
-                           Rule(RuleKind.CLASS_DAY, name))
+                self._at_most(self._terms([i for i in here if is_limited(tasks_of[i])], [bucket]), day_cap,
+                              Rule(RuleKind.CLASS_DAY, name))
         for week, buckets in self.week_buckets.items():
             days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
             week_tasks = sorted({index for bucket in buckets for index in in_bucket.get(bucket, [])})
@@ -309,34 +302,35 @@ class WeekModel:
             if kind is ResourceKind.STAFF:
                 reserved = sum(self.reserved.get((owner, bucket), Load()).hours for bucket in buckets)
                 hours_left = occupancy.free(owner, days).hours - reserved
-                self._rule(self.model.add(self._load(week_tasks, buckets, lambda t: True) <= max(0, hours_left)), rule)
+                self._at_most(self._terms(week_tasks, buckets), max(0, hours_left), rule)
             elif kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 fixed = sum(occupancy.limited[(name, day)] for day in days)
                 cap = self.class_caps.get((name, week), cls.max_hours_per_week)
-                self._rule(self.model.add(self._load(week_tasks, buckets, self.problem.is_limited) + fixed <= cap),
-                           Rule(RuleKind.CLASS_WEEK, name))
+                self._at_most(self._terms([i for i in week_tasks if is_limited(tasks_of[i])], buckets), cap - fixed,
+                              Rule(RuleKind.CLASS_WEEK, name))
 
-    def _bucket_load(self, tasks: list[int], bucket: int) -> Demand:
+    def _terms(self, tasks: Iterable[int], buckets: Iterable[int], hours: bool = True) -> list[tuple[cp_model.IntVar, int]]:
+        """(count variable, hours per session or 1) of these tasks in these buckets."""
         problem = self.problem
+        return [
+            (counts[bucket], problem.tasks[index].hours if hours else 1)
+            for index in tasks for bucket in buckets
+            if bucket in (counts := self.counts[index])
+        ]
 
-        def sessions(keep: Callable[[Task], bool]) -> cp_model.LinearExprT:
-            return sum(self.counts[i][bucket] for i in tasks if bucket in self.counts[i] and keep(problem.tasks[i]))
-
-        return Demand(
-            self._load(tasks, [bucket], lambda t: True),
-            self._load(tasks, [bucket], lambda t: not t.evening),
-            sessions(lambda t: not t.evening and t.hours > 1),
-            sessions(lambda t: t.evening),
-        )
+    def _at_most(self, terms: list[tuple[cp_model.IntVar, int]], cap: int, rule: Rule) -> None:
+        """Σ coefficient × variable ≤ cap, under the rule; left out when the variables' upper bounds
+        can never exceed it (most can't: a class's few sessions in a bucket of fifteen free slots),
+        which keeps the model small and quick to build."""
+        if sum(coefficient * self.upper[var.index] for var, coefficient in terms) <= cap:
+            return
+        expression = cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
+        self._rule(self.model.add(expression <= cap), rule)
 
     def _load(self, tasks: Iterable[int], buckets: Iterable[int], keep: Callable[[Task], bool]) -> cp_model.LinearExprT:
-        return sum(
-            self.problem.tasks[index].hours * self.counts[index][bucket]
-            for bucket in buckets
-            for index in tasks
-            if bucket in self.counts[index] and keep(self.problem.tasks[index])
-        )
+        terms = self._terms([index for index in tasks if keep(self.problem.tasks[index])], buckets)
+        return cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
 
     def _task_counts(self, index: int, task: Task) -> None:
         problem = self.problem
@@ -350,6 +344,8 @@ class WeekModel:
             bucket: self.model.new_int_var(0, min(cap, task.count), f"n[{task.key}][{bucket}]")
             for bucket, cap in sorted(domain.items())
         }
+        for bucket, var in counts.items():
+            self.upper[var.index] = min(domain[bucket], task.count)
         self.counts[index] = counts
         if self.explain:
             for bucket, var in counts.items():
@@ -517,7 +513,7 @@ class WeekModel:
                     free_days[problem.bucket_of[day]].add(day)
         for bucket, tasks in sorted(in_bucket.items()):
             variables = [self.counts[index][bucket] for index in tasks]
-            most = sum(max(variable.proto.domain) for variable in variables)
+            most = sum(self.upper[variable.index] for variable in variables)
             days = len(free_days.get(bucket, ()))
             if most <= days:
                 continue
@@ -565,7 +561,7 @@ class WeekModel:
                 fixed.add(fixed.get_int_var_from_proto_index(var.index) == values.get(index, {}).get(bucket, 0))
         solver = cp_model.CpSolver()
         settings.configure(solver, HINT_BUDGET)
-        if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if settings.solve(solver, fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for position in range(len(self.model.proto.variables)):
                 self.model.add_hint(self.model.get_int_var_from_proto_index(position),
                                    solver.value(fixed.get_int_var_from_proto_index(position)))
