@@ -223,6 +223,9 @@ def _place_week(
     model = DayModel(problem, week, counts, occupancy)
     solver = cp_model.CpSolver()
     settings.configure(solver, budget)
+    # A week's model is easy (most weeks reach zero at once): presolve took three quarters of its
+    # time (0.23 s of CPU a week at 60 classes, 0.06 s without).
+    solver.parameters.cp_model_presolve = False
     status = settings.solve(solver, model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
