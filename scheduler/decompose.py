@@ -57,6 +57,9 @@ MAX_PASSES = 3  # over-capacity re-solves allowed per class before the joint fal
 MAX_GROUP = 4  # classes in a polish neighbourhood: larger ones solve too slowly to pay off
 GROUP_BUDGET = 1.0  # deterministic seconds per neighbourhood solve
 POLISH_SHARE = 0.8  # part of the budget stage 1 may spend in all; stage 2 runs after it
+# Wall seconds per task that polishing leaves for stage 2 when that is more than the rest of the
+# budget: building and solving the weeks took 9 s at 120 classes (2 520 tasks) on 2 cores.
+STAGE2_SECONDS_PER_TASK = 0.005
 BATCH = 2  # calls solved side by side (fixed, so the thread count never changes the result)
 PRICE_MAX = 4  # highest contention price per hour (tie-breaks only)
 MAX_STALLED = 2  # polish stops after this many rounds in a row without improvement
@@ -290,11 +293,12 @@ class Planner:
             if plan.objective[name] > plan.bound[name] and not self.settings.out_of_time:
                 self._resolve(plan, loads, frozenset([name]), better_only=True)
         rng = random.Random(self.settings.seed)
+        reserve = max((1 - POLISH_SHARE) * self.settings.time_limit, STAGE2_SECONDS_PER_TASK * len(self.problem.tasks))
         groups: list[frozenset[str]] = []
         # Rounds of neighbourhoods in a row that improved nothing.
         stalled, improved, rounds = 0, True, 0
         while (self.spent_ms + 1000 * GROUP_BUDGET * BATCH <= 1000 * POLISH_SHARE * self.settings.budget
-               and self.settings.remaining() > (1 - POLISH_SHARE) * self.settings.time_limit):
+               and self.settings.remaining() > reserve):
             if not groups:
                 stalled = 0 if improved else stalled + 1
                 groups = self._neighbourhoods(plan, rng, directed=rounds % 2 == 0) if stalled < MAX_STALLED else []
