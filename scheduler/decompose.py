@@ -153,6 +153,8 @@ class Planner:
         self.alone: dict[int, dict[int, int]] = {}
         # Each class's bound when alone: a constraint of every scoped model after step 1.
         self.floors: dict[str, int] = {}
+        # Wall seconds the solves of the moment must leave for stage 2 (while polishing).
+        self.reserve = 0.0
 
     def plan(self) -> WeekPlan:
         """The school's week plan; "unknown" when the wall clock runs out before every class has one."""
@@ -289,16 +291,17 @@ class Planner:
         BATCH disjoint groups solved side by side; a later result of a batch is kept only if
         it still fits after the earlier ones (the batch size is fixed, so threads never change the
         outcome)."""
+        # Wall seconds kept for stage 2: no polishing solve may run into them (see `_run`).
+        self.reserve = max((1 - POLISH_SHARE) * self.settings.time_limit, STAGE2_SECONDS_PER_TASK * len(self.problem.tasks))
         for name in self.classes:
             if plan.objective[name] > plan.bound[name] and not self.settings.out_of_time:
                 self._resolve(plan, loads, frozenset([name]), better_only=True)
         rng = random.Random(self.settings.seed)
-        reserve = max((1 - POLISH_SHARE) * self.settings.time_limit, STAGE2_SECONDS_PER_TASK * len(self.problem.tasks))
         groups: list[frozenset[str]] = []
         # Rounds of neighbourhoods in a row that improved nothing.
         stalled, improved, rounds = 0, True, 0
         while (self.spent_ms + 1000 * GROUP_BUDGET * BATCH <= 1000 * POLISH_SHARE * self.settings.budget
-               and self.settings.remaining() > reserve):
+               and self.settings.remaining() > self.reserve):
             if not groups:
                 stalled = 0 if improved else stalled + 1
                 groups = self._neighbourhoods(plan, rng, directed=rounds % 2 == 0) if stalled < MAX_STALLED else []
@@ -315,6 +318,7 @@ class Planner:
             for group, run in zip(batch, found, strict=True):
                 if run.solved and run.objective < sum(plan.objective[name] for name in group):
                     improved |= self._accept(plan, loads, group, run, check=True)
+        self.reserve = 0.0
 
     def _neighbourhoods(self, plan: WeekPlan, rng: random.Random, directed: bool) -> list[frozenset[str]]:
         """For each class above its floor, itself and up to MAX_GROUP - 1 others drawn by the seeded
@@ -459,6 +463,9 @@ class Planner:
             model.hint(hint, self.settings, complete)
         solver = cp_model.CpSolver()
         self.settings.configure(solver, budget or self.class_budget)
+        if self.reserve:
+            solver.parameters.max_time_in_seconds = max(
+                0.01, min(solver.parameters.max_time_in_seconds, self.settings.remaining() - self.reserve))
         solver.parameters.absolute_gap_limit = model.scale - 0.5
         # A hinted class alone is small and near its floor: CP-SAT's presolve took three quarters of
         # its time (0.3 s of CPU a class at 60 classes, 0.08 s without, the same objective).
