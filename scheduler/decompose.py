@@ -50,15 +50,15 @@ from ortools.sat.python import cp_model
 
 from scheduler.model import Load, Occupancy, Resource, ResourceKind, WeekModel, bucket_loads, class_resource, shared_owners
 from scheduler.problem import Problem
-from scheduler.settings import SolverSettings
+from scheduler.settings import WALL_MARGIN, SolverSettings
 
 MIN_BUDGET = 0.2  # deterministic seconds: the least any one class solve gets
 MAX_PASSES = 3  # over-capacity re-solves allowed per class before the joint fallback
 MAX_GROUP = 4  # classes in a polish neighbourhood: larger ones solve too slowly to pay off
 GROUP_BUDGET = 1.0  # deterministic seconds per neighbourhood solve
 POLISH_SHARE = 0.8  # part of the budget stage 1 may spend in all; stage 2 runs after it
-# Wall seconds per task that polishing leaves for stage 2 when that is more than the rest of the
-# budget: building and solving the weeks took 9 s at 120 classes (2 520 tasks) on 2 cores.
+# Wall seconds per task that polishing leaves for stage 2 (beyond the settings' final margin) when
+# that is more than the rest of the budget: building and solving the weeks took 9 s at 120 classes (2 520 tasks) on 2 cores.
 STAGE2_SECONDS_PER_TASK = 0.005
 BATCH = 2  # calls solved side by side (fixed, so the thread count never changes the result)
 PRICE_MAX = 4  # highest contention price per hour (tie-breaks only)
@@ -292,7 +292,8 @@ class Planner:
         it still fits after the earlier ones (the batch size is fixed, so threads never change the
         outcome)."""
         # Wall seconds kept for stage 2: no polishing solve may run into them (see `_run`).
-        self.reserve = max((1 - POLISH_SHARE) * self.settings.time_limit, STAGE2_SECONDS_PER_TASK * len(self.problem.tasks))
+        limit = self.settings.time_limit
+        self.reserve = max((1 - POLISH_SHARE) * limit, STAGE2_SECONDS_PER_TASK * len(self.problem.tasks) + WALL_MARGIN * limit)
         for name in self.classes:
             if plan.objective[name] > plan.bound[name] and not self.settings.out_of_time:
                 self._resolve(plan, loads, frozenset([name]), better_only=True)
