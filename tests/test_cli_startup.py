@@ -37,6 +37,26 @@ def test_every_help_page_renders_without_loading_the_store_or_solver() -> None:
     assert _loaded_after(code) == []
 
 
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["deadline", "до 01 сентября 2023 г.", "--year", "2023-2024"], ()),
+        (["calendar", "--region", "RU-LEN", "--year", "2023-2024"], ("holidays",)),  # the production calendar
+    ],
+)
+def test_light_commands_without_a_database_load_no_database_layer(tmp_path: Path, args: list[str], allowed: tuple[str, ...]) -> None:
+    """With no profplan.db the bundled calendars apply: SQLAlchemy (~0.7 s to import) is not needed to say so."""
+    root = Path(cli.__file__).resolve().parent
+    probe = (f"import sys\nsys.path.insert(0, {str(root)!r})\nsys.argv = ['profplan', *{args!r}]\nimport cli\n"
+             f"try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+             f"sys.stderr.write('LOADED ' + ' '.join(m for m in {HEAVY!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() and not (tmp_path / "profplan.db").exists()
+    loaded = result.stderr.rsplit("LOADED", 1)[1].split()
+    assert [m for m in loaded if m not in allowed] == []
+
+
 def test_no_arguments_prints_the_command_list() -> None:
     result = subprocess.run([sys.executable, "-c", "import cli; cli.main()"], capture_output=True, text=True)
     assert result.returncode == 0 and "Команды:" in result.stdout and "demo" in result.stdout
