@@ -169,9 +169,6 @@ class ProfileUpload:
     fields: list[ProfileField]
 
 
-_WHERE = re.compile(r"^(?P<where>[\w.\[\]-]*): (?P<message>.*)$", re.S)
-
-
 def upload_profile(engine: Engine, viewer: Viewer, school_id: str, file_name: str, content: bytes) -> ProfileUpload:
     """Check an uploaded school.toml as `profplan school load` does and store it only when it is valid.
 
@@ -205,9 +202,7 @@ def _profile_errors(table: dict[str, Any], name: str, school_id: str) -> list[Fi
     try:
         profile = parse_profile(table, name)
     except ProfileError as exc:
-        text = str(exc).removeprefix(f"{name}: ")
-        found = _WHERE.match(text)
-        return [FieldError(found["where"], found["message"]) if found else FieldError("", text)]
+        return [FieldError(problem.field, problem.message) for problem in exc.problems]
     if profile.id != school_id:
         return [FieldError("school.id", f"«{profile.id}» — это другая школа; здесь загружается профиль школы "
                                         f"«{school_id}».")]
@@ -235,9 +230,18 @@ def _fields(table: dict[str, Any], errors: list[FieldError]) -> list[ProfileFiel
         target = _deepest(error.field, paths)
         placed.setdefault(target, []).append(error.message)
     fields = [ProfileField(path, value, " ".join(placed.pop(path, [])) or None) for path, value in flat]
-    if placed:  # a field the file lacks (a required one) or the file as a whole: shown first
-        fields.insert(0, ProfileField(next(iter(placed)) or "файл", "—", " ".join(sum(placed.values(), []))))
+    for path, messages in placed.items():  # a field the file lacks (a required one) or the file as a whole
+        fields.insert(_missing_place(path, fields), ProfileField(path or "файл", "—", " ".join(messages)))
     return fields
+
+
+def _missing_place(path: str, fields: list[ProfileField]) -> int:
+    """Where a field the file lacks is shown: after the last field of its table («classes[3]» for
+    «classes[3].students»), first when the file has no such table or the message is about the whole file."""
+    table = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
+    inside = [index for index, shown in enumerate(fields)
+              if table and table != path and (shown.path.startswith(f"{table}.") or shown.path.startswith(f"{table}["))]
+    return inside[-1] + 1 if inside else 0
 
 
 def _deepest(where: str, paths: list[str]) -> str:
