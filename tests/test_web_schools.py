@@ -4,6 +4,7 @@ they are stored, printouts hold every session, the schedule job runs in the back
 from __future__ import annotations
 
 import base64
+import html
 import io
 import json
 import re
@@ -210,6 +211,53 @@ def test_every_error_of_an_uploaded_profile_is_shown_at_its_field(planned_engine
     assert refused.text.count('id="field-error"') == 1
     with transaction(planned_engine) as session:
         assert session.get_one(School, SCHOOL).profile == before  # nothing stored
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """What a browser would send from the profile form as shown: every input's value, each select's choice."""
+    inputs = re.findall(r'<input (?:type="hidden" )?name="([^"]+)"[^>]*value="([^"]*)"', page)  # not the checkboxes
+    fields = {name: html.unescape(value) for name, value in inputs}
+    fields |= {name: value for name, value in re.findall(
+        r'<select name="([^"]+)"[^>]*>(?:(?!</select>).)*?<option value="([^"]*)" selected>', page, re.S)}
+    return fields
+
+
+def test_the_profile_forms_round_trip_refuse_every_bad_field_and_store_only_a_valid_profile(
+        planned_engine: Engine) -> None:
+    with transaction(planned_engine) as session:
+        before = session.get_one(School, SCHOOL).profile
+    path = f"/schools/{SCHOOL}/profile"
+    with server(planned_engine) as url, browser(url, login="coord") as person:
+        page = person.get(path).text
+        sent = form_fields(page)
+        assert sent["classes[1].name"] == before["classes"][0]["name"] and "classes[8].name" in sent  # + a blank row
+        unchanged = person.post(path, sent)
+        assert unchanged.status_code == 200 and "Профиль сохранён: классов 7" in unchanged.text
+        with transaction(planned_engine) as session:
+            assert session.get_one(School, SCHOOL).profile == before  # the form round-trips the profile
+        refused = person.post(path, sent | {"classes[2].grade": "99", "staff[1].email": "нет почты",
+                                            "slots[1].minutes": "много", "school.closed[1].start": "2024-13-01",
+                                            "school.closed[1].end": "2024-01-10"})
+        assert refused.status_code == 422 and "4 ошибки" in refused.text
+        marked = dict(re.findall(r'<span class="field-error" data-field="([^"]+)">([^<]+)</span>', refused.text))
+        assert set(marked) == {"classes[2].grade", "staff[1].email", "slots[1].minutes", "school.closed[1]"}, marked
+        assert "вне допустимого диапазона" in marked["classes[2].grade"] and "«много»" in marked["slots[1].minutes"]
+        assert 'value="99"' in refused.text  # the form comes back as sent
+        with transaction(planned_engine) as session:
+            assert session.get_one(School, SCHOOL).profile == before  # nothing stored
+        again = form_fields(refused.text)
+        fixed = person.post(path, again | {"classes[2].grade": "9", "staff[1].email": "new@school.example",
+                                           "slots[1].minutes": "45", "school.closed[1].start": "2024-01-09",
+                                           "classes[8].name": "11Б", "classes[8].grade": "11",
+                                           "classes[8].students": "20", "classes[8].teacher": before["classes"][0]["teacher"],
+                                           "venues[1].delete": "1"})
+        assert fixed.status_code == 200 and "Профиль сохранён: классов 8" in fixed.text, fixed.text[-3000:]
+    with transaction(planned_engine) as session:
+        after = session.get_one(School, SCHOOL).profile
+    assert after["classes"][1]["grade"] == 9 and after["classes"][-1]["name"] == "11Б"
+    assert after["staff"][0]["email"] == "new@school.example" and after["school"]["closed"][-1] == ["2024-01-09", "2024-01-10"]
+    assert len(after["venues"]) == len(before["venues"]) - 1
+    assert [entry["leads"] for entry in after["classes"][:7]] == [entry["leads"] for entry in before["classes"]]
 
 
 def test_the_pdf_lists_every_session_of_the_class_with_dates_and_titles(planned_engine: Engine) -> None:

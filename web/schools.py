@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -48,6 +50,7 @@ from scheduler.service import (
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
 from tracking.clock import today_in
+from web.profile_form import ProfileForm, form_of, table_from_form, without_origins
 from web.roles import NotFound, Role, Viewer
 
 UPCOMING = timedelta(weeks=4)  # how far ahead a staff member's page lists sessions
@@ -187,18 +190,54 @@ def upload_profile(engine: Engine, viewer: Viewer, school_id: str, file_name: st
         table = tomllib.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return ProfileUpload(name, None, [FieldError("", f"Файл «{name}» — не TOML в UTF-8: {exc}.")], [])
-    errors = _profile_errors(table, name, school_id)
+    errors = check_profile(table, name, school_id)
     fields = _fields(table, errors)
     if errors:
         return ProfileUpload(name, None, errors, fields)
+    return ProfileUpload(name, _store_file(engine, name, content), [], fields)
+
+
+def _store_file(engine: Engine, name: str, content: bytes) -> SchoolResult:
+    """Store a checked profile as `profplan school load` stores its file (the whole profile, one transaction)."""
     with tempfile.TemporaryDirectory(prefix="profplan-school-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
-        result = load_school(engine, path)
-    return ProfileUpload(name, result, [], fields)
+        return load_school(engine, path)
 
 
-def _profile_errors(table: dict[str, Any], name: str, school_id: str) -> list[FieldError]:
+@dataclass(frozen=True)
+class ProfileSave:
+    """What a save of the profile form did: stored (the loader's result) or refused, with the form to show."""
+
+    stored: SchoolResult | None
+    form: ProfileForm
+
+
+def profile_form(engine: Engine, viewer: Viewer, school_id: str) -> tuple[Profile, ProfileForm]:
+    """The stored profile as the form shows it."""
+    profile = stored_profile(engine, viewer, school_id)
+    return profile, form_of(profile.to_json())
+
+
+def save_profile_form(engine: Engine, viewer: Viewer, school_id: str, sent: Mapping[str, str]) -> ProfileSave:
+    """Check the profile the form sent with the upload's own check; store it whole only when it is valid,
+    else the form again as sent, each error next to its input."""
+    stored = stored_profile(engine, viewer, school_id).to_json()
+    asked = table_from_form(stored, sent)
+    table = without_origins(asked)
+    errors = check_profile(table, "форма профиля", school_id)
+    if errors:
+        messages: dict[str, str] = {}
+        for error in errors:
+            messages[error.field] = f"{messages[error.field]} {error.message}" if error.field in messages \
+                else error.message
+        return ProfileSave(None, form_of(asked, messages, stored=False))
+    result = _store_file(engine, f"{school_id}.toml", tomli_w.dumps(table).encode("utf-8"))
+    return ProfileSave(result, form_of(table))
+
+
+def check_profile(table: dict[str, Any], name: str, school_id: str) -> list[FieldError]:
+    """Every refused field of a profile table meant for this school (an upload's or the form's): [] when valid."""
     try:
         profile = parse_profile(table, name)
     except ProfileError as exc:
