@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -47,6 +47,7 @@ from scheduler.service import (
     schedule,
     timetable,
 )
+from scheduler.settings import Progress
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
 from tracking.clock import today_in
@@ -521,9 +522,11 @@ class SolveSummary:
                    [str(line) for line in data["unmet"]], data.get("message"))
 
 
-def solve_school(engine: Engine, school_id: str, time_limit: float) -> SolveSummary:
-    """`profplan schedule SCHOOL --time-limit N`: solve the school's year and store it as current when solved."""
-    result = schedule(engine, school_id, time_limit=time_limit)
+def solve_school(engine: Engine, school_id: str, time_limit: float,
+                 on_progress: Callable[[Progress], None] | None = None) -> SolveSummary:
+    """`profplan schedule SCHOOL --time-limit N`: solve the school's year and store it as current when solved;
+    `on_progress` hears how far the solve is."""
+    result = schedule(engine, school_id, time_limit=time_limit, on_progress=on_progress)
     unmet = [f"{row.class_name}: {row.title} {row.planned} из {row.required} ч" for row in result.compliance if not row.met]
     return SolveSummary(result.timetable_id is not None, result.solution.status, len(result.solution.placements),
                         round(result.solution.seconds, 1), unmet, result.solution.message)
