@@ -288,13 +288,18 @@ def test_the_pdf_lists_every_session_of_the_class_with_dates_and_titles(planned_
     assert venue.status_code == 400 and "класса (class=) или сотрудника (staff=)" in venue.text
 
 
-def wait_for(person: object, path: str, states: set[str], seconds: float = 90) -> str:
-    """The schedule page once its job is in one of `states` (polled as the page itself polls)."""
+def wait_for(person: object, path: str, states: set[str], seconds: float = 90,
+             seen: list[tuple[str, int, int]] | None = None) -> str:
+    """The schedule page once its job is in one of `states` (polled as the page itself polls); the solver's
+    progress (stage, done, total) of every look is added to `seen`."""
     deadline = time.monotonic() + seconds
     while True:
         page = person.get(path).text  # type: ignore[attr-defined]
         state = re.search(r'data-state="(\w+)"', page)
         assert state, page[-1500:]
+        progress = re.search(r'data-stage="(\w+)" data-done="(\d+)" data-total="(\d+)"', page)
+        if progress and seen is not None:
+            seen.append((progress[1], int(progress[2]), int(progress[3])))
         if state.group(1) in states or time.monotonic() > deadline:
             return page
         time.sleep(0.5)
@@ -310,8 +315,12 @@ def test_a_schedule_job_runs_in_the_background_one_per_school_and_can_be_cancell
         assert again.status_code == 409 and "уже составляется" in error_text(again)
         with browser(url, login="komitet") as other:  # another person sees the same job in the database
             assert re.search(r'data-state="(queued|running)"', other.get(path).text)
-        done = wait_for(person, path, {"done", "failed"})
+        seen: list[tuple[str, int, int]] = []
+        done = wait_for(person, path, {"done", "failed"}, seen=seen)
         assert 'data-state="done"' in done, done[-2000:]
+        assert len(set(seen)) >= 3 and seen == sorted(seen, key=lambda p: (p[0] == "days", p[1] / p[2])), seen
+        assert seen[-1][0] == "days" and seen[-1][1] == seen[-1][2] > 30  # every week laid out, shown at the end
+        assert f"разложено недель {seen[-1][2]} из {seen[-1][2]}" in done
         placements = len(timetable(web_engine, SCHOOL).placements)
         assert f"Занятий в расписании: <strong>{placements}</strong>" in done
         with transaction(web_engine) as session:

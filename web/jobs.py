@@ -226,11 +226,22 @@ def _finish(engine: Engine, job_id: int, state: JobState, stage: str, error: str
 
 
 def _expire_stale(engine: Engine) -> None:
-    """Running jobs whose server stopped beating: failed, so the school may be planned again."""
+    """Running jobs whose server stopped beating: failed, so the school may be planned again.
+
+    Only a job found stale is written to: a page looking at a job must not
+    wait for the database's write lock, which on SQLite the solve holds
+    until it ends. A job this server process runs is alive whatever its
+    heartbeat says (on SQLite the heartbeat cannot be written during the
+    solve either).
+    """
     with transaction(engine) as session:
+        stale = session.exec(select(ScheduleJob.id).where(col(ScheduleJob.active_school).is_not(None),
+                                                          col(ScheduleJob.heartbeat_at) < _now() - STALE_AFTER,
+                                                          col(ScheduleJob.id).not_in(list(_LIVE)))).all()
+        if not stale:
+            return
         session.execute(
-            update(ScheduleJob).where(col(ScheduleJob.active_school).is_not(None),
-                                      col(ScheduleJob.heartbeat_at) < _now() - STALE_AFTER)
+            update(ScheduleJob).where(col(ScheduleJob.id).in_(stale), col(ScheduleJob.active_school).is_not(None))
             .values(state=JobState.FAILED, stage="прервано", active_school=None, finished_at=_now(),
                     error="Сервер, составлявший расписание, остановился; запустите составление снова.")
         )
