@@ -62,6 +62,8 @@ def test_a_coordinator_fixes_a_profile_plans_the_year_and_reads_the_grid(chromiu
     assert page.url == url
     seen.add(page.locator("#job .stage").inner_text())
     assert len(seen) == 2 and page.is_visible("#job >> text=Занятий в расписании")
+    finished = page.locator("#job .solver-progress")  # the solver's own count, to its end
+    assert re.search(r"разложено недель (\d+) из \1", finished.inner_text()), finished.inner_text()
     shot(page, tmp_path, "schedule-done")
 
     page.click("#job >> text=Открыть год")
