@@ -272,6 +272,10 @@ def test_the_pdf_lists_every_session_of_the_class_with_dates_and_titles(planned_
         assert all(page.width == pytest.approx(595, abs=2) and page.height == pytest.approx(842, abs=2)
                    for page in document.pages)  # A4
         text = "\n".join(page.extract_text() or "" for page in document.pages)
+        grid_page = " ".join((document.pages[0].extract_text() or "").split())
+    # the first page is the year at a glance: weeks × days, each session's start, the days off marked
+    assert "Неделя" in grid_page and "Пн Вт Ср Чт Пт" in grid_page and "кан." in grid_page and "празд." in grid_page
+    assert f"{rows[0].start:%H:%M}" in grid_page and f"{rows[0].day:%d.%m.%Y}" not in grid_page
     flat = " ".join(text.split())
     assert "класс 8А" in flat and "МОБУ «Кудровский центр образования № 1» (демо)" in flat
     for row in rows:
