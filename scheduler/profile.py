@@ -3,7 +3,8 @@
 The coordinator writes the profile by hand and loads it with
 `profplan school load school.toml`; everything the solver relies on is checked
 here so that a typo is a Russian error naming the file and field, not a wrong
-timetable. The same parser re-reads the profile stored in the database
+timetable; every refused field is reported at once (one line each), so a
+coordinator fixes the file in one round instead of one error per run. The same parser re-reads the profile stored in the database
 (`Profile.to_json()` keeps the file's shape).
 
 Format::

@@ -19,8 +19,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scheduler.norms import LEVELS
-
 
 @dataclass(frozen=True)
 class Column:
@@ -29,7 +27,6 @@ class Column:
     key: str
     label: str
     kind: str = "text"  # text | number | time | date | level | roles
-    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -50,8 +47,8 @@ SECTIONS = (
     Section("classes", "Классы", "classes", (
         Column("name", "Класс"), Column("grade", "Параллель", "number"), Column("students", "Учеников", "number"),
         Column("teacher", "Классный руководитель"), Column("level", "Уровень", "level"),
-        Column("max_hours_per_day", "Часов в день, не больше", "number", required=False),
-        Column("max_hours_per_week", "Часов в неделю, не больше", "number", required=False),
+        Column("max_hours_per_day", "Часов в день, не больше", "number"),
+        Column("max_hours_per_week", "Часов в неделю, не больше", "number"),
     )),
     Section("staff", "Сотрудники", "staff", (
         Column("name", "ФИО"), Column("roles", "Роли (через запятую)", "roles"),
@@ -70,7 +67,6 @@ SECTIONS = (
         Column("start", "С", "date"), Column("end", "По", "date"),
     )),
 )
-LEVEL_CHOICES = LEVELS
 _NUMBER = re.compile(r"^[+-]?\d{1,9}$")
 
 
