@@ -51,7 +51,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model import Load, Occupancy, Resource, ResourceKind, WeekModel, bucket_loads, shared_owners
 from scheduler.problem import Problem
-from scheduler.settings import SolverSettings
+from scheduler.settings import Progress, SolverSettings, SolveStage
 
 MIN_BUDGET = 0.2  # deterministic seconds: the least any one class solve gets
 MAX_PASSES = 3  # over-capacity re-solves allowed per class before the joint fallback
@@ -197,6 +197,8 @@ class Planner:
                     if not run.solved:
                         return self._joint(plan)
                     self._accept(plan, loads, frozenset([name]), run, check=False)
+                done = len(self.classes) - len(queue)
+                self.settings.report(Progress(SolveStage.PLAN, done, len(self.classes), plan.total))
         for _ in range(MAX_PASSES * len(self.classes)):
             worst = self._worst(plan, loads)
             if worst is None:

@@ -13,7 +13,7 @@ returns plain data with `to_json()`; the CLI only renders it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -34,7 +34,7 @@ from scheduler.norms import Norms, load_norms
 from scheduler.problem import ItemWindow, Placed, Problem, build_problem, normalise
 from scheduler.profile import Profile, load_profile, parse_profile
 from scheduler.replan import Change, as_placed, changes
-from scheduler.settings import SolverSettings
+from scheduler.settings import Progress, SolverSettings
 from scheduler.solve import Solution, relative_gap, solve
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
@@ -240,10 +240,12 @@ def load_school(engine: Engine, path: Path) -> SchoolResult:
 def schedule(
     engine: Engine, school_id: str, start: date | None = None, end: date | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0, workers: int = DEFAULT_WORKERS,
+    on_progress: Callable[[Progress], None] | None = None,
 ) -> ScheduleResult:
     """Solve the school's timetable over [start, end] (default the school year) and store it as current;
-    the school's stored closures apply and its pinned placements stay where they are."""
-    settings = SolverSettings(time_limit, seed, workers)
+    the school's stored closures apply and its pinned placements stay where they are. `on_progress` hears
+    how far the solve is (the web's schedule job shows it)."""
+    settings = SolverSettings(time_limit, seed, workers, on_progress=on_progress)
     with transaction(engine, ROADMAPS_LOCK.as_shared(), school_lock(school_id)) as session:
         settings = settings.running()  # the time limit counts from here: waiting for another schedule is not solving
         school = stored_school(session, school_id)
