@@ -344,6 +344,26 @@ def test_a_schedule_job_runs_in_the_background_one_per_school_and_can_be_cancell
     assert JobState.CANCELLED.label == "отменено"
 
 
+def test_a_solve_running_on_sqlite_is_cancelled_at_once(web_engine: Engine) -> None:
+    """The solve holds SQLite's write lock for its whole run: the cancel must not wait for it to end."""
+    path = f"/schools/{SCHOOL}/schedule"
+    with server(web_engine) as url, browser(url, login="coord") as person:
+        person.post(path, {"time_limit": "60"})
+        seen: list[tuple[str, int, int]] = []
+        deadline = time.monotonic() + 60
+        while not seen and time.monotonic() < deadline:  # the child is solving once the solver reports
+            wait_for(person, path, {"running"}, seconds=1, seen=seen)
+        assert seen, "the solver never reported its progress"
+        asked = time.monotonic()
+        cancelling = person.post(f"{path}/cancel", {}, token_from=path)
+        assert "отменяется" in cancelling.text
+        cancelled = wait_for(person, path, {"cancelled", "done", "failed"}, seconds=20)
+        assert 'data-state="cancelled"' in cancelled, cancelled[-1500:]
+        assert time.monotonic() - asked < 15  # not the 60 s the solve was given
+    with transaction(web_engine) as session:
+        assert session.exec(select(Timetable).where(Timetable.school_id == SCHOOL)).all() == []
+
+
 def test_staff_subscribe_to_their_own_sessions_with_a_working_qr_code(planned_engine: Engine, tmp_path: Path) -> None:
     settings = Settings(feeds_key_file=tmp_path / "feeds.key")
     with server(planned_engine, settings) as url, browser(url, login="teacher") as person:

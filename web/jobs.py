@@ -18,15 +18,17 @@ small block of shared memory the watcher reads; the watcher stores it in
 the job's row with each heartbeat, so every server process sees it, and
 the server running the job reads the shared block directly. On SQLite the
 solve's own transaction holds the database's write lock until it ends, so
-there only that server sees the progress while the solve runs; the child
-stores its last progress with the outcome.
+there only that server sees the progress while the solve runs, the child
+stores its last progress with the outcome, and a cancel asked of that
+server reaches its watcher in memory (a cancel written to the row would
+wait for the whole solve).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from multiprocessing.context import SpawnProcess
 from multiprocessing.sharedctypes import SynchronizedArray
@@ -111,6 +113,8 @@ class JobProgress:
 
 # The shared progress blocks of the jobs this server process runs, by job id.
 _LIVE: dict[int, SynchronizedArray[int]] = {}
+# Set to cancel a job this server process runs: no database write needed (on SQLite the solve holds the write lock).
+_CANCELS: dict[int, threading.Event] = {}
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,10 @@ def cancel_job(engine: Engine, viewer: Viewer, school_id: str) -> JobView:
         job = session.exec(select(ScheduleJob).where(ScheduleJob.active_school == school_id)).first()
         if job is None:
             raise JobError("Сейчас расписание этой школы не составляется: отменять нечего.")
+        here = _CANCELS.get(job.id or 0)
+        if here is not None:  # this process runs it: its watcher ends the child at once, then writes the outcome
+            here.set()
+            return replace(JobView.of(job, _now()), cancel_requested=True, stage="отменяется")
         job.cancel_requested = True
         job.stage = "отменяется"
         session.add(job)
@@ -251,40 +259,55 @@ def _watch(engine: Engine, job_id: int, school_id: str, time_limit: float) -> No
     """Run the job's solve in a child process, beat its heartbeat, and end the child when cancelled."""
     url = engine.url.render_as_string(hide_password=False)
     block = _SPAWN.Array("q", 4)  # JobProgress.share: stage number + 1, done, total, objective
-    _LIVE[job_id] = block
+    cancel = threading.Event()
+    _LIVE[job_id], _CANCELS[job_id] = block, cancel
     child = _SPAWN.Process(target=_solve_in_child, args=(url, job_id, school_id, time_limit, block), daemon=True)
     try:
-        _follow(engine, job_id, child, block)
+        _follow(engine, job_id, child, block, cancel)
     finally:
         _LIVE.pop(job_id, None)
+        _CANCELS.pop(job_id, None)
 
 
-def _follow(engine: Engine, job_id: int, child: SpawnProcess, block: SynchronizedArray[int]) -> None:
-    """Start the child and watch it: a heartbeat with its progress, the cancel flag, an unexpected end."""
+def _follow(engine: Engine, job_id: int, child: SpawnProcess, block: SynchronizedArray[int],
+            cancel: threading.Event) -> None:
+    """Start the child and watch it: a heartbeat with its progress, the cancel flag, an unexpected end.
+
+    On SQLite the solve holds the database's write lock until it ends, so
+    there the watcher only reads while the child runs (a heartbeat write
+    would wait for the whole solve, and a cancel with it): a cancel from
+    this process arrives as `cancel`, one from another process as the row's
+    flag, and either ends the child, which frees the lock for the outcome.
+    """
     with transaction(engine) as session:
         session.execute(update(ScheduleJob).where(col(ScheduleJob.id) == job_id)
                         .values(state=JobState.RUNNING, stage="поиск расписания", started_at=_now()))
     child.start()
+    beats = engine.dialect.name != "sqlite"
     while True:
-        child.join(WATCH_EVERY)
+        cancel.wait(WATCH_EVERY)
         with transaction(engine) as session:
             job = session.get(ScheduleJob, job_id)
             if job is None or job.active_school is None:  # the child ended it (done or failed)
                 break
-            if job.cancel_requested:
-                child.terminate()
-                child.join()
-                _finish(engine, job_id, JobState.CANCELLED, "отменено: расписание не менялось")
-                break
-            if not child.is_alive():
-                _finish(engine, job_id, JobState.FAILED, "не составлено",
-                        error=f"Процесс решателя завершился неожиданно (код {child.exitcode}).")
-                break
-            job.heartbeat_at = _now()
-            progress = JobProgress.shared(block)
-            if progress is not None:
-                job.progress = progress.to_json()
-            session.add(job)
+            requested = cancel.is_set() or job.cancel_requested
+            alive = child.is_alive()
+            if beats and alive and not requested:
+                job.heartbeat_at = _now()
+                progress = JobProgress.shared(block)
+                if progress is not None:
+                    job.progress = progress.to_json()
+                session.add(job)
+        if requested:
+            child.terminate()
+            child.join()
+            _finish(engine, job_id, JobState.CANCELLED, "отменено: расписание не менялось")
+            break
+        if not alive:  # it ended without writing its outcome (a job it ended stays as it ended: see _finish)
+            child.join()
+            _finish(engine, job_id, JobState.FAILED, "не составлено",
+                    error=f"Процесс решателя завершился неожиданно (код {child.exitcode}).")
+            break
 
 
 def _solve_in_child(url: str, job_id: int, school_id: str, time_limit: float, block: SynchronizedArray[int]) -> None:
