@@ -26,7 +26,7 @@ class Column:
 
     key: str
     label: str
-    kind: str = "text"  # text | number | time | date | level | roles
+    kind: str = "text"  # text | number | time | date | level | roles | venue_kind
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,18 @@ class Section:
         return self.prefix if self.single else f"{self.prefix}[{number}]"
 
 
+# Russian names of the staff roles and venue kinds the norms' activities ask for (data/norms); the profile file
+# holds the codes, the form shows and takes the names (a code typed as is, or an unknown one, stays as typed).
+STAFF_ROLE_TITLES = {
+    "class_teacher": "классный руководитель",
+    "navigator": "педагог-навигатор",
+    "teacher": "учитель",
+    "tutor": "тьютор",
+    "master": "мастер производственного обучения",
+}
+VENUE_KIND_TITLES = {"hall": "актовый зал", "room": "кабинет", "external": "внешняя площадка (предприятие, колледж)"}
+_ROLE_CODES = {title.casefold(): code for code, title in STAFF_ROLE_TITLES.items()}
+
 SECTIONS = (
     Section("classes", "Классы", "classes", (
         Column("name", "Класс"), Column("grade", "Параллель", "number"), Column("students", "Учеников", "number"),
@@ -51,11 +63,11 @@ SECTIONS = (
         Column("max_hours_per_week", "Часов в неделю, не больше", "number"),
     )),
     Section("staff", "Сотрудники", "staff", (
-        Column("name", "ФИО"), Column("roles", "Роли (через запятую)", "roles"),
+        Column("name", "ФИО"), Column("roles", "Роли (через запятую: " + ", ".join(STAFF_ROLE_TITLES.values()) + ")", "roles"),
         Column("max_hours_per_week", "Часов в неделю, не больше", "number"), Column("email", "Эл. почта"),
     )),
     Section("venues", "Площадки", "venues", (
-        Column("name", "Название"), Column("capacity", "Мест", "number"), Column("kind", "Вид (hall, room, external)"),
+        Column("name", "Название"), Column("capacity", "Мест", "number"), Column("kind", "Вид", "venue_kind"),
     )),
     Section("slots", "Слоты после уроков", "slots", (
         Column("start", "Начало", "time"), Column("minutes", "Минут", "number"),
@@ -111,8 +123,8 @@ def form_of(table: dict[str, Any], errors: Mapping[str, str] | None = None, stor
     for section in SECTIONS:
         entries = _entries(table, section)
         rows[section.key] = [
-            Row(section.path(number), {column.key: _shown(entry.get(column.key)) for column in section.columns},
-                str(number) if stored and section.key == "classes" else _shown(entry.get("_origin")))
+            Row(section.path(number), {column.key: _shown(column, entry.get(column.key)) for column in section.columns},
+                str(number) if stored and section.key == "classes" else str(entry.get("_origin", "")))
             for number, entry in enumerate(entries, start=1)
         ]
         if not section.single:
@@ -190,13 +202,15 @@ def _value(column: Column, text: str) -> Any:
     if column.kind == "number" and _NUMBER.match(text):
         return int(text)
     if column.kind == "roles":
-        return [role.strip() for role in text.split(",") if role.strip()]
+        return [_ROLE_CODES.get(" ".join(role.split()).casefold(), role.strip()) for role in text.split(",") if role.strip()]
     return text
 
 
-def _shown(value: Any) -> str:
+def _shown(column: Column, value: Any) -> str:
     if value is None:
         return ""
+    if column.kind == "roles" and isinstance(value, list):
+        return ", ".join(STAFF_ROLE_TITLES.get(str(item), str(item)) for item in value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

@@ -51,19 +51,11 @@ from scheduler.settings import Progress
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
 from tracking.clock import today_in
-from web.profile_form import ProfileForm, form_of, table_from_form, without_origins
+from web.profile_form import STAFF_ROLE_TITLES, ProfileForm, form_of, table_from_form, without_origins
 from web.roles import NotFound, Role, Viewer
 
 UPCOMING = timedelta(weeks=4)  # how far ahead a staff member's page lists sessions
 MAX_PROFILE_BYTES = 1024 * 1024
-# Russian names of the staff roles the norms' activities ask for (scheduler/profile.py); an unknown role shows as is.
-STAFF_ROLE_TITLES = {
-    "class_teacher": "классный руководитель",
-    "navigator": "педагог-навигатор",
-    "teacher": "учитель",
-    "tutor": "тьютор",
-    "master": "мастер производственного обучения",
-}
 
 
 def visible_school(session: Session, viewer: Viewer, school_id: str) -> School:

@@ -24,7 +24,7 @@ from web.grid import grid_page
 from web.http import Visit, blocking, page
 from web.jobs import TIME_LIMITS, cancel_job, latest_job, start_job
 from web.printout import printout, timetable_pdf, timetable_xlsx
-from web.profile_form import ProfileForm
+from web.profile_form import VENUE_KIND_TITLES, ProfileForm
 from web.roles import NotFound, Role
 from web.schools import (
     MAX_PROFILE_BYTES,
@@ -106,7 +106,7 @@ async def profile_save(visit: Visit) -> Response:
 
 async def _profile(visit: Visit, profile: Profile, form: ProfileForm, status_code: int = 200) -> Response:
     return await visit.render("profile.html", status_code=status_code, profile=profile, form=form, levels=LEVELS,
-                              level_titles=load_norms(profile.year).level_titles)
+                              level_titles=load_norms(profile.year).level_titles, venue_kinds=VENUE_KIND_TITLES)
 
 
 @page(*SCHOOL_ROLES)
