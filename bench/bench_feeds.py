@@ -1,6 +1,6 @@
 """Benchmark of the feeds: building every feed of a region, and serving them side by side with static files.
 
-Run: `.venv/bin/python bench/bench_feeds.py [--subscriptions 1000] [--duration 5] [--connections 32]`.
+Run: `.venv/bin/python bench/bench_feeds.py [--subscriptions 1000] [--duration 5] [--connections 32] [--only build]`.
 
 1. A region-sized store in a temporary SQLite file: the bundled roadmaps
    imported and tracked since 01.09.2023; `--schools` schools of 20 classes
@@ -12,7 +12,7 @@ Run: `.venv/bin/python bench/bench_feeds.py [--subscriptions 1000] [--duration 5
 2. Time to build all feeds (first build: collect, stamp, render, gzip,
    store) and to refresh them unchanged (the change stamp is read and
    compared, nothing collected). Goals: 1,000 feeds in ≤ 20 s; an unchanged
-   feed in ≤ 2 ms.
+   feed in ≤ 2 ms. `--only build` stops here (and needs no `wrk`).
 3. The same feeds exported (files named by their tokens) and served at the
    very same paths, /feeds/<token>.ics, by: the feed server (`feeds.server`
    on uvicorn), Starlette's StaticFiles on the same uvicorn configuration,
@@ -326,6 +326,7 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=25)
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per measurement")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--only", choices=("build",), help="Build and refresh the feeds only, serve nothing.")
     parser.add_argument("--serve", choices=["feeds", "static"], help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -333,7 +334,7 @@ def main() -> None:
     if args.serve:
         run_serve(args.serve, args.target, args.port)
         return
-    if shutil.which("wrk") is None:
+    if args.only is None and shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the load (apt-get install wrk)")
     work = Path(tempfile.mkdtemp(prefix="bench-feeds-"))
     try:
@@ -350,6 +351,8 @@ def main() -> None:
               f"wall, {builds['unchanged_cpu']:.2f} s CPU ({builds['unchanged'] / feeds * 1000:.2f} ms/feed; goal ≤ 2 ms); "
               f"export {builds['export']:.2f} s; {builds['bytes'] / feeds / 1024:.1f} KiB/feed, "
               f"gzip {builds['gzip'] / feeds / 1024:.1f} KiB/feed")
+        if args.only == "build":
+            return
         measured: dict[tuple[str, int], tuple[float, float]] = {}
         servers: list[tuple[str, Callable[[], AbstractContextManager[Running]]]] = [
             ("feed server", lambda: server("feeds", url)), ("StaticFiles", lambda: server("static", str(folder)))]

@@ -8,9 +8,7 @@ and SHA-256, in one transaction that also brings the deadline occurrences of
 the region's roadmaps in line with the new terms; importing the same file
 again changes nothing. It names the schools whose current timetable was
 planned on the old dates, since re-planning is the coordinator's decision.
-
-`applicable_calendar` is the calendar a region, or one school, plans on:
-what the solver sees, with the school's own closures and week.
+The calendar that applies is `calendar_orders.applicable`.
 """
 
 from __future__ import annotations
@@ -25,18 +23,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from calendar_orders.applicable import school_of_region
 from calendar_orders.diff import Difference, differences
 from calendar_orders.errors import CalendarImportError
 from calendars.academic import AcademicCalendar, CalendarOrigin, build_calendar, load_calendar
 from calendars.calendar_format import plain, spec_body, to_toml
-from calendars.periods import Period
 from calendars.regions import Region, region
 from calendars.school_year import SchoolYear
 from calendars.stored import StoredCalendar, StoredOrigin, find_stored, stored_exactly
-from calendars.suggest import did_you_mean
 from calendars.term_systems import term_system
 from roadmaps.tables import Roadmap
-from scheduler.profile import parse_profile
 from scheduler.tables import School, Timetable
 from store.db import transaction
 from tracking.occurrences import SyncResult, sync_roadmap
@@ -124,7 +120,7 @@ def preview_import(
     else:
         with transaction(engine) as session:
             if school is not None:
-                _school(session, school, reg)
+                school_of_region(session, school, reg)
             current = load_calendar(reg.code, school_year, school=school, session=session)
             stored = stored_exactly(session, reg.code, school_year, school)
     reading = build_reading(document, current, school_year, terms)
@@ -170,19 +166,6 @@ def remove_calendar(engine: Engine, region_code: str, year: SchoolYear | str, sc
         return StoreResult(False, False, _resync(session, reg.code, school), _stale(session, reg.code, school_year, school))
 
 
-def applicable_calendar(
-    session: Session | None, region_code: str, year: SchoolYear | str, school: str | None = None, week: int | None = None,
-) -> AcademicCalendar:
-    """The calendar a region (or one school, with its closures and week) plans on."""
-    reg = region(region_code)
-    if school is None or session is None:
-        return load_calendar(reg.code, year, week, session=session)
-    stored = _school(session, school, reg)
-    profile = parse_profile(stored.profile, f"школа {school}")
-    calendar = load_calendar(reg.code, year, week or profile.week, school=school, session=session)
-    return calendar.with_overrides(closures=[Period(p.name or "Закрытие школы", p.start, p.end) for p in profile.closed])
-
-
 def export_calendar(session: Session | None, region_code: str, year: SchoolYear | str, school: str | None = None) -> str:
     """The calendar in force as a data file for `data/calendars/<region>/<year>.toml`, with its source in the header.
 
@@ -192,7 +175,7 @@ def export_calendar(session: Session | None, region_code: str, year: SchoolYear 
     reg = region(region_code)
     school_year = year if isinstance(year, SchoolYear) else SchoolYear.parse(year)
     if school is not None and session is not None:
-        _school(session, school, reg)
+        school_of_region(session, school, reg)
     calendar = load_calendar(reg.code, school_year, school=school, session=session)
     if calendar.stored is None and calendar.source_file is not None:
         return calendar.source_file.read_text(encoding="utf-8")
@@ -223,17 +206,6 @@ def _count_warnings(calendar: AcademicCalendar) -> Iterator[str]:
             if term.weeks is not None and abs(days / calendar.week - term.weeks) > WEEKS_TOLERANCE:
                 yield (f"{term.source}: «{term.name}»{whose} — указано учебных недель: {term.weeks}, "
                        f"а учебных дней по календарю {days} (около {days / calendar.week:.0f} нед.).")
-
-
-def _school(session: Session, school_id: str, reg: Region) -> School:
-    """The stored school, which must be of the region; a Russian error naming close ids otherwise."""
-    school = session.get(School, school_id)
-    if school is None:
-        known = session.exec(select(School.id)).all()
-        raise CalendarImportError(f"Школа «{school_id}» не загружена (profplan school load ФАЙЛ).{did_you_mean(school_id, known)}")
-    if school.region != reg.code:
-        raise CalendarImportError(f"Школа «{school_id}» относится к региону {school.region}, а не к {reg.code}.")
-    return school
 
 
 def _resync(session: Session, region_code: str, school: str | None) -> SyncResult:

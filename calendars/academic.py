@@ -30,8 +30,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import holidays
-
 from calendars.calendar_format import WEEKS, CalendarSpec, read_spec
 from calendars.data_files import data_dir, read_toml
 from calendars.derive import ONE_DAY, derive_terms, summer_vacation
@@ -39,6 +37,7 @@ from calendars.errors import CalendarError
 from calendars.federal import federal_spec
 from calendars.groups import GradeGroup, class_key
 from calendars.periods import Period
+from calendars.production import production_calendar
 from calendars.regional_holidays import regional_holidays
 from calendars.regions import Region, region, regions
 from calendars.school_periods import Term, Vacation, VacationKind
@@ -497,12 +496,12 @@ def _check_bounds(where: str, terms: Sequence[Term], spec: CalendarSpec) -> None
 def _with_holidays(calendar: AcademicCalendar) -> AcademicCalendar:
     """The production calendar and the region's own non-working days over the year's span."""
     year = calendar.year
-    production = holidays.country_holidays("RU", years=[year.first, year.second], language="ru")
+    production = production_calendar(year.first, year.second)
     last = max([calendar.last_day, *(g.last_day for g in calendar.groups if g.last_day)])
     span = Period("", min([calendar.first_day, *(g.first_day for g in calendar.groups if g.first_day)]), last)
-    found = {day: name for day, name in sorted(production.items()) if day in span}
+    found = {day: name for day, name in production.holidays.items() if day in span}
     sources: dict[date, str] = {}
-    for holiday in regional_holidays(data_dir(), calendar.region.code, [year.first, year.second], production):
+    for holiday in regional_holidays(data_dir(), calendar.region.code, [year.first, year.second], production.holidays):
         if holiday.day in span and holiday.day not in found:
             found[holiday.day] = holiday.name
             sources[holiday.day] = f"региональный: {holiday.source}"
@@ -510,7 +509,7 @@ def _with_holidays(calendar: AcademicCalendar) -> AcademicCalendar:
         calendar,
         holidays=dict(sorted(found.items())),
         holiday_sources=sources,
-        working_weekends=frozenset(day for day in production.weekend_workdays if day in span),
+        working_weekends=frozenset(day for day in production.working_weekends if day in span),
     )
 
 

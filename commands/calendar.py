@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +19,7 @@ import click
 from commands.base import Context, err, json_option, out, pass_context, print_json, ru_date, table
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
     from calendar_orders.importer import Preview, StoreResult
     from calendars.academic import AcademicCalendar
@@ -56,17 +58,12 @@ def calendar_command(
     if not region or not year:  # required here, not for the subcommands, which have their own
         name = "region" if not region else "year"
         raise click.MissingParameter(ctx=click_context, param=next(p for p in click_context.command.params if p.name == name))
-    from calendar_orders.importer import applicable_calendar
+    from calendar_orders.applicable import applicable_calendar
     from calendars.school_year import SchoolYear
-    from store.db import transaction
 
     school_year = SchoolYear.parse(year)
-    engine = existing_store(context, required=school is not None)
-    if engine is None:
-        calendar = applicable_calendar(None, region, school_year, week=int(week) if week else None)
-    else:
-        with transaction(engine) as session:
-            calendar = applicable_calendar(session, region, school_year, school, int(week) if week else None)
+    with store_session(context, required=school is not None) as session:
+        calendar = applicable_calendar(session, region, school_year, school, int(week) if week else None)
     if as_json:
         print_json(calendar.to_json(grade, class_name))
         return
@@ -115,14 +112,9 @@ def import_command(
 def export_command(context: Context, region: str, year: str, school: str | None, output: Path | None) -> None:
     """Выгрузить действующий календарь в TOML для data/calendars/<регион>/<год>.toml."""
     from calendar_orders.importer import export_calendar
-    from store.db import transaction
 
-    engine = existing_store(context, required=school is not None)
-    if engine is None:
-        text = export_calendar(None, region, year)
-    else:
-        with transaction(engine) as session:
-            text = export_calendar(session, region, year, school)
+    with store_session(context, required=school is not None) as session:
+        text = export_calendar(session, region, year, school)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -253,14 +245,23 @@ def _print_consequences(result: StoreResult) -> None:
 
 
 def _has_store(context: Context) -> bool:
-    from store.db import resolve_url, sqlite_file
+    from store.settings import resolve_url, sqlite_file
 
     path = sqlite_file(resolve_url(context.settings.database_url))
     return path is None or path.exists()
 
 
-def existing_store(context: Context, required: bool = False) -> Engine | None:
-    """The database when there is one (imported calendars apply), else None (the bundled calendars); a school needs it."""
-    if required or _has_store(context):
-        return context.engine
-    return None
+@contextmanager
+def store_session(context: Context, required: bool = False) -> Iterator[Session | None]:
+    """A transaction on the database when there is one (imported calendars apply; a school needs it), else None.
+
+    None means the bundled calendars, and the database layer is not even
+    loaded: `profplan calendar` and `profplan deadline` are light commands.
+    """
+    if not required and not _has_store(context):
+        yield None
+        return
+    from store.db import transaction
+
+    with transaction(context.engine) as session:
+        yield session

@@ -23,7 +23,8 @@ def db_group() -> None:
 @pass_context
 def db_upgrade(context: Context, as_json: bool) -> None:
     """Привести схему базы данных к последней версии (миграции Alembic)."""
-    from store.db import connect, resolve_url, upgrade
+    from store.db import connect, upgrade
+    from store.settings import resolve_url
 
     settings = context.settings
     before, after = upgrade(connect(settings.database_url, create=True, lock_timeout=settings.lock_timeout))

@@ -47,7 +47,7 @@ def demo_command(context: Context, feeds_dir: Path, time_limit: float) -> None:
     from roadmaps.importer import import_documents
     from scheduler.errors import SchedulingError
     from scheduler.service import load_school, schedule, timetable
-    from store.db import resolve_url
+    from store.settings import resolve_url
     from tracking.imports import ImportTracker
     from tracking.overdue import overdue_report, urgent_table
     from tracking.status import mark_done, occurrence_history

@@ -115,17 +115,18 @@ def print_import_report(report: DocumentReport) -> None:
 @pass_context
 def deadline_command(context: Context, text: str, year: str | None, region: str | None, as_json: bool) -> None:
     """Показать, как понят срок из дорожной карты (по календарю региона, загруженному в базу, если он есть)."""
-    from calendars.academic import region_calendars
     from calendars.deadlines import parse_deadline
     from calendars.school_year import SchoolYear
-    from commands.calendar import existing_store
-    from store.db import transaction
 
     school_year = SchoolYear.parse(year) if year else None
-    engine = existing_store(context) if region else None
-    with transaction(engine) if engine is not None else nullcontext() as session:
-        calendar = region_calendars(region, session) if region else None
-        _print_deadline(parse_deadline(text, school_year), calendar, as_json)
+    if region is None:  # no calendar: the academic calendars (and the production calendar) are not even loaded
+        _print_deadline(parse_deadline(text, school_year), None, as_json)
+        return
+    from calendars.academic import region_calendars
+    from commands.calendar import store_session
+
+    with store_session(context) as session:
+        _print_deadline(parse_deadline(text, school_year), region_calendars(region, session), as_json)
 
 
 def _print_deadline(spec: DeadlineSpec, calendar: SchoolCalendar | None, as_json: bool) -> None:

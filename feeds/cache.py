@@ -17,7 +17,7 @@ import functools
 import gzip
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -72,8 +72,31 @@ def fingerprint(component: Component) -> str:
     return _digest(replace(component, sequence=0, last_modified=UNSTAMPED))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _with_revision(component: Component, sequence: int, changed_at: datetime) -> Component:
+    """The component with its SEQUENCE and last change; kept, so a school's feeds share one stamped value."""
+    return replace(component, sequence=sequence, last_modified=changed_at)
+
+
 def _components(content: FeedContent) -> list[Component]:
     return [*content.events, *content.series, *content.windows, *content.deadlines]
+
+
+def content_digest(collected: FeedContent, stamped: FeedContent, options: FeedOptions) -> str:
+    """What the rendered feed depends on: the format, options, the calendar's own fields, and per component
+    its fingerprint (kept from stamping `collected`) and the revision stamped on it.
+
+    Equal to a digest of the whole stamped content in what it tells apart,
+    without writing out every component of every feed again.
+    """
+    revisions = [(fingerprint(component), revised.sequence, revised.last_modified)
+                 for component, revised in zip(_components(collected), _components(stamped), strict=True)]
+    return _digest((FORMAT, options, stamped.uid, stamped.name, stamped.description, stamped.timezone, revisions))
+
+
+# content_digest names every field of FeedContent: a new field must be added there.
+assert [field.name for field in fields(FeedContent)] == [
+    "uid", "name", "description", "timezone", "events", "series", "windows", "deadlines"]
 
 
 def _insert_ignoring_conflicts(session: Session, table: Table, rows: list[dict[str, Any]]) -> int:
@@ -133,7 +156,7 @@ def stamp_revisions(session: Session, content: FeedContent, now: datetime) -> Fe
 
     def stamped(component: Component) -> Any:
         row = stored[component.uid]
-        return replace(component, sequence=row.sequence, last_modified=row.changed_at)
+        return _with_revision(component, row.sequence, row.changed_at)
 
     return replace(
         content,
@@ -172,8 +195,9 @@ def refresh_feed(session: Session, subscription: Subscription, collector: Collec
     if cached and stored.input_stamp == stamp:
         return RenderedFeed(subscription.id, stored.body, stored.body_gzip, stored.etag, stored.last_modified)
     options = FeedOptions.from_json(subscription.options)
-    content = stamp_revisions(session, collector(session, subscription, feed_day(moment)), moment)
-    content_hash = _digest((FORMAT, content, options))
+    collected = collector(session, subscription, feed_day(moment))
+    content = stamp_revisions(session, collected, moment)
+    content_hash = content_digest(collected, content, options)
     if cached and stored.content_hash == content_hash:
         session.execute(update(FeedCache).where(col(FeedCache.subscription_id) == subscription.id,
                                                 col(FeedCache.content_hash) == content_hash).values(input_stamp=stamp))

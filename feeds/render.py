@@ -1,16 +1,15 @@
-"""FeedContent → iCalendar bytes (RFC 5545 with the RFC 7986 calendar properties), via icalendar 7.
+"""FeedContent → iCalendar bytes (RFC 5545 with the RFC 7986 calendar properties).
 
 Written for what real subscribing clients do, not only for the RFC:
 
 - every timed value carries TZID and the calendar holds its VTIMEZONE, since
-  Google reads floating times as UTC. The VTIMEZONE starts at a recent
-  `first_date`: icalendar's default history from 1970 is written with RDATEs
-  that vobject (and reportedly Outlook) read an hour off. Zones are added in
-  sorted order, and `add_missing_timezones()` is not used because its order
-  changes between runs;
-- UID and DTSTAMP are always passed (`Event.new()` would invent a random UID
-  and stamp the current time), DTSTAMP being the record's last change, so the
-  same content gives the same bytes, and so the same ETag, in every process;
+  Google reads floating times as UTC. The VTIMEZONE (built by icalendar 7)
+  starts at a recent `first_date`: icalendar's default history from 1970 is
+  written with RDATEs that vobject (and reportedly Outlook) read an hour off.
+  Zones are added in sorted order;
+- UID and DTSTAMP always come from the content, DTSTAMP being the record's
+  last change, so the same content gives the same bytes, and so the same
+  ETag, in every process;
 - EXDATE has DTSTART's value type and zone (Nextcloud ignores a date-only
   EXDATE on a timed series); SEQUENCE comes from the content so an edited
   event's new time is taken by clients;
@@ -23,8 +22,14 @@ Written for what real subscribing clients do, not only for the RFC:
   DUE must be later than DTSTART), and a completed one carries COMPLETED;
 - REFRESH-INTERVAL and X-PUBLISHED-TTL are written as real durations (PT6H);
 - text is sanitised of control characters that RFC 5545 forbids in TEXT and
-  then escaped and folded by icalendar (commas, semicolons, newlines, lines
-  over 75 octets on UTF-8 character boundaries).
+  then escaped and folded (`feeds.contentlines`: commas, semicolons,
+  newlines, lines over 75 octets on UTF-8 character boundaries).
+
+Components are written here, line by line, rather than built as icalendar
+objects: icalendar spent most of a region's build time on them. The lines
+and their order are the ones icalendar 7 writes (its canonical order for
+VCALENDAR and VEVENT, then alphabetical; VTODO and VALARM alphabetical), and
+tests/test_feeds_writer.py checks that the bytes are equal.
 """
 
 from __future__ import annotations
@@ -34,10 +39,10 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Timezone, Todo, vDuration, vText
+from icalendar import Timezone
 from icalendar import __version__ as icalendar_version
-from icalendar.enums import STATUS, TRANSP
 
+from feeds.contentlines import component, date_property, duration_value, escape_text, fold, local_value, utc_value
 from feeds.model import AllDayWindow, Deadline, FeedContent, FeedOptions, TimedEvent, WeeklySeries
 from tracking.values import OccurrenceStatus
 from tracking.wording import cut
@@ -45,7 +50,7 @@ from tracking.wording import cut
 PRODID = "-//profplan//Календари профориентации//RU"
 # Part of every cached feed's content hash: change it whenever the output for
 # the same content changes, so stored feeds are rendered again.
-FORMAT = f"profplan-feed-2/icalendar-{icalendar_version}"
+FORMAT = f"profplan-feed-3/icalendar-{icalendar_version}"
 # Longest SUMMARY written; a longer title is cut at a word and given whole in DESCRIPTION.
 SUMMARY_MAX = 120
 # VALARMs fire at this local hour, `reminder_days` before a deadline.
@@ -53,8 +58,8 @@ REMINDER_HOUR = 9
 # C0 controls other than TAB and LF (and DEL) are not allowed in TEXT values.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
-_TODO_STATUS = {OccurrenceStatus.OPEN: STATUS.NEEDS_ACTION, OccurrenceStatus.DONE: STATUS.COMPLETED,
-                OccurrenceStatus.CANCELLED: STATUS.CANCELLED}
+_TODO_STATUS = {OccurrenceStatus.OPEN: "NEEDS-ACTION", OccurrenceStatus.DONE: "COMPLETED",
+                OccurrenceStatus.CANCELLED: "CANCELLED"}
 _DEADLINE_PREFIX = {"open": "Срок", "done": "Выполнено", "cancelled": "Отменено"}
 
 
@@ -73,22 +78,26 @@ def render_calendar(content: FeedContent, options: FeedOptions) -> bytes:
 
     Each component is serialised on its own and kept (by its value, which
     includes its revision): a school's forty feeds share most of their
-    components, and serialising is what a build spends its time on. The
-    calendar is its properties, then the components' bytes in order — the
-    same bytes icalendar writes for the whole calendar at once.
+    components. The calendar is its properties, then the components' bytes
+    in order.
     """
-    calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH", uid=content.uid)
-    for name in ("NAME", "X-WR-CALNAME"):
-        calendar.add(name, vText(clean_text(content.name)))
-    for name in ("DESCRIPTION", "X-WR-CALDESC"):
-        calendar.add(name, vText(clean_text(content.description)))
-    calendar.add("X-WR-TIMEZONE", content.timezone)
-    calendar.add("REFRESH-INTERVAL", vDuration(options.refresh), parameters={"VALUE": "DURATION"})
-    calendar.add("X-PUBLISHED-TTL", vDuration(options.refresh))
-    shell = calendar.to_ical()
-    assert shell.endswith(_END), "a calendar's serialisation ends with its END line"
-
-    parts = [shell[: -len(_END)]]
+    refresh = duration_value(options.refresh)
+    name, description = escape_text(clean_text(content.name)), escape_text(clean_text(content.description))
+    shell = [
+        "VERSION:2.0",
+        f"PRODID:{escape_text(PRODID)}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"DESCRIPTION:{description}",
+        f"X-WR-CALDESC:{description}",
+        f"NAME:{name}",
+        f"X-WR-CALNAME:{name}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}",
+        f"UID:{escape_text(content.uid)}",
+        f"X-PUBLISHED-TTL:{refresh}",
+        f"X-WR-TIMEZONE:{escape_text(content.timezone)}",
+    ]
+    parts = [_BEGIN, *map(fold, shell)]
     parts += [_timezone_bytes(*span) for span in _timezone_spans(content)]
     parts += [_event_bytes(event) for event in sorted(content.events, key=lambda item: (item.start, item.uid))]
     parts += [_series_bytes(series) for series in sorted(content.series, key=lambda item: (item.first_start, item.uid))]
@@ -102,34 +111,92 @@ def render_calendar(content: FeedContent, options: FeedOptions) -> bytes:
     return b"".join(parts)
 
 
-_END = b"END:VCALENDAR\r\n"
+_BEGIN, _END = b"BEGIN:VCALENDAR\r\n", b"END:VCALENDAR\r\n"
 # Serialised components kept per process: about a region's worth (25 schools' timetables and deadlines).
 _KEPT = 1 << 16
 
 
 @functools.lru_cache(maxsize=_KEPT)
 def _event_bytes(event: TimedEvent) -> bytes:
-    return _timed_event(event).to_ical()
+    """A session or meeting at its local time; a cancelled one stays in the feed with STATUS:CANCELLED."""
+    zone = event.timezone
+    return _vevent(
+        event.uid, event.title, date_property("DTSTART", event.start, zone), date_property("DTEND", event.end, zone),
+        last_modified=event.last_modified, sequence=event.sequence, description=event.description,
+        location=event.location, status="CANCELLED" if event.cancelled else "CONFIRMED",
+    )
 
 
 @functools.lru_cache(maxsize=_KEPT)
 def _series_bytes(series: WeeklySeries) -> bytes:
-    return _weekly_series(series).to_ical()
+    """One VEVENT with RRULE;FREQ=WEEKLY (UNTIL in UTC, RFC 5545 §3.3.10) and EXDATEs at DTSTART's local time and zone."""
+    zone = series.timezone
+    until = utc_value(series.last_start.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC))
+    recurrence = [f"RRULE:FREQ=WEEKLY;UNTIL={until};BYDAY={_BYDAY[series.weekday]}"]
+    if series.exdates:
+        time_of_day = series.first_start.time()
+        days = ",".join(local_value(datetime.combine(day, time_of_day)) for day in sorted(series.exdates))
+        recurrence.append(f"EXDATE;TZID={zone}:{days}")
+    return _vevent(
+        series.uid, series.title, date_property("DTSTART", series.first_start, zone),
+        date_property("DTEND", series.first_start + series.duration, zone), recurrence=recurrence,
+        last_modified=series.last_modified, sequence=series.sequence, description=series.description,
+        location=series.location,
+    )
+
+
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @functools.lru_cache(maxsize=_KEPT)
 def _window_bytes(window: AllDayWindow) -> bytes:
-    return _window(window).to_ical()
+    """An all-day event, free time; DTEND is exclusive in iCalendar, hence the day after `last_day`."""
+    return _vevent(
+        window.uid, window.title, date_property("DTSTART", window.first_day),
+        date_property("DTEND", window.last_day + timedelta(days=1)), last_modified=window.last_modified,
+        sequence=window.sequence, description=window.description, transparent=True,
+    )
 
 
 @functools.lru_cache(maxsize=_KEPT)
 def _deadline_event_bytes(deadline: Deadline, reminder_days: int) -> bytes:
-    return _deadline_event(deadline, reminder_days).to_ical()
+    """The deadline as an all-day event on its due date, free time, with a reminder while open."""
+    return _vevent(
+        deadline.uid, _deadline_title(deadline), date_property("DTSTART", deadline.due),
+        date_property("DTEND", deadline.due + timedelta(days=1)), last_modified=deadline.last_modified,
+        sequence=deadline.sequence, description=deadline.description,
+        status="CANCELLED" if deadline.status == OccurrenceStatus.CANCELLED else "CONFIRMED", transparent=True,
+        alarm=_alarm(deadline, reminder_days, related_to_end=False),
+    )
 
 
 @functools.lru_cache(maxsize=_KEPT)
 def _deadline_todo_bytes(deadline: Deadline, reminder_days: int, timezone: str) -> bytes:
-    return _deadline_todo(deadline, reminder_days, timezone).to_ical()
+    """The deadline as a to-do: DUE its date, DTSTART only when earlier, COMPLETED (UTC) once done.
+
+    Properties in alphabetical order (icalendar's for VTODO).
+    """
+    summary, full = summary_and_description(_deadline_title(deadline), clean_text(deadline.description))
+    stamp = utc_value(deadline.last_modified)
+    lines = []
+    if deadline.completed_on is not None:
+        # COMPLETED is a UTC DATE-TIME: the start of the day it was marked done, in the feed's zone.
+        completed = datetime.combine(deadline.completed_on, time(0), ZoneInfo(timezone))
+        lines.append(f"COMPLETED:{utc_value(completed)}")
+    if full:
+        lines.append(f"DESCRIPTION:{escape_text(full)}")
+    lines.append(f"DTSTAMP:{stamp}")
+    if deadline.start is not None and deadline.start < deadline.due:
+        lines.append(date_property("DTSTART", deadline.start))
+    lines += [
+        date_property("DUE", deadline.due),
+        f"LAST-MODIFIED:{stamp}",
+        f"SEQUENCE:{deadline.sequence}",
+        f"STATUS:{_TODO_STATUS[deadline.status]}",
+        f"SUMMARY:{escape_text(summary)}",
+        f"UID:{escape_text(todo_uid(deadline))}",
+    ]
+    return component("VTODO", lines, _alarm(deadline, reminder_days, related_to_end=True))
 
 
 def summary_and_description(title: str, description: str) -> tuple[str, str]:
@@ -161,140 +228,36 @@ def _timezone_bytes(tzid: str, first_year: int, last_year: int) -> bytes:
     return zone.to_ical()
 
 
-def _stamped(component: Event | Todo, last_modified: datetime, sequence: int) -> None:
-    """LAST-MODIFIED and SEQUENCE; DTSTAMP, the same instant, is given to `new()`."""
-    component.LAST_MODIFIED = last_modified
-    component.add("SEQUENCE", sequence)
-
-
-def _new_event(uid: str, title: str, start: date | datetime, end: date | datetime, *,
-               last_modified: datetime, sequence: int, description: str = "", location: str = "",
-               status: STATUS = STATUS.CONFIRMED, transparent: bool = False) -> Event:
+def _vevent(uid: str, title: str, start: str, end: str, *, last_modified: datetime, sequence: int,
+            recurrence: list[str] | None = None, description: str = "", location: str = "",
+            status: str = "CONFIRMED", transparent: bool = False, alarm: bytes = b"") -> bytes:
+    """A VEVENT from its DTSTART and DTEND lines, in icalendar's order: its canonical order, then alphabetical."""
     summary, full = summary_and_description(title, clean_text(description))
-    event = Event.new(
-        uid=uid,
-        summary=summary,
-        start=start,
-        end=end,
-        stamp=last_modified,
-        description=full or None,
-        location=clean_text(location) or None,
-        status=status,
-        transparency=TRANSP.TRANSPARENT if transparent else TRANSP.OPAQUE,
-    )
-    _stamped(event, last_modified, sequence)
-    return event
-
-
-def _timed_event(event: TimedEvent) -> Event:
-    zone = ZoneInfo(event.timezone)
-    return _new_event(
-        event.uid,
-        event.title,
-        event.start.replace(tzinfo=zone),
-        event.end.replace(tzinfo=zone),
-        last_modified=event.last_modified,
-        sequence=event.sequence,
-        description=event.description,
-        location=event.location,
-        status=STATUS.CANCELLED if event.cancelled else STATUS.CONFIRMED,
-    )
-
-
-def _weekly_series(series: WeeklySeries) -> Event:
-    """One VEVENT with RRULE;FREQ=WEEKLY and EXDATEs at DTSTART's local time and zone."""
-    zone = ZoneInfo(series.timezone)
-    start = series.first_start.replace(tzinfo=zone)
-    event = _new_event(
-        series.uid,
-        series.title,
-        start,
-        start + series.duration,
-        last_modified=series.last_modified,
-        sequence=series.sequence,
-        description=series.description,
-        location=series.location,
-    )
-    until = series.last_start.replace(tzinfo=zone).astimezone(UTC)
-    event.add("RRULE", {"FREQ": "WEEKLY", "BYDAY": _BYDAY[series.weekday], "UNTIL": until})
-    if series.exdates:
-        time_of_day = series.first_start.time()
-        event.add("EXDATE", [datetime.combine(day, time_of_day, zone) for day in sorted(series.exdates)])
-    return event
-
-
-_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
-def _window(window: AllDayWindow) -> Event:
-    """An all-day event; DTEND is exclusive in iCalendar, hence the day after `last_day`."""
-    return _new_event(
-        window.uid,
-        window.title,
-        window.first_day,
-        window.last_day + timedelta(days=1),
-        last_modified=window.last_modified,
-        sequence=window.sequence,
-        description=window.description,
-        transparent=True,
-    )
+    stamp = utc_value(last_modified)
+    lines = [f"SUMMARY:{escape_text(summary)}", start, end, f"DTSTAMP:{stamp}", f"UID:{escape_text(uid)}",
+             f"SEQUENCE:{sequence}", *(recurrence or ())]
+    if full:
+        lines.append(f"DESCRIPTION:{escape_text(full)}")
+    lines.append(f"LAST-MODIFIED:{stamp}")
+    if place := clean_text(location):
+        lines.append(f"LOCATION:{escape_text(place)}")
+    lines += [f"STATUS:{status}", f"TRANSP:{'TRANSPARENT' if transparent else 'OPAQUE'}"]
+    return component("VEVENT", lines, alarm)
 
 
 def _deadline_title(deadline: Deadline) -> str:
     return f"{_DEADLINE_PREFIX[deadline.status]}: {deadline.title}"
 
 
-def _deadline_event(deadline: Deadline, reminder_days: int) -> Event:
-    """The deadline as an all-day event on its due date, free time, with a reminder while open."""
-    event = _new_event(
-        deadline.uid,
-        _deadline_title(deadline),
-        deadline.due,
-        deadline.due + timedelta(days=1),
-        last_modified=deadline.last_modified,
-        sequence=deadline.sequence,
-        description=deadline.description,
-        status=STATUS.CANCELLED if deadline.status == OccurrenceStatus.CANCELLED else STATUS.CONFIRMED,
-        transparent=True,
-    )
-    _add_reminder(event, deadline, reminder_days, related_to_end=False)
-    return event
-
-
-def _deadline_todo(deadline: Deadline, reminder_days: int, timezone: str) -> Todo:
-    """The deadline as a to-do: DUE its date, DTSTART only when earlier, COMPLETED (UTC) once done."""
-    summary, full = summary_and_description(_deadline_title(deadline), clean_text(deadline.description))
-    todo = Todo.new(
-        uid=todo_uid(deadline),
-        summary=summary,
-        description=full or None,
-        stamp=deadline.last_modified,
-        start=deadline.start if deadline.start is not None and deadline.start < deadline.due else None,
-        status=_TODO_STATUS[deadline.status],
-    )
-    todo.DUE = deadline.due
-    if deadline.completed_on is not None:
-        # COMPLETED is a UTC DATE-TIME: the start of the day it was marked done, in the feed's zone.
-        todo.add("COMPLETED", datetime.combine(deadline.completed_on, time(0), ZoneInfo(timezone)).astimezone(UTC))
-    _stamped(todo, deadline.last_modified, deadline.sequence)
-    _add_reminder(todo, deadline, reminder_days, related_to_end=True)
-    return todo
-
-
-def _add_reminder(component: Event | Todo, deadline: Deadline, reminder_days: int, *, related_to_end: bool) -> None:
-    """A DISPLAY alarm at REMINDER_HOUR local time `reminder_days` before an open deadline.
+def _alarm(deadline: Deadline, reminder_days: int, *, related_to_end: bool) -> bytes:
+    """A DISPLAY alarm at REMINDER_HOUR local time `reminder_days` before an open deadline; none once it is not.
 
     The trigger is relative to the due date's midnight: DTSTART of the
-    all-day event, or DUE of the to-do (RELATED=END). Done and cancelled
-    deadlines get none.
+    all-day event, or DUE of the to-do (RELATED=END, RFC 5545 §3.2.14).
     """
     if deadline.status != "open":
-        return
+        return b""
     before = timedelta(days=reminder_days) - timedelta(hours=REMINDER_HOUR)
-    alarm = Alarm.new_display(
-        description=clean_text(f"Срок {deadline.due:%d.%m.%Y}: {deadline.title}"),
-        trigger=-before,
-    )
-    if related_to_end:
-        alarm.TRIGGER_RELATED = "END"
-    component.add_component(alarm)
+    description = escape_text(clean_text(f"Срок {deadline.due:%d.%m.%Y}: {deadline.title}"))
+    trigger = "TRIGGER;RELATED=END" if related_to_end else "TRIGGER"
+    return component("VALARM", ["ACTION:DISPLAY", f"DESCRIPTION:{description}", f"{trigger}:{duration_value(-before)}"])

@@ -50,7 +50,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model import Load, Occupancy, Resource, ResourceKind, WeekModel, bucket_loads, class_resource, shared_owners
 from scheduler.problem import Problem
-from scheduler.settings import WALL_MARGIN, SolverSettings
+from scheduler.settings import WALL_MARGIN, Progress, SolverSettings, SolveStage
 
 MIN_BUDGET = 0.2  # deterministic seconds: the least any one class solve gets
 MAX_PASSES = 3  # over-capacity re-solves allowed per class before the joint fallback
@@ -160,10 +160,11 @@ class Planner:
         """The school's week plan; "unknown" when the wall clock runs out before every class has one."""
         # Classes that are the same problem alone (same grade and level, same kind of staff, see
         # `_inputs`) are solved once: their models are built for the first of each kind only.
+        inputs = {name: self._inputs(name) for name in self.classes}
         first: dict[tuple[object, ...], str] = {}
         for name in self.classes:
-            first.setdefault(self._inputs(name), name)
-        source_of = {name: first[self._inputs(name)] for name in self.classes}
+            first.setdefault(inputs[name], name)
+        source_of = {name: first[inputs[name]] for name in self.classes}
         unique = sorted(set(first.values()))
         models = {}
         for name in unique:
@@ -257,6 +258,8 @@ class Planner:
                     if not run.solved:
                         return self._joint(plan)
                     self._accept(plan, loads, frozenset([name]), run, check=False)
+                done = len(self.classes) - len(queue)
+                self.settings.report(Progress(SolveStage.PLAN, done, len(self.classes), plan.total))
         for _ in range(MAX_PASSES * len(self.classes)):
             worst = self._worst(plan, loads)
             if worst is None:

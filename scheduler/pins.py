@@ -35,13 +35,13 @@ from scheduler.problem import Problem, Task, build_problem
 from scheduler.replan import as_placed
 from scheduler.service import (
     PlacementRow,
-    _current,
-    _now,
-    _parse,
-    _periods,
-    _school,
-    _school_lock,
+    closure_periods,
     item_windows,
+    profile_of,
+    require_current_timetable,
+    school_lock,
+    stored_school,
+    utc_now,
 )
 from scheduler.tables import Placement
 from store.db import transaction
@@ -62,7 +62,7 @@ def unpin(engine: Engine, school_id: str, uid: str) -> PlacementRow:
 def move(engine: Engine, school_id: str, uid: str, to: datetime) -> PlacementRow:
     """Move a session to the local date and time `to` (a slot's start, or the evening's) and pin it there;
     a SchedulingError names the hard rule the new place would break."""
-    with transaction(engine, ROADMAPS_LOCK.as_shared(), _school_lock(school_id)) as session:
+    with transaction(engine, ROADMAPS_LOCK.as_shared(), school_lock(school_id)) as session:
         row = _placement(session, school_id, uid)
         check = _checker(session, school_id, row)
         slot = check.slot_at(to)
@@ -74,8 +74,8 @@ def move(engine: Engine, school_id: str, uid: str, to: datetime) -> PlacementRow
         row.pinned = True
         session.add(row)
         # The timetable changed in place: the school's stamp moves so feeds and caches keyed on it are rebuilt.
-        school = _school(session, school_id)
-        school.updated_at = _now()
+        school = stored_school(session, school_id)
+        school.updated_at = utc_now()
         session.add(school)
         return PlacementRow.of(row)
 
@@ -93,7 +93,7 @@ def allowed_moves(engine: Engine, school_id: str, uid: str) -> list[datetime]:
 
 
 def _set_pinned(engine: Engine, school_id: str, uid: str, pinned: bool) -> PlacementRow:
-    with transaction(engine, _school_lock(school_id)) as session:
+    with transaction(engine, school_lock(school_id)) as session:
         row = _placement(session, school_id, uid)
         if row.series and row.kind == "session":
             raise SchedulingError(
@@ -106,7 +106,7 @@ def _set_pinned(engine: Engine, school_id: str, uid: str, pinned: bool) -> Place
 
 
 def _placement(session: Session, school_id: str, uid: str) -> Placement:
-    current = _current(session, school_id)
+    current = require_current_timetable(session, school_id)
     row = session.exec(select(Placement).where(Placement.timetable_id == current.id, Placement.uid == uid)).first()
     if row is None:
         known = list(session.exec(select(col(Placement.uid)).where(Placement.timetable_id == current.id)).all())
@@ -116,14 +116,14 @@ def _placement(session: Session, school_id: str, uid: str) -> Placement:
 
 def _checker(session: Session, school_id: str, row: Placement) -> _MoveCheck:
     """The instance with every other session of the current timetable fixed where it is."""
-    school = _school(session, school_id)
-    profile = _parse(school)
-    current = _current(session, school_id)
+    school = stored_school(session, school_id)
+    profile = profile_of(school)
+    current = require_current_timetable(session, school_id)
     rows = session.exec(select(Placement).where(Placement.timetable_id == current.id)).all()
     others = [replace(placed, pinned=placed.uid != row.uid) for placed in as_placed(rows)]
     norms = load_norms(profile.year)
     problem = build_problem(profile, norms, item_windows(session, profile, norms),
-                            span=(current.span_start, current.span_end), closures=_periods(school.closures),
+                            span=(current.span_start, current.span_end), closures=closure_periods(school.closures),
                             previous=others, session=session)
     task = next((task for task in problem.tasks if task.key == row.task), None)
     if task is None:

@@ -13,7 +13,7 @@ returns plain data with `to_json()`; the CLI only renders it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -34,7 +34,7 @@ from scheduler.norms import Norms, load_norms
 from scheduler.problem import ItemWindow, Placed, Problem, build_problem, normalise
 from scheduler.profile import Profile, load_profile, parse_profile
 from scheduler.replan import Change, as_placed, changes
-from scheduler.settings import SolverSettings
+from scheduler.settings import Progress, SolverSettings
 from scheduler.solve import Solution, relative_gap, solve
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
@@ -212,26 +212,26 @@ class SchoolDetails:
 def school_details(engine: Engine, school_id: str) -> SchoolDetails:
     """The stored school with its closures and current timetable (None before the first schedule)."""
     with transaction(engine) as session:
-        school = _school(session, school_id)
+        school = stored_school(session, school_id)
         record = current_timetable(session, school_id)
         rows = [PlacementRow.of(row) for row in _rows(session, record.id)] if record is not None else []
-        return SchoolDetails(_parse(school), _periods(school.closures), record, rows)
+        return SchoolDetails(profile_of(school), closure_periods(school.closures), record, rows)
 
 
 def load_school(engine: Engine, path: Path) -> SchoolResult:
     """Store a school profile (or replace the stored one of the same id)."""
     profile = load_profile(path)
-    with transaction(engine, _school_lock(profile.id)) as session:
+    with transaction(engine, school_lock(profile.id)) as session:
         school = session.get(School, profile.id)
         created = school is None
         if school is None:
             school = School(id=profile.id, name=profile.name, region=profile.region, year=str(profile.year),
-                            profile={}, updated_at=_now())
+                            profile={}, updated_at=utc_now())
         school.name, school.region, school.year = profile.name, profile.region, str(profile.year)
         if created or school.profile != profile.to_json() or school.address != profile.address:
             # loading the same file again changes nothing
             school.address = profile.address
-            school.profile, school.updated_at = profile.to_json(), _now()
+            school.profile, school.updated_at = profile.to_json(), utc_now()
         session.add(school)
     return SchoolResult(profile.id, profile.name, profile.region, str(profile.year), created,
                         len(profile.classes), len(profile.staff), len(profile.venues))
@@ -240,14 +240,16 @@ def load_school(engine: Engine, path: Path) -> SchoolResult:
 def schedule(
     engine: Engine, school_id: str, start: date | None = None, end: date | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT, seed: int = 0, workers: int = DEFAULT_WORKERS,
+    on_progress: Callable[[Progress], None] | None = None,
 ) -> ScheduleResult:
     """Solve the school's timetable over [start, end] (default the school year) and store it as current;
-    the school's stored closures apply and its pinned placements stay where they are."""
-    settings = SolverSettings(time_limit, seed, workers)
-    with transaction(engine, ROADMAPS_LOCK.as_shared(), _school_lock(school_id)) as session:
+    the school's stored closures apply and its pinned placements stay where they are. `on_progress` hears
+    how far the solve is (the web's schedule job shows it)."""
+    settings = SolverSettings(time_limit, seed, workers, on_progress=on_progress)
+    with transaction(engine, ROADMAPS_LOCK.as_shared(), school_lock(school_id)) as session:
         settings = settings.running()  # the time limit counts from here: waiting for another schedule is not solving
-        school = _school(session, school_id)
-        profile = _parse(school)
+        school = stored_school(session, school_id)
+        profile = profile_of(school)
         norms = load_norms(profile.year)
         calendar = school_calendar(session, profile)
         for given, name in ((start, "--from"), (end, "--to")):
@@ -256,7 +258,7 @@ def schedule(
         current = current_timetable(session, school_id)
         pinned = [p for p in as_placed(_rows(session, current.id)) if p.pinned] if current is not None else []
         problem = build_problem(profile, norms, item_windows(session, profile, norms), span=(start, end),
-                                closures=_periods(school.closures), previous=pinned, session=session)
+                                closures=closure_periods(school.closures), previous=pinned, session=session)
         solution = solve(problem, settings)
         timetable_id = store_solution(session, problem, solution, settings, parent=None) if solution.ok else None
     return ScheduleResult(school_id, timetable_id, problem.span, solution, _compliance(problem, solution))
@@ -278,18 +280,18 @@ def replan(
     settings = SolverSettings(time_limit, seed, workers)
     if not closed and not reopen:
         raise SchedulingError("Укажите закрытие (--closed С:ПО) или что открыть снова (--reopen С:ПО).")
-    with transaction(engine, ROADMAPS_LOCK.as_shared(), _school_lock(school_id)) as session:
+    with transaction(engine, ROADMAPS_LOCK.as_shared(), school_lock(school_id)) as session:
         settings = settings.running()  # the time limit counts from here: waiting for another schedule is not solving
-        school = _school(session, school_id)
-        profile = _parse(school)
-        current = _current(session, school_id)
+        school = stored_school(session, school_id)
+        profile = profile_of(school)
+        current = require_current_timetable(session, school_id)
         norms = load_norms(profile.year)
         calendar = school_calendar(session, profile)
         for period in (*closed, *reopen):
             _inside_year(calendar, period.start, "закрытие")
             _inside_year(calendar, period.end, "закрытие")
         as_of = default_as_of(calendar, profile, as_of)
-        stored = _periods(school.closures)
+        stored = closure_periods(school.closures)
         kept = reopened(stored, reopen) if reopen else stored
         if reopen and kept == stored:
             listed = ", ".join(f"{p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}" for p in stored) or "нет"
@@ -399,7 +401,7 @@ def timetable(engine: Engine, school_id: str, class_name: str | None = None, sta
                                    (staff, [p.name for p in profile.staff], "Сотрудник")):
             if given and given not in known:  # a filter naming nobody is an error, never an empty timetable
                 raise SchedulingError(f"{what} «{given}» в школе «{school_id}» не найден.{did_you_mean(given, known)}")
-        current = _current(session, school_id)
+        current = require_current_timetable(session, school_id)
         query = select(Placement).where(Placement.timetable_id == current.id)
         if class_name:
             query = query.where(Placement.class_name == class_name)
@@ -414,21 +416,23 @@ def compliance_report(engine: Engine, school_id: str) -> ComplianceReport:
     """Per class, hours per direction planned by the current timetable against the requirement."""
     with transaction(engine) as session:
         profile = read_profile(session, school_id)
-        current = _current(session, school_id)
+        current = require_current_timetable(session, school_id)
         rows = compliance(required_from_json(current.required), _rows(session, current.id), load_norms(profile.year))
         return ComplianceReport(school_id, current.id or 0, rows)
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
+    """When a timetable or a hand change is recorded: an aware UTC timestamp, the same on every server."""
     return datetime.now(UTC)
 
 
-def _school_lock(school_id: str) -> Lock:
+def school_lock(school_id: str) -> Lock:
     """Held while a school's profile or timetable is written: two schedules of one school take turns."""
     return Lock(f"school:{school_id}", f"расписание школы {school_id}")
 
 
-def _school(session: Session, school_id: str) -> School:
+def stored_school(session: Session, school_id: str) -> School:
+    """The stored school; a Russian error naming the closest ids when it is not stored."""
     school = session.get(School, school_id)
     if school is None:
         known = list(session.exec(select(School.id)).all())
@@ -438,13 +442,14 @@ def _school(session: Session, school_id: str) -> School:
     return school
 
 
-def _parse(school: School) -> Profile:
+def profile_of(school: School) -> Profile:
+    """The stored school's profile, checked again (its text is what was loaded, the rules may be newer)."""
     return parse_profile(school.profile, f"школа {school.id}")
 
 
 def read_profile(session: Session, school_id: str) -> Profile:
     """The stored school's checked profile; a Russian error naming the school when it is not stored."""
-    return _parse(_school(session, school_id))
+    return profile_of(stored_school(session, school_id))
 
 
 def school_calendar(session: Session, profile: Profile) -> AcademicCalendar:
@@ -460,7 +465,8 @@ def current_timetable(session: Session, school_id: str) -> Timetable | None:
     ).first()
 
 
-def _current(session: Session, school_id: str) -> Timetable:
+def require_current_timetable(session: Session, school_id: str) -> Timetable:
+    """The school's current timetable; a Russian error saying how to make one before the first schedule."""
     current = current_timetable(session, school_id)
     if current is None:
         raise SchedulingError(f"У школы «{school_id}» ещё нет расписания: выполните profplan schedule {school_id}.")
@@ -477,7 +483,8 @@ def _timezone(profile: Profile) -> str:
     return region(profile.region).timezone
 
 
-def _periods(pairs: list[list[str]]) -> list[Period]:
+def closure_periods(pairs: list[list[str]]) -> list[Period]:
+    """Closures as stored with the profile ([start, end] ISO dates) as periods of the calendar."""
     return [Period(CLOSURE, date.fromisoformat(start), date.fromisoformat(end)) for start, end in pairs]
 
 
@@ -537,7 +544,7 @@ def store_solution(session: Session, problem: Problem, solution: Solution, setti
         old.current = False
         session.add(old)
     record = Timetable(
-        school_id=school_id, parent_id=parent.id if parent else None, created_at=_now(),
+        school_id=school_id, parent_id=parent.id if parent else None, created_at=utc_now(),
         status=solution.status, objective=solution.objective, bound=solution.bound,
         solve_seconds=round(solution.seconds, 3), seed=settings.seed, workers=settings.workers,
         time_limit=settings.time_limit, ortools_version=solution.ortools_version, input_hash=solution.fingerprint,

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import threading
 import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
@@ -41,10 +43,29 @@ class CpuMeter:
             self.seconds += seconds
 
 
+class SolveStage(StrEnum):
+    """The two stages of a solve, in the units a watcher can count."""
+
+    PLAN = "plan"  # stage 1: each class's sessions shared out over the weeks (counted in classes)
+    DAYS = "days"  # stage 2: each week's sessions laid out on days and slots (counted in weeks)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a solve is, for whoever watches it (the web's schedule job): `done` units of `total` in the
+    stage, and the plan's penalty so far (None when the stage has no such figure)."""
+
+    stage: SolveStage
+    done: int
+    total: int
+    objective: int | None = None
+
+
 @dataclass(frozen=True)
 class SolverSettings:
     """`time_limit` (seconds) becomes a deterministic-time `budget` and, once `running()`, a wall-clock
-    `deadline` (time.monotonic) that caps every CP-SAT call."""
+    `deadline` (time.monotonic) that caps every CP-SAT call. `on_progress`, when given, hears how far the
+    solve is (it may be called from the solver's worker threads; it never changes the result)."""
 
     time_limit: float
     seed: int
@@ -52,6 +73,11 @@ class SolverSettings:
     deadline: float | None = None
     # Shared by the copies `running()` makes: one request's CP-SAT time, whatever the threads.
     cpu: CpuMeter = field(default_factory=CpuMeter, compare=False, repr=False)
+    on_progress: Callable[[Progress], None] | None = field(default=None, compare=False, repr=False)
+
+    def report(self, progress: Progress) -> None:
+        if self.on_progress is not None:
+            self.on_progress(progress)
 
     @property
     def budget(self) -> float:

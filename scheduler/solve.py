@@ -16,6 +16,7 @@ left over are *removed*.
 
 from __future__ import annotations
 
+import itertools
 import time as clock
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +33,7 @@ from scheduler.explain import Explanation, explain
 from scheduler.model import UNPLACED_WEIGHT, DayModel, Occupancy
 from scheduler.penalties import Terms, add_terms, summed
 from scheduler.problem import Placed, Problem, Task
-from scheduler.settings import CpuMeter, SolverSettings
+from scheduler.settings import CpuMeter, Progress, SolverSettings, SolveStage
 
 MAX_REPAIRS = 6
 
@@ -198,6 +199,7 @@ def _place_days(
         for bucket, count in buckets.items():
             by_week[bucket_week[bucket]][index][bucket] = count
     budget = max(MIN_BUDGET, 2 * settings.budget / max(1, len(by_week)))
+    laid_out = itertools.count(1)
 
     def run(week: int) -> WeekResult | None:
         key = (week, repr(sorted((index, sorted(buckets.items())) for index, buckets in by_week[week].items())))
@@ -206,6 +208,7 @@ def _place_days(
             if result is None:
                 return None
             solved[key] = result
+        settings.report(Progress(SolveStage.DAYS, next(laid_out), len(by_week)))
         return solved[key]
 
     with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:

@@ -26,7 +26,7 @@ from sqlmodel import Session, create_engine
 
 from store.errors import StoreBusy, StoreError, translate
 from store.locks import LOCK_TIMEOUT, MIGRATIONS, WRITER, Lock, busy, hold
-from store.settings import DEFAULT_DATABASE_URL, DEFAULT_LOCK_TIMEOUT
+from store.settings import DEFAULT_LOCK_TIMEOUT, resolve_url, sqlite_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,16 +37,6 @@ TABLE_MODULES = ("roadmaps.tables", "tracking.tables", "feeds.tables", "schedule
                  "web.tables")
 CONNECT_TIMEOUT = 10
 """Seconds to wait for a PostgreSQL server that does not answer (a wrong host) before saying so."""
-
-
-def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
-    """A SQLAlchemy URL for a URL or an SQLite file path; None is the embedded default, ./profplan.db."""
-    value = str(db) if db else DEFAULT_DATABASE_URL
-    if "://" not in value:
-        value = f"sqlite:///{value}"
-    if value.startswith("postgresql://") or value.startswith("postgres://"):
-        value = "postgresql+psycopg://" + value.split("://", 1)[1]
-    return value
 
 
 def safe_url(url: str) -> str:
@@ -180,14 +170,6 @@ def upgrade(engine: Engine) -> tuple[frozenset[str], frozenset[str]]:
 
             command.upgrade(_alembic_config(connection), "heads")
     return before, head_revisions()
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The database file of an SQLite URL; None for other servers and for in-memory SQLite."""
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
-        return None
-    return Path(parsed.database)
 
 
 def connect(db: str | os.PathLike[str] | None = None, create: bool = True, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Engine:

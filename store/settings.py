@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from calendars.errors import ProfplanError
 
@@ -23,6 +24,32 @@ DEFAULT_DATABASE_URL = "sqlite:///profplan.db"
 DEFAULT_FEEDS_URL = "http://127.0.0.1:8080"
 DEFAULT_LOCK_TIMEOUT = 120.0
 """Seconds a command waits for another one writing the same data (a schedule solves up to a minute by default)."""
+
+
+def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
+    """A SQLAlchemy URL for a URL or an SQLite file path; None is the embedded default, ./profplan.db."""
+    value = str(db) if db else DEFAULT_DATABASE_URL
+    if "://" not in value:
+        value = f"sqlite:///{value}"
+    if value.startswith("postgresql://") or value.startswith("postgres://"):
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite URL; None for other servers and for in-memory SQLite.
+
+    Read from the text as SQLAlchemy's `make_url` reads it (tests compare the
+    two) rather than by calling it: a light command such as `profplan
+    deadline` asks whether a database exists and should not pay the ~0.7 s
+    import of SQLAlchemy to find out that it does not.
+    """
+    scheme, _, rest = url.partition("://")
+    if not scheme.startswith("sqlite"):
+        return None
+    _, slash, database = rest.split("?", 1)[0].partition("/")
+    database = unquote(database) if slash else ""
+    return None if database in ("", ":memory:") else Path(database)
 
 
 def _default_log_dir() -> Path:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine, select
 
-from store.db import resolve_url
+from store.settings import resolve_url
 
 ROOT = Path(__file__).resolve().parent.parent
 ROADMAPS = ROOT / "data" / "roadmaps"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,26 @@ def test_every_help_page_renders_without_loading_the_store_or_solver() -> None:
         "walk(cli.cli, ['profplan'])"
     )
     assert _loaded_after(code) == []
+
+
+@pytest.mark.parametrize(
+    "args", [["deadline", "до 01 сентября 2023 г.", "--year", "2023-2024"], ["calendar", "--region", "RU-LEN", "--year", "2023-2024"]],
+)
+def test_light_commands_without_a_database_load_no_heavy_library(tmp_path: Path, args: list[str]) -> None:
+    """With no profplan.db the bundled calendars apply: neither SQLAlchemy nor, once cached, `holidays` is needed.
+
+    The first run computes the production calendar (calendars.production) and keeps it in the cache folder.
+    """
+    root = Path(cli.__file__).resolve().parent
+    probe = (f"import sys\nsys.path.insert(0, {str(root)!r})\nsys.argv = ['profplan', *{args!r}]\nimport cli\n"
+             f"try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+             f"sys.stderr.write('LOADED ' + ' '.join(m for m in {HEAVY!r} if m in sys.modules))")
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env=environment)
+            for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
+    assert runs[0].stdout == runs[1].stdout and runs[1].stdout.strip() and not (tmp_path / "profplan.db").exists()
+    assert runs[1].stderr.rsplit("LOADED", 1)[1].split() == []
 
 
 def test_no_arguments_prints_the_command_list() -> None:

@@ -299,6 +299,20 @@ def test_entries_are_counted_from_one_in_messages(stored: Path, tmp_path: Path) 
     run("school", "load", school, db=stored, logs=tmp_path / "logs").user_error("staff[2].e_mail: нет такого поля; возможно, email")
 
 
+def test_every_refused_field_of_a_school_is_one_line_naming_file_and_field(stored: Path, tmp_path: Path) -> None:
+    school = tmp_path / "school.toml"
+    school.write_text(DEMO_SCHOOL.read_text(encoding="utf-8").replace("week = 5", "week = 7", 1)
+                      .replace("grade = 9", "grade = 99", 1).replace("capacity = ", "capacity = -", 1), encoding="utf-8")
+    before = fingerprint(stored)
+    result = run("school", "load", school, db=stored, logs=tmp_path / "logs")
+    first = result.user_error(str(school), "school.week: учебная неделя должна быть 5 или 6 дней")
+    lines = result.err.strip().splitlines()
+    assert lines[0] == first and len(lines) == 3, result.err
+    assert lines[1].startswith(f"{school}: classes[") and ".grade: значение 99 вне допустимого диапазона" in lines[1]
+    assert lines[2].startswith(f"{school}: venues[1].capacity: значение -") and "вне допустимого" in lines[2]
+    assert fingerprint(stored) == before
+
+
 def test_a_misspelled_key_in_the_norms_stops_a_schedule_before_anything_is_stored(stored: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROADMAPS.parent, data, ignore=shutil.ignore_patterns("roadmaps", "locale"))

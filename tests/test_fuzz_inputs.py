@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from calendars.data_files import data_dir
 from calendars.errors import ProfplanError
 from roadmaps.importer import import_documents
+from scheduler.errors import ProfileError
 from scheduler.norms import load_norms
 from scheduler.profile import Profile, load_profile, parse_profile
 from store.db import open_store
@@ -60,6 +61,10 @@ def _mutate(data: st.DataObject, node: Any, depth: int = 0) -> Any:
 def _ok_or_user_error(load: Any, *args: Any) -> Any:
     try:
         return load(*args)
+    except ProfileError as exc:  # every refused field, one line each naming the file and the field
+        assert exc.problems and str(exc).split("\n") == [str(problem) for problem in exc.problems]
+        assert all(problem.source == str(args[-1]) and "\n" not in str(problem) for problem in exc.problems)
+        return None
     except ProfplanError as exc:
         assert str(exc) and "\n" not in str(exc).strip()
         return None

@@ -83,3 +83,34 @@ def test_bad_norms_file_is_rejected_naming_the_field(tmp_path: Path, monkeypatch
         load_norms("2023-2024")
     with pytest.raises(NormsError, match=r"нет файла нормативов"):
         load_norms("2030-2031")
+
+
+def test_every_refused_field_is_reported_at_once(tmp_path: Path) -> None:
+    path = write_profile(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    for old, new in [("grade = 8\n", "grade = 13\n"), ("capacity = 100", "capacity = 0"),
+                     ('email = "dop@small.example"', 'email = "not-an-email"'), ("students = 27", "studnets = 27"),
+                     ('start = "16:10"', 'start = "4:70"')]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    fields = [problem.field for problem in caught.value.problems]
+    assert sorted(fields) == sorted(["classes[2].grade", "venues[1].capacity", "staff[5].email",
+                                     "classes[2].studnets", "classes[2].students", "slots[3].start"])
+    lines = str(caught.value).splitlines()
+    assert len(lines) == len(fields) and all(line.startswith(f"{path}: ") for line in lines)
+    assert any("classes[2].studnets: нет такого поля; возможно, students" in line for line in lines)
+
+
+def test_a_refused_section_is_reported_once_not_at_every_field_that_needs_it(tmp_path: Path) -> None:
+    path = write_profile(tmp_path, year="2023-2025", level="expert")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[[staff]]", "[[stuff]]"), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    fields = [problem.field for problem in caught.value.problems]
+    # the classes naming their teachers and taking the school's level are not reported again
+    assert fields[:3] == ["stuff", "school.year", "school.level"] and "staff" in fields
+    assert not any(field.startswith("classes") for field in fields)

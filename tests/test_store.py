@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from calendars.errors import ProfplanError
 from roadmaps.tables import Roadmap
-from store.db import StoreError, current_revisions, head_revisions, open_store, resolve_url, transaction
+from store.db import StoreError, current_revisions, head_revisions, open_store, transaction
 from store.errors import FAILURES, failure_of, translate
-from store.settings import Settings
+from store.settings import Settings, resolve_url, sqlite_file
 
 
 def _roadmap(key: str) -> Roadmap:
@@ -79,6 +80,17 @@ def test_password_is_not_shown_in_errors() -> None:
 )
 def test_database_url_resolution(given: str | None, expected: str) -> None:
     assert resolve_url(given) == expected
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["sqlite:///a%20b.db", "sqlite:////abs/x.db", "sqlite://", "sqlite:///:memory:", "sqlite:///f.db?mode=ro",
+     "sqlite+pysqlite:///f.db", "sqlite:///", "sqlite:///dir/with@at.db", "postgresql+psycopg://u@h/d", "mysql://h/f.db"],
+)
+def test_the_sqlite_file_is_read_from_the_url_as_sqlalchemy_reads_it(url: str) -> None:
+    parsed = make_url(url)
+    expected = Path(parsed.database) if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:") else None
+    assert sqlite_file(url) == expected
 
 
 def test_settings_come_from_the_environment_and_db_option_wins() -> None:

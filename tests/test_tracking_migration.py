@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from alembic import command
 from sqlalchemy import text
 
-from store.db import _alembic_config, create_store_engine, current_revisions, head_revisions, resolve_url, upgrade
+from store.db import _alembic_config, create_store_engine, current_revisions, head_revisions, upgrade
+from store.settings import resolve_url
 
 NOW = datetime(2024, 1, 10, 12, 0, tzinfo=UTC)
 

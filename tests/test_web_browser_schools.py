@@ -13,6 +13,7 @@ import io
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pdfplumber
 import zxingcpp
@@ -23,6 +24,8 @@ from web_helpers import PHONE, SCHOOL, no_horizontal_scroll, open_page, server, 
 
 from calendars.data_files import data_dir
 from scheduler.service import timetable
+from scheduler.tables import School
+from store.db import transaction
 from store.settings import Settings
 
 pytest_plugins = ["web_fixtures"]  # the seeded stores and the browser
@@ -59,6 +62,8 @@ def test_a_coordinator_fixes_a_profile_plans_the_year_and_reads_the_grid(chromiu
     assert page.url == url
     seen.add(page.locator("#job .stage").inner_text())
     assert len(seen) == 2 and page.is_visible("#job >> text=Занятий в расписании")
+    finished = page.locator("#job .solver-progress")  # the solver's own count, to its end
+    assert re.search(r"разложено недель (\d+) из \1", finished.inner_text()), finished.inner_text()
     shot(page, tmp_path, "schedule-done")
 
     page.click("#job >> text=Открыть год")
@@ -84,6 +89,38 @@ def test_a_coordinator_fixes_a_profile_plans_the_year_and_reads_the_grid(chromiu
     assert all(f"{row.day:%d.%m.%Y}" in text for row in expected)
 
 
+def test_a_coordinator_edits_the_profile_in_the_form_sees_the_error_at_its_field_fixes_it_and_saves(
+        chromium: Browser, web_engine: Engine, site: str, tmp_path: Path) -> None:
+    page = open_page(chromium, site, login="coord")
+    page.click(".actions >> text=Профиль")
+    page.wait_for_url(f"{site}/schools/{SCHOOL}/profile")
+    students = page.locator('input[name="classes[2].students"]')
+    was = students.input_value()
+    students.fill("много")
+    page.locator('input[name="staff[1].max_hours_per_week"]').fill("99")
+    page.click("button:has-text('Проверить и сохранить профиль')")
+    cell = page.locator('td.invalid:has(input[name="classes[2].students"])')
+    assert cell.locator(".field-error").is_visible() and "«много»" in cell.inner_text()
+    assert "вне допустимого диапазона" in page.locator('td.invalid:has(input[name="staff[1].max_hours_per_week"])').inner_text()
+    assert page.is_visible("#profile-errors >> text=2 ошибки")
+    assert students.input_value() == "много"  # the form comes back as typed
+    assert str(stored_table(web_engine)["classes"][1]["students"]) == was  # nothing stored
+    shot(page, tmp_path, "profile-form-error")
+    page.locator('input[name="classes[2].students"]').fill("31")
+    page.locator('input[name="staff[1].max_hours_per_week"]').fill("5")
+    page.click("button:has-text('Проверить и сохранить профиль')")
+    page.wait_for_selector("#messages >> text=Профиль сохранён")
+    assert page.locator("td.invalid").count() == 0 and page.locator('input[name="classes[2].students"]').input_value() == "31"
+    stored = stored_table(web_engine)
+    assert stored["classes"][1]["students"] == 31 and stored["staff"][0]["max_hours_per_week"] == 5
+
+
+def stored_table(engine: Engine) -> dict[str, Any]:
+    """The school's stored profile table."""
+    with transaction(engine) as session:
+        return dict(session.get_one(School, SCHOOL).profile)
+
+
 def test_the_school_pages_at_phone_width_have_no_horizontal_scroll(chromium: Browser, planned_engine: Engine,
                                                                    tmp_path: Path) -> None:
     with server(planned_engine) as url:
@@ -91,6 +128,7 @@ def test_the_school_pages_at_phone_width_have_no_horizontal_scroll(chromium: Bro
         for name, path in (("school", f"/schools/{SCHOOL}"), ("year", f"/schools/{SCHOOL}/year?class=8А"),
                            ("week", f"/schools/{SCHOOL}/week?date=2023-10-02&class=8А"),
                            ("compliance", f"/schools/{SCHOOL}/compliance"), ("schedule", f"/schools/{SCHOOL}/schedule"),
+                           ("profile", f"/schools/{SCHOOL}/profile"),
                            ("schools", "/schools")):
             page.goto(path)
             scroll, width = no_horizontal_scroll(page)

@@ -4,6 +4,7 @@ they are stored, printouts hold every session, the schedule job runs in the back
 from __future__ import annotations
 
 import base64
+import html
 import io
 import json
 import re
@@ -173,6 +174,7 @@ def test_a_missing_field_and_a_bad_class_entry_are_shown_at_their_place(planned_
         (text.replace('region = "RU-LEN"\n', "", 1), "school.region", "—", "обязательное поле не указано"),
         (text.replace("grade = 9", "grade = 99", 1), "classes[5].grade", "99", "99"),
         (text.replace("[[slots]]", "[[slot]]", 1), "slot[1].start", "14:20", "нет такого раздела; возможно, slots"),
+        (text.replace("[[slots]]", "[[slot]]", 1), "school.course_slot", "14:20", "не начало ни одного из slots"),
     ]
     with server(planned_engine) as url, browser(url, login="coord") as person:
         for content, field, value, message in cases:
@@ -180,10 +182,84 @@ def test_a_missing_field_and_a_bad_class_entry_are_shown_at_their_place(planned_
             answer = person.client.post(f"/schools/{SCHOOL}", data={"csrf_token": token},
                                         files={"profile": ("school.toml", content.encode(), "text/plain")})
             assert answer.status_code == 422
-            invalid = re.search(r'<tr class="invalid"[^>]*><td data-label="Поле"><code>([^<]+)</code></td>\s*'
-                                r'<td[^>]*>([^<]*)</td>\s*<td[^>]*><span class="field-error">([^<]+)</span>', answer.text)
-            assert invalid, answer.text[-2000:]
-            assert (invalid.group(1), invalid.group(2)) == (field, value) and message in invalid.group(3)
+            invalid = re.findall(r'<tr class="invalid"[^>]*><td data-label="Поле"><code>([^<]+)</code></td>\s*'
+                                 r'<td[^>]*>([^<]*)</td>\s*<td[^>]*><span class="field-error">([^<]+)</span>',
+                                 answer.text)
+            assert any((shown, text) == (field, value) and message in error for shown, text, error in invalid), invalid
+
+
+def test_every_error_of_an_uploaded_profile_is_shown_at_its_field(planned_engine: Engine) -> None:
+    with transaction(planned_engine) as session:
+        before = session.get_one(School, SCHOOL).profile
+    broken = (DEMO.read_text(encoding="utf-8").replace("week = 5", "week = 7", 1).replace("grade = 9", "grade = 99", 1)
+              .replace('email = "', 'email = "нет почты ', 1).replace("students = 27", "studnets = 27", 1))
+    with server(planned_engine) as url, browser(url, login="coord") as person:
+        token = person.csrf(f"/schools/{SCHOOL}")
+        refused = person.client.post(f"/schools/{SCHOOL}", data={"csrf_token": token},
+                                     files={"profile": ("school.toml", broken.encode(), "text/plain")})
+    assert refused.status_code == 422
+    rows = re.findall(r'<tr class="invalid"[^>]*><td data-label="Поле"><code>([^<]+)</code></td>\s*'
+                      r'<td[^>]*>([^<]*)</td>\s*<td[^>]*><span class="field-error">([^<]+)</span>', refused.text)
+    marked = {field: (value, message) for field, value, message in rows}
+    assert len(rows) == 5 and "5 ошибок" in refused.text, rows
+    assert marked["school.week"][1].startswith("учебная неделя должна быть 5 или 6 дней")
+    assert marked["classes[5].grade"][0] == "99" and "вне допустимого диапазона" in marked["classes[5].grade"][1]
+    assert "не адрес электронной почты" in marked["staff[1].email"][1]
+    assert "нет такого поля; возможно, students" in marked["classes[3].studnets"][1]
+    assert marked["classes[3].students"][0] == "—"  # the misspelled key leaves the class without students
+    assert "обязательное поле не указано" in marked["classes[3].students"][1]
+    assert refused.text.count('id="field-error"') == 1
+    with transaction(planned_engine) as session:
+        assert session.get_one(School, SCHOOL).profile == before  # nothing stored
+
+
+def form_fields(page: str) -> dict[str, str]:
+    """What a browser would send from the profile form as shown: every input's value, each select's choice."""
+    inputs = re.findall(r'<input (?:type="hidden" )?name="([^"]+)"[^>]*value="([^"]*)"', page)  # not the checkboxes
+    fields = {name: html.unescape(value) for name, value in inputs}
+    fields |= {name: value for name, value in re.findall(
+        r'<select name="([^"]+)"[^>]*>(?:(?!</select>).)*?<option value="([^"]*)" selected>', page, re.S)}
+    return fields
+
+
+def test_the_profile_forms_round_trip_refuse_every_bad_field_and_store_only_a_valid_profile(
+        planned_engine: Engine) -> None:
+    with transaction(planned_engine) as session:
+        before = session.get_one(School, SCHOOL).profile
+    path = f"/schools/{SCHOOL}/profile"
+    with server(planned_engine) as url, browser(url, login="coord") as person:
+        page = person.get(path).text
+        sent = form_fields(page)
+        assert sent["classes[1].name"] == before["classes"][0]["name"] and "classes[8].name" in sent  # + a blank row
+        assert "class_teacher" not in page and "классный руководитель" in sent["staff[1].roles"]  # Russian, not codes
+        assert sent["venues[1].kind"] == before["venues"][0]["kind"] and "актовый зал" in page
+        unchanged = person.post(path, sent)
+        assert unchanged.status_code == 200 and "Профиль сохранён: классов 7" in unchanged.text
+        with transaction(planned_engine) as session:
+            assert session.get_one(School, SCHOOL).profile == before  # the form round-trips the profile
+        refused = person.post(path, sent | {"classes[2].grade": "99", "staff[1].email": "нет почты",
+                                            "slots[1].minutes": "много", "school.closed[1].start": "2024-13-01",
+                                            "school.closed[1].end": "2024-01-10"})
+        assert refused.status_code == 422 and "4 ошибки" in refused.text
+        marked = dict(re.findall(r'<span class="field-error" data-field="([^"]+)">([^<]+)</span>', refused.text))
+        assert set(marked) == {"classes[2].grade", "staff[1].email", "slots[1].minutes", "school.closed[1]"}, marked
+        assert "вне допустимого диапазона" in marked["classes[2].grade"] and "«много»" in marked["slots[1].minutes"]
+        assert 'value="99"' in refused.text  # the form comes back as sent
+        with transaction(planned_engine) as session:
+            assert session.get_one(School, SCHOOL).profile == before  # nothing stored
+        again = form_fields(refused.text)
+        fixed = person.post(path, again | {"classes[2].grade": "9", "staff[1].email": "new@school.example",
+                                           "slots[1].minutes": "45", "school.closed[1].start": "2024-01-09",
+                                           "classes[8].name": "11Б", "classes[8].grade": "11",
+                                           "classes[8].students": "20", "classes[8].teacher": before["classes"][0]["teacher"],
+                                           "venues[1].delete": "1"})
+        assert fixed.status_code == 200 and "Профиль сохранён: классов 8" in fixed.text, fixed.text[-3000:]
+    with transaction(planned_engine) as session:
+        after = session.get_one(School, SCHOOL).profile
+    assert after["classes"][1]["grade"] == 9 and after["classes"][-1]["name"] == "11Б"
+    assert after["staff"][0]["email"] == "new@school.example" and after["school"]["closed"][-1] == ["2024-01-09", "2024-01-10"]
+    assert len(after["venues"]) == len(before["venues"]) - 1
+    assert [entry["leads"] for entry in after["classes"][:7]] == [entry["leads"] for entry in before["classes"]]
 
 
 def test_the_pdf_lists_every_session_of_the_class_with_dates_and_titles(planned_engine: Engine) -> None:
@@ -198,6 +274,10 @@ def test_the_pdf_lists_every_session_of_the_class_with_dates_and_titles(planned_
         assert all(page.width == pytest.approx(595, abs=2) and page.height == pytest.approx(842, abs=2)
                    for page in document.pages)  # A4
         text = "\n".join(page.extract_text() or "" for page in document.pages)
+        grid_page = " ".join((document.pages[0].extract_text() or "").split())
+    # the first page is the year at a glance: weeks × days, each session's start, the days off marked
+    assert "Неделя" in grid_page and "Пн Вт Ср Чт Пт" in grid_page and "кан." in grid_page and "празд." in grid_page
+    assert f"{rows[0].start:%H:%M}" in grid_page and f"{rows[0].day:%d.%m.%Y}" not in grid_page
     flat = " ".join(text.split())
     assert "класс 8А" in flat and "МОБУ «Кудровский центр образования № 1» (демо)" in flat
     for row in rows:
@@ -214,13 +294,18 @@ def test_the_pdf_lists_every_session_of_the_class_with_dates_and_titles(planned_
     assert venue.status_code == 400 and "класса (class=) или сотрудника (staff=)" in venue.text
 
 
-def wait_for(person: object, path: str, states: set[str], seconds: float = 90) -> str:
-    """The schedule page once its job is in one of `states` (polled as the page itself polls)."""
+def wait_for(person: object, path: str, states: set[str], seconds: float = 90,
+             seen: list[tuple[str, int, int]] | None = None) -> str:
+    """The schedule page once its job is in one of `states` (polled as the page itself polls); the solver's
+    progress (stage, done, total) of every look is added to `seen`."""
     deadline = time.monotonic() + seconds
     while True:
         page = person.get(path).text  # type: ignore[attr-defined]
         state = re.search(r'data-state="(\w+)"', page)
         assert state, page[-1500:]
+        progress = re.search(r'data-stage="(\w+)" data-done="(\d+)" data-total="(\d+)"', page)
+        if progress and seen is not None:
+            seen.append((progress[1], int(progress[2]), int(progress[3])))
         if state.group(1) in states or time.monotonic() > deadline:
             return page
         time.sleep(0.5)
@@ -236,8 +321,12 @@ def test_a_schedule_job_runs_in_the_background_one_per_school_and_can_be_cancell
         assert again.status_code == 409 and "уже составляется" in error_text(again)
         with browser(url, login="komitet") as other:  # another person sees the same job in the database
             assert re.search(r'data-state="(queued|running)"', other.get(path).text)
-        done = wait_for(person, path, {"done", "failed"})
+        seen: list[tuple[str, int, int]] = []
+        done = wait_for(person, path, {"done", "failed"}, seen=seen)
         assert 'data-state="done"' in done, done[-2000:]
+        assert len(set(seen)) >= 3 and seen == sorted(seen, key=lambda p: (p[0] == "days", p[1] / p[2])), seen
+        assert seen[-1][0] == "days" and seen[-1][1] == seen[-1][2] > 30  # every week laid out, shown at the end
+        assert f"разложено недель {seen[-1][2]} из {seen[-1][2]}" in done
         placements = len(timetable(web_engine, SCHOOL).placements)
         assert f"Занятий в расписании: <strong>{placements}</strong>" in done
         with transaction(web_engine) as session:
@@ -255,6 +344,26 @@ def test_a_schedule_job_runs_in_the_background_one_per_school_and_can_be_cancell
                                                        Timetable.current == True)).one()  # noqa: E712
     assert current.id == planned.id  # the cancelled solve stored nothing
     assert JobState.CANCELLED.label == "отменено"
+
+
+def test_a_solve_running_on_sqlite_is_cancelled_at_once(web_engine: Engine) -> None:
+    """The solve holds SQLite's write lock for its whole run: the cancel must not wait for it to end."""
+    path = f"/schools/{SCHOOL}/schedule"
+    with server(web_engine) as url, browser(url, login="coord") as person:
+        person.post(path, {"time_limit": "60"})
+        seen: list[tuple[str, int, int]] = []
+        deadline = time.monotonic() + 60
+        while not seen and time.monotonic() < deadline:  # the child is solving once the solver reports
+            wait_for(person, path, {"running"}, seconds=1, seen=seen)
+        assert seen, "the solver never reported its progress"
+        asked = time.monotonic()
+        cancelling = person.post(f"{path}/cancel", {}, token_from=path)
+        assert "отменяется" in cancelling.text
+        cancelled = wait_for(person, path, {"cancelled", "done", "failed"}, seconds=20)
+        assert 'data-state="cancelled"' in cancelled, cancelled[-1500:]
+        assert time.monotonic() - asked < 15  # not the 60 s the solve was given
+    with transaction(web_engine) as session:
+        assert session.exec(select(Timetable).where(Timetable.school_id == SCHOOL)).all() == []
 
 
 def test_staff_subscribe_to_their_own_sessions_with_a_working_qr_code(planned_engine: Engine, tmp_path: Path) -> None:

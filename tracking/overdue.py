@@ -161,17 +161,24 @@ class OverdueReport:
                 "executors": [group.to_json() for group in self.executors]}
 
 
-def _due_query(columns: Any, as_of: AsOf, soon_days: int, roadmap_id: int | None, region: str | None) -> Any:
+def _due_query(columns: Any, as_of: AsOf, soon_days: int, roadmap_id: int | None, region: str | None, *,
+               texts: bool = True, executors: bool = True) -> Any:
     """Open occurrences due by the report date plus `soon_days`, joined to items, roadmaps and (one row each)
-    their executors, of one roadmap or region when given."""
-    query = (
-        select(*columns)
-        .select_from(Occ)
-        .join(Item, col(Item.id) == Occ.item_id)
-        .join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
-        .outerjoin(ItemExecutor, col(ItemExecutor.item_id) == Item.id)
-        .where(still_open(), col(Occ.due) <= as_of.sql(REGION, soon_days))
-    )
+    their executors, of one roadmap or region when given.
+
+    The counts of a report scan every due occurrence (tens of thousands for a region), so they join only what
+    they read: with `texts=False` items and roadmaps only where the filter or a region's own report date needs
+    them, and with `executors=False` no row per executor (each occurrence once).
+    """
+    by_region = region is not None or len(set(as_of.dates.values())) > 1
+    query = select(*columns).select_from(Occ)
+    if texts or by_region or roadmap_id is not None:
+        query = query.join(Item, col(Item.id) == Occ.item_id)
+    if texts or by_region:
+        query = query.join(Roadmap, col(Roadmap.id) == Item.roadmap_id)
+    if executors:
+        query = query.outerjoin(ItemExecutor, col(ItemExecutor.item_id) == Occ.item_id)
+    query = query.where(still_open(), col(Occ.due) <= as_of.sql(REGION, soon_days))
     if roadmap_id is not None:
         query = query.where(Item.roadmap_id == roadmap_id)
     if region is not None:
@@ -224,10 +231,10 @@ def due_rows(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | No
 def due_totals(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | None = None,
                region: str | None = None) -> tuple[int, int]:
     """Distinct occurrences of the report, (overdue, due soon): an item with three executors counts once."""
-    late = func.count(case((col(Occ.due) < as_of.sql(REGION), col(Occ.id))).distinct())
-    row = session.execute(_due_query([late, func.count(col(Occ.id).distinct())], as_of, soon_days, roadmap_id,
-                                     region)).one()
-    return int(row[0]), int(row[1]) - int(row[0])
+    late = func.sum(case((col(Occ.due) < as_of.sql(REGION), 1), else_=0))
+    row = session.execute(_due_query([late, func.count()], as_of, soon_days, roadmap_id, region, texts=False,
+                                     executors=False)).one()
+    return int(row[0] or 0), int(row[1]) - int(row[0] or 0)
 
 
 def due_counts(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | None = None,
@@ -235,7 +242,8 @@ def due_counts(session: Session, as_of: AsOf, soon_days: int, roadmap_id: int | 
     """Per executor's name: how many rows the report holds, (overdue, due soon), counted in the database."""
     executor_id = col(ItemExecutor.executor_id)
     late = func.sum(case((col(Occ.due) < as_of.sql(REGION), 1), else_=0))
-    query = _due_query([executor_id, late, func.count()], as_of, soon_days, roadmap_id, region).group_by(executor_id)
+    query = _due_query([executor_id, late, func.count()], as_of, soon_days, roadmap_id, region,
+                       texts=False).group_by(executor_id)
     names = dict(session.execute(select(col(Executor.id), col(Executor.name))).all())
     return {names.get(key) or NO_EXECUTOR: (int(overdue or 0), int(total) - int(overdue or 0))
             for key, overdue, total in session.execute(query)}

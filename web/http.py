@@ -32,7 +32,9 @@ from web.signing import Signer
 
 SESSION_COOKIE = "profplan_session"
 SESSION_MAX_AGE = int(LIFETIME.total_seconds())
-MAX_FORM_FIELDS = 200
+# The profile form sends 8 fields per class and about 5 per person and venue: some 1,600 for a 120-class
+# school with its staff; the body itself is capped by MAX_REQUEST_BYTES.
+MAX_FORM_FIELDS = 10_000
 MAX_REQUEST_BYTES = 21 * 1024 * 1024  # a form with the largest upload web.imports takes (20 MB), and its fields
 
 P = ParamSpec("P")

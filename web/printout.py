@@ -2,7 +2,9 @@
 
 Both list every session of the current timetable (`profplan timetable
 --class/--staff`) with its date (ДД.ММ.ГГГГ), time, title, who leads it and
-where. The PDF is the page template `timetable_print.html` with its print
+where. The PDF starts with the year at a glance (the page's weeks × days grid,
+`web.grid.lay_out`, days off shaded) and then lists the sessions. It is the
+page template `timetable_print.html` with its print
 stylesheet, laid out by WeasyPrint (HTML and CSS to PDF, fonts through
 fontconfig, so Cyrillic text is real text a PDF reader can search and copy);
 the XLSX is written by openpyxl, dates as dates.
@@ -20,12 +22,24 @@ from openpyxl.styles import Font
 from sqlalchemy.engine import Engine
 
 from calendars.errors import ProfplanError
+from web.grid import Grid, lay_out
 from web.render import render
 from web.roles import Viewer
-from web.schools import PlacementRow, Profile, Selection, direction_titles, selected_sessions, selection, stored_profile
+from web.schools import (
+    PlacementRow,
+    Profile,
+    Selection,
+    direction_titles,
+    school_calendar,
+    selected_sessions,
+    selection,
+    stored_profile,
+)
 
 COLUMNS = ("Дата", "День", "Начало", "Конец", "Занятие", "Направление", "Класс", "Кто ведёт", "Где", "Часов")
 WEEKDAY_NAMES = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+# How the grid page marks a day without lessons (the legend under it spells them out).
+OFF_MARKS = {"holiday": "празд.", "vacation": "кан.", "closure": "закр.", "weekend": "вых."}
 
 
 class PrintoutError(ProfplanError):
@@ -41,6 +55,7 @@ class Printout:
     rows: list[PlacementRow]
     directions: dict[str, str]
     made_at: datetime
+    grid: Grid  # the year at a glance, the PDF's first page
 
     @property
     def file_stem(self) -> str:
@@ -57,14 +72,19 @@ def printout(engine: Engine, viewer: Viewer, school_id: str, params: dict[str, s
     view, missing = selected_sessions(engine, profile, chosen)
     if view is None:
         raise PrintoutError(missing or "Расписание ещё не составлено.")
-    return Printout(profile, chosen, view.placements, direction_titles(profile), datetime.now())
+    directions = direction_titles(profile)
+    calendar = school_calendar(engine, profile)
+    grade = next((c.grade for c in profile.classes if c.name == chosen.name), None) if chosen.kind == "class" else None
+    grid = lay_out(profile.id, chosen, view.placements, calendar, view.span.start, view.span.end,
+                   profile.week or calendar.calendar.week, grade, directions)
+    return Printout(profile, chosen, view.placements, directions, datetime.now(), grid)
 
 
 def timetable_pdf(templates: Environment, made: Printout) -> bytes:
     """The A4 PDF of the printout."""
     from weasyprint import HTML  # loads Pango on first use: only the PDF download pays for it
 
-    html = render(templates, "timetable_print.html", {"printout": made, "weekdays": WEEKDAY_NAMES})
+    html = render(templates, "timetable_print.html", {"printout": made, "weekdays": WEEKDAY_NAMES, "off_marks": OFF_MARKS})
     return bytes(HTML(string=html).write_pdf())
 
 

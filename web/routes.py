@@ -19,6 +19,8 @@ from web.pages.roadmaps import import_form, roadmap_detail, roadmaps_page, uploa
 from web.pages.schools import (
     compliance_page,
     my_page,
+    profile_page,
+    profile_save,
     replan_page,
     replan_post,
     schedule_cancel,
@@ -57,6 +59,8 @@ ROUTES: list[BaseRoute] = [
     Route("/schools", schools_list, methods=["GET"]),
     Route("/schools/{school_id}", school_detail, methods=["GET"]),
     Route("/schools/{school_id}", school_upload, methods=["POST"]),
+    Route("/schools/{school_id}/profile", profile_page, methods=["GET"]),
+    Route("/schools/{school_id}/profile", profile_save, methods=["POST"]),
     Route("/schools/{school_id}/schedule", schedule_page, methods=["GET"]),
     Route("/schools/{school_id}/schedule", schedule_start, methods=["POST"]),
     Route("/schools/{school_id}/schedule/cancel", schedule_cancel, methods=["POST"]),

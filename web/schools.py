@@ -16,12 +16,14 @@ from __future__ import annotations
 import re
 import tempfile
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -45,21 +47,15 @@ from scheduler.service import (
     schedule,
     timetable,
 )
+from scheduler.settings import Progress
 from scheduler.tables import Placement, School, Timetable
 from store.db import transaction
 from tracking.clock import today_in
+from web.profile_form import STAFF_ROLE_TITLES, ProfileForm, form_of, table_from_form, without_origins
 from web.roles import NotFound, Role, Viewer
 
 UPCOMING = timedelta(weeks=4)  # how far ahead a staff member's page lists sessions
 MAX_PROFILE_BYTES = 1024 * 1024
-# Russian names of the staff roles the norms' activities ask for (scheduler/profile.py); an unknown role shows as is.
-STAFF_ROLE_TITLES = {
-    "class_teacher": "классный руководитель",
-    "navigator": "педагог-навигатор",
-    "teacher": "учитель",
-    "tutor": "тьютор",
-    "master": "мастер производственного обучения",
-}
 
 
 def visible_school(session: Session, viewer: Viewer, school_id: str) -> School:
@@ -169,9 +165,6 @@ class ProfileUpload:
     fields: list[ProfileField]
 
 
-_WHERE = re.compile(r"^(?P<where>[\w.\[\]-]*): (?P<message>.*)$", re.S)
-
-
 def upload_profile(engine: Engine, viewer: Viewer, school_id: str, file_name: str, content: bytes) -> ProfileUpload:
     """Check an uploaded school.toml as `profplan school load` does and store it only when it is valid.
 
@@ -190,24 +183,58 @@ def upload_profile(engine: Engine, viewer: Viewer, school_id: str, file_name: st
         table = tomllib.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return ProfileUpload(name, None, [FieldError("", f"Файл «{name}» — не TOML в UTF-8: {exc}.")], [])
-    errors = _profile_errors(table, name, school_id)
+    errors = check_profile(table, name, school_id)
     fields = _fields(table, errors)
     if errors:
         return ProfileUpload(name, None, errors, fields)
+    return ProfileUpload(name, _store_file(engine, name, content), [], fields)
+
+
+def _store_file(engine: Engine, name: str, content: bytes) -> SchoolResult:
+    """Store a checked profile as `profplan school load` stores its file (the whole profile, one transaction)."""
     with tempfile.TemporaryDirectory(prefix="profplan-school-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)
-        result = load_school(engine, path)
-    return ProfileUpload(name, result, [], fields)
+        return load_school(engine, path)
 
 
-def _profile_errors(table: dict[str, Any], name: str, school_id: str) -> list[FieldError]:
+@dataclass(frozen=True)
+class ProfileSave:
+    """What a save of the profile form did: stored (the loader's result) or refused, with the form to show."""
+
+    stored: SchoolResult | None
+    form: ProfileForm
+
+
+def profile_form(engine: Engine, viewer: Viewer, school_id: str) -> tuple[Profile, ProfileForm]:
+    """The stored profile as the form shows it."""
+    profile = stored_profile(engine, viewer, school_id)
+    return profile, form_of(profile.to_json())
+
+
+def save_profile_form(engine: Engine, viewer: Viewer, school_id: str, sent: Mapping[str, str]) -> ProfileSave:
+    """Check the profile the form sent with the upload's own check; store it whole only when it is valid,
+    else the form again as sent, each error next to its input."""
+    stored = stored_profile(engine, viewer, school_id).to_json()
+    asked = table_from_form(stored, sent)
+    table = without_origins(asked)
+    errors = check_profile(table, "форма профиля", school_id)
+    if errors:
+        messages: dict[str, str] = {}
+        for error in errors:
+            messages[error.field] = f"{messages[error.field]} {error.message}" if error.field in messages \
+                else error.message
+        return ProfileSave(None, form_of(asked, messages, stored=False))
+    result = _store_file(engine, f"{school_id}.toml", tomli_w.dumps(table).encode("utf-8"))
+    return ProfileSave(result, form_of(table))
+
+
+def check_profile(table: dict[str, Any], name: str, school_id: str) -> list[FieldError]:
+    """Every refused field of a profile table meant for this school (an upload's or the form's): [] when valid."""
     try:
         profile = parse_profile(table, name)
     except ProfileError as exc:
-        text = str(exc).removeprefix(f"{name}: ")
-        found = _WHERE.match(text)
-        return [FieldError(found["where"], found["message"]) if found else FieldError("", text)]
+        return [FieldError(problem.field, problem.message) for problem in exc.problems]
     if profile.id != school_id:
         return [FieldError("school.id", f"«{profile.id}» — это другая школа; здесь загружается профиль школы "
                                         f"«{school_id}».")]
@@ -235,9 +262,18 @@ def _fields(table: dict[str, Any], errors: list[FieldError]) -> list[ProfileFiel
         target = _deepest(error.field, paths)
         placed.setdefault(target, []).append(error.message)
     fields = [ProfileField(path, value, " ".join(placed.pop(path, [])) or None) for path, value in flat]
-    if placed:  # a field the file lacks (a required one) or the file as a whole: shown first
-        fields.insert(0, ProfileField(next(iter(placed)) or "файл", "—", " ".join(sum(placed.values(), []))))
+    for path, messages in placed.items():  # a field the file lacks (a required one) or the file as a whole
+        fields.insert(_missing_place(path, fields), ProfileField(path or "файл", "—", " ".join(messages)))
     return fields
+
+
+def _missing_place(path: str, fields: list[ProfileField]) -> int:
+    """Where a field the file lacks is shown: after the last field of its table («classes[3]» for
+    «classes[3].students»), first when the file has no such table or the message is about the whole file."""
+    table = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
+    inside = [index for index, shown in enumerate(fields)
+              if table and table != path and (shown.path.startswith(f"{table}.") or shown.path.startswith(f"{table}["))]
+    return inside[-1] + 1 if inside else 0
 
 
 def _deepest(where: str, paths: list[str]) -> str:
@@ -478,9 +514,11 @@ class SolveSummary:
                    [str(line) for line in data["unmet"]], data.get("message"))
 
 
-def solve_school(engine: Engine, school_id: str, time_limit: float) -> SolveSummary:
-    """`profplan schedule SCHOOL --time-limit N`: solve the school's year and store it as current when solved."""
-    result = schedule(engine, school_id, time_limit=time_limit)
+def solve_school(engine: Engine, school_id: str, time_limit: float,
+                 on_progress: Callable[[Progress], None] | None = None) -> SolveSummary:
+    """`profplan schedule SCHOOL --time-limit N`: solve the school's year and store it as current when solved;
+    `on_progress` hears how far the solve is."""
+    result = schedule(engine, school_id, time_limit=time_limit, on_progress=on_progress)
     unmet = [f"{row.class_name}: {row.title} {row.planned} из {row.required} ч" for row in result.compliance if not row.met]
     return SolveSummary(result.timetable_id is not None, result.solution.status, len(result.solution.placements),
                         round(result.solution.seconds, 1), unmet, result.solution.message)

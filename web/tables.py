@@ -150,3 +150,5 @@ class ScheduleJob(SQLModel, table=True):
     cancel_requested: bool = False
     error: str | None = None
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # How far the solve is (`web.jobs.JobProgress.to_json`), refreshed by the process running it.
+    progress: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

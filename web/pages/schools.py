@@ -17,11 +17,14 @@ from starlette.responses import Response
 from calendars.dates import parse_date
 from calendars.errors import ProfplanError
 from scheduler.errors import SchedulingError
+from scheduler.norms import LEVELS, load_norms
 from scheduler.penalties import quality_line
+from scheduler.profile import Profile
 from web.grid import grid_page
 from web.http import Visit, blocking, page
 from web.jobs import TIME_LIMITS, cancel_job, latest_job, start_job
 from web.printout import printout, timetable_pdf, timetable_xlsx
+from web.profile_form import VENUE_KIND_TITLES, ProfileForm
 from web.roles import NotFound, Role
 from web.schools import (
     MAX_PROFILE_BYTES,
@@ -31,7 +34,9 @@ from web.schools import (
     change_session,
     compliance,
     direction_titles,
+    profile_form,
     replan_school,
+    save_profile_form,
     school_cards,
     school_page,
     session_detail,
@@ -73,6 +78,35 @@ async def school_upload(visit: Visit) -> Response:
     return await visit.redirect(f"/schools/{school_id}", flash=(
         f"Профиль «{upload.file_name}» загружен: классов {stored.classes}, сотрудников {stored.staff}, "
         f"площадок {stored.venues}. Составьте расписание заново, чтобы оно учло изменения."))
+
+
+@page(*SCHOOL_ROLES)
+async def profile_page(visit: Visit) -> Response:
+    """The profile's classes, staff, venues, slots and closures as forms."""
+    profile, form = await blocking(profile_form, visit.engine, visit.viewer, visit.request.path_params["school_id"])
+    return await _profile(visit, profile, form)
+
+
+@page(*SCHOOL_ROLES)
+async def profile_save(visit: Visit) -> Response:
+    """Save the forms: stored whole only when every field is valid, else the forms as sent with each error at
+    its input."""
+    assert visit.form is not None
+    school_id = visit.request.path_params["school_id"]
+    sent = {name: value for name, value in visit.form.items() if isinstance(value, str)}
+    saved = await blocking(save_profile_form, visit.engine, visit.viewer, school_id, sent)
+    if saved.stored is None:
+        profile = await blocking(stored_profile, visit.engine, visit.viewer, school_id)
+        return await _profile(visit, profile, saved.form, status_code=422)
+    stored = saved.stored
+    return await visit.redirect(f"/schools/{school_id}/profile", flash=(
+        f"Профиль сохранён: классов {stored.classes}, сотрудников {stored.staff}, площадок {stored.venues}. "
+        "Составьте расписание заново, чтобы оно учло изменения."))
+
+
+async def _profile(visit: Visit, profile: Profile, form: ProfileForm, status_code: int = 200) -> Response:
+    return await visit.render("profile.html", status_code=status_code, profile=profile, form=form, levels=LEVELS,
+                              level_titles=load_norms(profile.year).level_titles, venue_kinds=VENUE_KIND_TITLES)
 
 
 @page(*SCHOOL_ROLES)
