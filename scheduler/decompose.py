@@ -40,7 +40,6 @@ it, the plan is proven optimal.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import threading
 from collections import defaultdict
@@ -49,15 +48,18 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import Load, Occupancy, Resource, ResourceKind, WeekModel, bucket_loads, shared_owners
+from scheduler.model import Load, Occupancy, Resource, ResourceKind, WeekModel, bucket_loads, class_resource, shared_owners
 from scheduler.problem import Problem
-from scheduler.settings import Progress, SolverSettings, SolveStage
+from scheduler.settings import WALL_MARGIN, Progress, SolverSettings, SolveStage
 
 MIN_BUDGET = 0.2  # deterministic seconds: the least any one class solve gets
 MAX_PASSES = 3  # over-capacity re-solves allowed per class before the joint fallback
 MAX_GROUP = 4  # classes in a polish neighbourhood: larger ones solve too slowly to pay off
 GROUP_BUDGET = 1.0  # deterministic seconds per neighbourhood solve
 POLISH_SHARE = 0.8  # part of the budget stage 1 may spend in all; stage 2 runs after it
+# Wall seconds per task that polishing leaves for stage 2 (beyond the settings' final margin) when
+# that is more than the rest of the budget: building and solving the weeks took 9 s at 120 classes (2 520 tasks) on 2 cores.
+STAGE2_SECONDS_PER_TASK = 0.005
 BATCH = 2  # calls solved side by side (fixed, so the thread count never changes the result)
 PRICE_MAX = 4  # highest contention price per hour (tie-breaks only)
 MAX_STALLED = 2  # polish stops after this many rounds in a row without improvement
@@ -139,29 +141,41 @@ class Planner:
                 self.shared[task.class_name].add(owner)
                 for day in task.days:
                     self.expected[task.class_name][(owner, problem.bucket_of[day])] += share
+        # What `_inputs` reads of the fixed sessions: hours per class and direction, last bucket per task.
+        self.fixed_hours: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.fixed_bucket: dict[str, int] = {}
+        for placed in problem.fixed:
+            self.fixed_hours[placed.class_name][placed.direction] += placed.hours
+            position = problem.day_index(placed.day)
+            bucket = problem.bucket_of[position] if position is not None else -1
+            self.fixed_bucket[placed.task] = max(self.fixed_bucket.get(placed.task, -1), bucket)
         # Each class's plan when alone: the hint for a class not yet placed.
         self.alone: dict[int, dict[int, int]] = {}
         # Each class's bound when alone: a constraint of every scoped model after step 1.
         self.floors: dict[str, int] = {}
+        # Wall seconds the solves of the moment must leave for stage 2 (while polishing).
+        self.reserve = 0.0
 
     def plan(self) -> WeekPlan:
         """The school's week plan; "unknown" when the wall clock runs out before every class has one."""
-        models = {}
+        # Classes that are the same problem alone (same grade and level, same kind of staff, see
+        # `_inputs`) are solved once: their models are built for the first of each kind only.
+        inputs = {name: self._inputs(name) for name in self.classes}
+        first: dict[tuple[object, ...], str] = {}
         for name in self.classes:
+            first.setdefault(inputs[name], name)
+        source_of = {name: first[inputs[name]] for name in self.classes}
+        unique = sorted(set(first.values()))
+        models = {}
+        for name in unique:
             if self.settings.out_of_time:
                 return WeekPlan("unknown")
             models[name] = self._model(frozenset([name]), {})
-        # Classes whose models are identical (same grade and level, same kind of staff) are solved once.
-        signature = {name: _signature(model) for name, model in models.items()}
-        first: dict[str, str] = {}
-        for name in self.classes:
-            first.setdefault(signature[name], name)
-        unique = sorted(set(first.values()))
         with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
             solved = dict(zip(unique, pool.map(lambda name: self._run(models[name], None), unique), strict=True))
         plan = WeekPlan("optimal")
         for name in self.classes:
-            source = first[signature[name]]
+            source = source_of[name]
             run = solved[source]
             if run.status == cp_model.INFEASIBLE:
                 return WeekPlan("infeasible", infeasible_scope=frozenset([name]))
@@ -179,6 +193,53 @@ class Planner:
         changed = {name for name, week in caps if self.caps.get((name, week)) != caps[(name, week)]}
         self.caps = dict(caps)
         return self._repair(plan, changed)
+
+    def _inputs(self, name: str) -> tuple[object, ...]:
+        """Everything a class's model alone reads (see WeekModel), without names: its days and limits,
+        minima, fixed sessions, penalty weeks; per task its activity, size, days, order and previous
+        buckets, and which of the class's staff members and venues it takes; per such resource its
+        free capacity in every bucket and week. Two classes with equal inputs have the same model up to
+        names and order, hence the same floor, and one's plan alone fits the other task by task. The
+        cache of `Occupancy.free` makes this far cheaper than building the model."""
+        problem, occupancy = self.problem, self.occupancy
+        info = problem.classes[name]
+        days = sorted(info.days)
+        resources: dict[Resource, int] = {}
+        rows = []
+        for index in self.tasks_of[name]:
+            task = problem.tasks[index]
+            rows.append((
+                task.key.split("/", 1)[1], task.direction, task.hours, task.count, task.elective, task.evening,
+                task.series is None, task.days, task.rule.kind,
+                tuple((key.split("/", 1)[1], self.fixed_bucket.get(key, -1)) for key in task.after),
+                self.fixed_bucket.get(task.key, -1),
+                tuple(sorted(problem.bucket_of[day] for _, when, _ in problem.previous.get(task.key, [])
+                             if (day := problem.day_index(when)) is not None)),
+                tuple(resources.setdefault(owner, len(resources)) for owner in shared_owners(task)),
+            ))
+        class_owner = class_resource(name)
+        capacity: list[tuple[object, ...]] = [(
+            tuple(occupancy.free(class_owner, [d for d in self.bucket_days[b] if d in info.days])
+                  for b in sorted(self.bucket_days)),
+            tuple(occupancy.free(class_owner, [d for d in self.week_days[w] if d in info.days]).hours
+                  for w in sorted(self.week_days)),
+        )]
+        for owner in resources:
+            capacity.append((
+                owner.kind,
+                tuple(occupancy.free(owner, self.bucket_days[b]) for b in sorted(self.bucket_days)),
+                tuple(occupancy.free(owner, self.week_days[w]).hours for w in sorted(self.week_days)),
+            ))
+        school_class = info.school_class
+        return (
+            tuple(days), school_class.max_hours_per_day, school_class.max_hours_per_week,
+            tuple((occupancy.limited.get((name, day), 0), occupancy.sessions.get((name, day), 0)) for day in days),
+            tuple(sorted((direction, hours) for (owner, direction), hours in problem.required.items() if owner == name)),
+            tuple(sorted(self.fixed_hours.get(name, {}).items())),
+            tuple(sorted((week, tuple(sorted(weights.items())))
+                         for week, weights in problem.penalty_weeks.get(name, {}).items())),
+            tuple(rows), tuple(capacity),
+        )
 
     def _repair(self, plan: WeekPlan, pending: set[str]) -> WeekPlan:
         """Solve the pending classes in turn, each around all the others; then, while a shared limit is
@@ -233,6 +294,9 @@ class Planner:
         BATCH disjoint groups solved side by side; a later result of a batch is kept only if
         it still fits after the earlier ones (the batch size is fixed, so threads never change the
         outcome)."""
+        # Wall seconds kept for stage 2: no polishing solve may run into them (see `_run`).
+        limit = self.settings.time_limit
+        self.reserve = max((1 - POLISH_SHARE) * limit, STAGE2_SECONDS_PER_TASK * len(self.problem.tasks) + WALL_MARGIN * limit)
         for name in self.classes:
             if plan.objective[name] > plan.bound[name] and not self.settings.out_of_time:
                 self._resolve(plan, loads, frozenset([name]), better_only=True)
@@ -241,7 +305,7 @@ class Planner:
         # Rounds of neighbourhoods in a row that improved nothing.
         stalled, improved, rounds = 0, True, 0
         while (self.spent_ms + 1000 * GROUP_BUDGET * BATCH <= 1000 * POLISH_SHARE * self.settings.budget
-               and self.settings.remaining() > (1 - POLISH_SHARE) * self.settings.time_limit):
+               and self.settings.remaining() > self.reserve):
             if not groups:
                 stalled = 0 if improved else stalled + 1
                 groups = self._neighbourhoods(plan, rng, directed=rounds % 2 == 0) if stalled < MAX_STALLED else []
@@ -258,6 +322,7 @@ class Planner:
             for group, run in zip(batch, found, strict=True):
                 if run.solved and run.objective < sum(plan.objective[name] for name in group):
                     improved |= self._accept(plan, loads, group, run, check=True)
+        self.reserve = 0.0
 
     def _neighbourhoods(self, plan: WeekPlan, rng: random.Random, directed: bool) -> list[frozenset[str]]:
         """For each class above its floor, itself and up to MAX_GROUP - 1 others drawn by the seeded
@@ -402,8 +467,14 @@ class Planner:
             model.hint(hint, self.settings, complete)
         solver = cp_model.CpSolver()
         self.settings.configure(solver, budget or self.class_budget)
+        if self.reserve:
+            solver.parameters.max_time_in_seconds = max(
+                0.01, min(solver.parameters.max_time_in_seconds, self.settings.remaining() - self.reserve))
         solver.parameters.absolute_gap_limit = model.scale - 0.5
-        status = solver.solve(model.model)
+        # A hinted class alone is small and near its floor: CP-SAT's presolve took three quarters of
+        # its time (0.3 s of CPU a class at 60 classes, 0.08 s without, the same objective).
+        solver.parameters.cp_model_presolve = not (hint and len(model.scope) == 1)
+        status = self.settings.solve(solver, model.model)
         with self.lock:
             self.spent_ms += round(1000 * solver.deterministic_time)
         if status not in _SOLVED:
@@ -457,12 +528,3 @@ class Planner:
             self.free[(owner, key)] = self.occupancy.free(owner, days)
         return self.free[(owner, key)]
 
-
-def _signature(model: WeekModel) -> str:
-    """A hash of the model without its names: equal for classes that are the same problem."""
-    proto = model.model.clone().proto
-    for variable in proto.variables:
-        variable.clear_name()
-    for constraint in proto.constraints:
-        constraint.clear_name()
-    return hashlib.sha256(str(proto).encode()).hexdigest()

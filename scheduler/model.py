@@ -41,6 +41,20 @@ the model stays separable; together it evens out each person's weeks);
 elective — every elective hour; change — on re-plan, each session that
 leaves its bucket (stage 1) or its day and slot (stage 2); stacking (stage 2)
 — sessions beyond one per class and day.
+
+Stage 1 also carries a floor of stage 2's stacking (`_stacking_floor`): a
+class's sessions in a bucket beyond its days there that hold no fixed
+session. It is not a penalty of its own (stage 2 counts the real stacking)
+but part of each class's objective in stage 1 (`class_objective`), so the
+plan leaves no stacking it could avoid and the per-class floors, hence the
+school's bound, count the stacking that no timetable escapes. Proof that it
+never exceeds the real stacking: on a day d of bucket b with s_d sessions
+and f_d fixed ones, stage 2 counts max(0, s_d + f_d − 1), which is at least
+s_d − 1 when f_d = 0 and at least s_d when f_d ≥ 1; summed over the days of
+b (sessions land only on their tasks' days), that is at least S_b − D_b with
+S_b = Σ s_d and D_b the days without a fixed session, and never below 0.
+`objective` (the true stage-1 objective, used by scheduler.exact) and
+`class_terms` leave it out.
 """
 
 from __future__ import annotations
@@ -81,16 +95,6 @@ class Load:
 
     def clamped(self) -> Load:
         return Load(max(0, self.hours), max(0, self.day_hours), max(0, self.long), max(0, self.evenings))
-
-
-@dataclass(frozen=True)
-class Demand:
-    """What a scope's sessions take of a resource in one bucket, as model expressions (a `Load` to be)."""
-
-    hours: cp_model.LinearExprT
-    day_hours: cp_model.LinearExprT
-    long: cp_model.LinearExprT
-    evenings: cp_model.LinearExprT
 
 
 class ResourceKind(StrEnum):
@@ -147,6 +151,7 @@ class Occupancy:
         # joined[slot]: the slot and the next one follow each other (a two-hour session fits).
         self.joined = [problem.profile.consecutive(slot, 2) for slot in range(len(problem.slots))]
         self._free: dict[tuple[Resource, tuple[int, ...]], Load] = {}
+        self._free_days: dict[tuple[Resource, int], Load] = {}
         for placed in problem.fixed:
             day = problem.day_index(placed.day)
             if day is None:
@@ -166,7 +171,9 @@ class Occupancy:
         if key not in self._free:
             free = Load()
             for day in key[1]:
-                free += self._free_day(owner, day)
+                if (owner, day) not in self._free_days:
+                    self._free_days[(owner, day)] = self._free_day(owner, day)
+                free += self._free_days[(owner, day)]
             hours = self.problem.profile.staff_member(owner.name).max_hours_per_week - free.hours \
                 if owner.kind is ResourceKind.STAFF else free.day_hours + free.evenings
             self._free[key] = Load(hours, free.day_hours, free.long, free.evenings)
@@ -214,8 +221,11 @@ class WeekModel:
         self.objective: cp_model.LinearExprT = 0  # the true objective (without tie-break prices)
         self.literals: dict[Rule, cp_model.IntVar] = {}
         self.counts: dict[int, dict[int, cp_model.IntVar]] = {}
+        self.upper: dict[int, int] = {}  # a count variable's upper bound, by its index in the model
         # Per class: (penalty, weight, expression) of every soft-goal term (see `_objective`).
         self.objective_terms: dict[str, list[tuple[Penalty, int, cp_model.LinearExprT]]] = defaultdict(list)
+        # Per class: the stacking floor's expressions (see the module docstring).
+        self.stacking_floors: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
         self.measures: dict[Rule, list[tuple[cp_model.LinearExprT, int]]] = {}
         self.tasks = [index for index, task in enumerate(problem.tasks) if task.class_name in self.scope]
         self.bucket_week = problem.bucket_week
@@ -267,21 +277,23 @@ class WeekModel:
         for index in tasks:
             for bucket in self.counts[index]:
                 in_bucket[bucket].append(index)
+        tasks_of = self.problem.tasks
+        is_limited = self.problem.is_limited
         for bucket, all_days in self.bucket_days.items():
             days = self._days_of(owner, all_days)
             here = in_bucket.get(bucket)
             if not days or not here:
                 continue
-            load = self._bucket_load(here, bucket)
             free = (occupancy.free(owner, days) - self.reserved.get((owner, bucket), Load())).clamped()
-            self._rule(self.model.add(load.day_hours <= free.day_hours), rule)
-            self._rule(self.model.add(load.long <= free.long), rule)
-            self._rule(self.model.add(load.evenings <= free.evenings), rule)
+            day_tasks = [i for i in here if not tasks_of[i].evening]
+            self._at_most(self._terms(day_tasks, [bucket]), free.day_hours, rule)
+            self._at_most(self._terms([i for i in day_tasks if tasks_of[i].hours > 1], [bucket], hours=False), free.long, rule)
+            self._at_most(self._terms([i for i in here if tasks_of[i].evening], [bucket], hours=False), free.evenings, rule)
             if kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
-                self._rule(self.model.add(self._load(here, [bucket], self.problem.is_limited) <= day_cap),
-                           Rule(RuleKind.CLASS_DAY, name))
+                self._at_most(self._terms([i for i in here if is_limited(tasks_of[i])], [bucket]), day_cap,
+                              Rule(RuleKind.CLASS_DAY, name))
         for week, buckets in self.week_buckets.items():
             days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
             week_tasks = sorted({index for bucket in buckets for index in in_bucket.get(bucket, [])})
@@ -290,34 +302,35 @@ class WeekModel:
             if kind is ResourceKind.STAFF:
                 reserved = sum(self.reserved.get((owner, bucket), Load()).hours for bucket in buckets)
                 hours_left = occupancy.free(owner, days).hours - reserved
-                self._rule(self.model.add(self._load(week_tasks, buckets, lambda t: True) <= max(0, hours_left)), rule)
+                self._at_most(self._terms(week_tasks, buckets), max(0, hours_left), rule)
             elif kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 fixed = sum(occupancy.limited[(name, day)] for day in days)
                 cap = self.class_caps.get((name, week), cls.max_hours_per_week)
-                self._rule(self.model.add(self._load(week_tasks, buckets, self.problem.is_limited) + fixed <= cap),
-                           Rule(RuleKind.CLASS_WEEK, name))
+                self._at_most(self._terms([i for i in week_tasks if is_limited(tasks_of[i])], buckets), cap - fixed,
+                              Rule(RuleKind.CLASS_WEEK, name))
 
-    def _bucket_load(self, tasks: list[int], bucket: int) -> Demand:
+    def _terms(self, tasks: Iterable[int], buckets: Iterable[int], hours: bool = True) -> list[tuple[cp_model.IntVar, int]]:
+        """(count variable, hours per session or 1) of these tasks in these buckets."""
         problem = self.problem
+        return [
+            (counts[bucket], problem.tasks[index].hours if hours else 1)
+            for index in tasks for bucket in buckets
+            if bucket in (counts := self.counts[index])
+        ]
 
-        def sessions(keep: Callable[[Task], bool]) -> cp_model.LinearExprT:
-            return sum(self.counts[i][bucket] for i in tasks if bucket in self.counts[i] and keep(problem.tasks[i]))
-
-        return Demand(
-            self._load(tasks, [bucket], lambda t: True),
-            self._load(tasks, [bucket], lambda t: not t.evening),
-            sessions(lambda t: not t.evening and t.hours > 1),
-            sessions(lambda t: t.evening),
-        )
+    def _at_most(self, terms: list[tuple[cp_model.IntVar, int]], cap: int, rule: Rule) -> None:
+        """Σ coefficient × variable ≤ cap, under the rule; left out when the variables' upper bounds
+        can never exceed it (most can't: a class's few sessions in a bucket of fifteen free slots),
+        which keeps the model small and quick to build."""
+        if sum(coefficient * self.upper[var.index] for var, coefficient in terms) <= cap:
+            return
+        expression = cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
+        self._rule(self.model.add(expression <= cap), rule)
 
     def _load(self, tasks: Iterable[int], buckets: Iterable[int], keep: Callable[[Task], bool]) -> cp_model.LinearExprT:
-        return sum(
-            self.problem.tasks[index].hours * self.counts[index][bucket]
-            for bucket in buckets
-            for index in tasks
-            if bucket in self.counts[index] and keep(self.problem.tasks[index])
-        )
+        terms = self._terms([index for index in tasks if keep(self.problem.tasks[index])], buckets)
+        return cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
 
     def _task_counts(self, index: int, task: Task) -> None:
         problem = self.problem
@@ -331,6 +344,8 @@ class WeekModel:
             bucket: self.model.new_int_var(0, min(cap, task.count), f"n[{task.key}][{bucket}]")
             for bucket, cap in sorted(domain.items())
         }
+        for bucket, var in counts.items():
+            self.upper[var.index] = min(domain[bucket], task.count)
         self.counts[index] = counts
         if self.explain:
             for bucket, var in counts.items():
@@ -421,6 +436,7 @@ class WeekModel:
                 month_weeks[week_month[week]].append(weekly[week])
             monthly = {month: cp_model.LinearExpr.sum(loads) for month, loads in month_weeks.items()}
             limited = [i for i in tasks if problem.is_limited(problem.tasks[i])]
+            self._stacking_floor(name, limited, soft.stacking)
             self._spread(name, limited, weekly, own_days, Penalty.SPREAD_WEEK, soft.spread_week)
             self._spread(name, limited, monthly, month_days, Penalty.SPREAD_MONTH, soft.spread_month)
             for week, weights in problem.penalty_weeks.get(name, {}).items():
@@ -450,8 +466,8 @@ class WeekModel:
         for name, floor in sorted(self.floors.items()):
             if name in self.scope and floor > 0:
                 self.model.add(self.class_objective(name) >= floor)
-        true = cp_model.LinearExpr.sum([self.class_objective(name) for name in sorted(self.objective_terms)])
-        self.objective = true
+        self.objective = cp_model.LinearExpr.sum([self._true_objective(name) for name in sorted(self.objective_terms)])
+        true = cp_model.LinearExpr.sum([self.class_objective(name) for name in sorted(self.scope)])
         ties = [
             (price, problem.tasks[index].hours * var)
             for index in self.tasks for bucket, var in self.counts[index].items()
@@ -471,9 +487,39 @@ class WeekModel:
         ))
 
     def class_objective(self, name: str) -> cp_model.LinearExpr:
-        """One class's part of the objective: the model is a sum of these (see `_objective`)."""
+        """One class's part of the objective, its stacking floor included: the model is a sum of these
+        (see `_objective`)."""
+        return cp_model.LinearExpr.sum([self._true_objective(name), *self.stacking_floors.get(name, [])])
+
+    def _true_objective(self, name: str) -> cp_model.LinearExpr:
         terms = self.objective_terms.get(name, [])
         return cp_model.LinearExpr.weighted_sum([expr for _, _, expr in terms], [weight for _, weight, _ in terms])
+
+    def _stacking_floor(self, name: str, limited: list[int], weight: int) -> None:
+        """Per bucket, the class's sessions beyond its days there without a fixed session, times the
+        stacking weight (a floor of stage 2's stacking, see the module docstring); a bucket whose
+        sessions can never outnumber those days gets no variable."""
+        if not weight:
+            return
+        problem = self.problem
+        fixed = self.occupancy.sessions
+        in_bucket: dict[int, list[int]] = defaultdict(list)
+        free_days: dict[int, set[int]] = defaultdict(set)
+        for index in limited:
+            for bucket in self.counts[index]:
+                in_bucket[bucket].append(index)
+            for day in problem.tasks[index].days:
+                if not fixed.get((name, day)):
+                    free_days[problem.bucket_of[day]].add(day)
+        for bucket, tasks in sorted(in_bucket.items()):
+            variables = [self.counts[index][bucket] for index in tasks]
+            most = sum(self.upper[variable.index] for variable in variables)
+            days = len(free_days.get(bucket, ()))
+            if most <= days:
+                continue
+            excess = self.model.new_int_var(0, most - days, "")
+            self.model.add(excess >= cp_model.LinearExpr.sum(variables) - days)
+            self.stacking_floors[name].append(weight * excess)
 
     def class_terms(self, name: str) -> dict[Penalty, cp_model.LinearExpr]:
         """One class's objective split by penalty term."""
@@ -515,7 +561,7 @@ class WeekModel:
                 fixed.add(fixed.get_int_var_from_proto_index(var.index) == values.get(index, {}).get(bucket, 0))
         solver = cp_model.CpSolver()
         settings.configure(solver, HINT_BUDGET)
-        if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if settings.solve(solver, fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for position in range(len(self.model.proto.variables)):
                 self.model.add_hint(self.model.get_int_var_from_proto_index(position),
                                    solver.value(fixed.get_int_var_from_proto_index(position)))

@@ -14,6 +14,7 @@ the deadline wins and the answer is the best found so far.
 
 from __future__ import annotations
 
+import threading
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,20 @@ from ortools.sat.python import cp_model
 DTIME_PER_SECOND = 0.3
 # Wall seconds kept back from the deadline for what follows the last solve (identities, storing).
 WALL_MARGIN = 0.05
+
+
+class CpuMeter:
+    """CPU seconds spent inside CP-SAT, added up over threads: what the benchmark compares with the
+    process's CPU to tell how much the Python around the solver costs. Each call runs on one worker
+    in its calling thread, so that thread's CPU time is the call's."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._lock = threading.Lock()
+
+    def add(self, seconds: float) -> None:
+        with self._lock:
+            self.seconds += seconds
 
 
 class SolveStage(StrEnum):
@@ -56,6 +71,8 @@ class SolverSettings:
     seed: int
     workers: int
     deadline: float | None = None
+    # Shared by the copies `running()` makes: one request's CP-SAT time, whatever the threads.
+    cpu: CpuMeter = field(default_factory=CpuMeter, compare=False, repr=False)
     on_progress: Callable[[Progress], None] | None = field(default=None, compare=False, repr=False)
 
     def report(self, progress: Progress) -> None:
@@ -88,3 +105,11 @@ class SolverSettings:
         params.num_workers = 1
         params.max_deterministic_time = max(0.05, budget)
         params.max_time_in_seconds = max(0.01, min(10 * budget / DTIME_PER_SECOND, self.remaining()))
+
+    def solve(self, solver: cp_model.CpSolver, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
+        """`solver.solve(model)`, its CPU time counted in `cpu`."""
+        started = clock.thread_time()
+        try:
+            return solver.solve(model)
+        finally:
+            self.cpu.add(clock.thread_time() - started)

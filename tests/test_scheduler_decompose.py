@@ -102,3 +102,37 @@ def test_a_feasible_hint_is_where_the_search_starts(tmp_path: Path) -> None:
     solver.parameters.max_deterministic_time = 0.05
     assert solver.solve(model.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     assert round(solver.objective_value) <= sum(plan.objective[name] for name in group)
+
+
+def _anonymous(model: WeekModel) -> str:
+    proto = model.model.clone().proto
+    for variable in proto.variables:
+        variable.clear_name()
+    for constraint in proto.constraints:
+        constraint.clear_name()
+    return str(proto)
+
+
+def test_classes_with_equal_inputs_are_the_same_model(tmp_path: Path) -> None:
+    """The planner solves one class per kind alone and gives its floor to the others: that is valid
+    only if equal `_inputs` mean the same model. Here the three grades differ in activities, the
+    classes of a grade in their teacher's name only, and one class has a lower weekly limit; a
+    class's kind is found without building its model."""
+    path = shared_staff_profile(tmp_path)
+    text = path.read_text(encoding="utf-8").replace(
+        'name = "10-2"\ngrade = 10\n', 'name = "10-2"\ngrade = 10\nmax_hours_per_week = 2\n'
+    )
+    path.write_text(text, encoding="utf-8")
+    profile = load_profile(path)
+    problem = build_problem(profile, load_norms(profile.year))
+    occupancy = Occupancy(problem)
+    planner = Planner(problem, occupancy, SolverSettings(20.0, 0, 1))
+    inputs = {name: planner._inputs(name) for name in planner.classes}
+    models = {name: _anonymous(WeekModel(problem, occupancy, [name])) for name in planner.classes}
+    for one in planner.classes:
+        for other in planner.classes:
+            assert (inputs[one] == inputs[other]) == (models[one] == models[other]), (one, other)
+    kinds = {key: sorted(name for name in planner.classes if inputs[name] == key) for key in inputs.values()}
+    # Grades 9 and 11 (both with exam preparation weeks) run the same activities.
+    assert sorted(kinds.values()) == [["10-1", "10-3", "10-4", "10-5"], ["10-2"], [*(f"11-{n}" for n in range(1, 6)),
+                                                                           *(f"9-{n}" for n in range(1, 6))]]
