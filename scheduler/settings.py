@@ -42,6 +42,14 @@ class CpuMeter:
         with self._lock:
             self.seconds += seconds
 
+    # Settings travel to Dask workers (region.batch) by pickle: a meter goes as its count, with a lock of its own.
+    def __getstate__(self) -> dict[str, float]:
+        return {"seconds": self.seconds}
+
+    def __setstate__(self, state: dict[str, float]) -> None:
+        self.seconds = state["seconds"]
+        self._lock = threading.Lock()
+
 
 class SolveStage(StrEnum):
     """The two stages of a solve, in the units a watcher can count."""

@@ -4,6 +4,7 @@ the generated region, the tables on both databases, and the worker's solve run i
 from __future__ import annotations
 
 import io
+import pickle
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,3 +195,13 @@ def test_region_tables_on_both_databases_and_a_deleted_school_takes_its_result(d
         session.delete(session.get(School, "a"))
     with transaction(engine) as session:
         assert session.exec(select(RegionResult)).all() == []
+
+
+def test_the_solver_settings_a_batch_sends_to_its_workers_survive_pickling() -> None:
+    """Dask ships `adapter.solver_settings` to every worker; a lock inside them once made every submit fail."""
+    settings = adapter.solver_settings(30, 1)
+    settings.cpu.add(1.5)
+    copy = pickle.loads(pickle.dumps(settings))
+    assert copy == settings and copy.cpu.seconds == 1.5
+    copy.cpu.add(0.5)  # the copy counts on its own lock
+    assert copy.cpu.seconds == 2.0 and settings.cpu.seconds == 1.5
