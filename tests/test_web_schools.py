@@ -324,7 +324,9 @@ def test_a_schedule_job_runs_in_the_background_one_per_school_and_can_be_cancell
         seen: list[tuple[str, int, int]] = []
         done = wait_for(person, path, {"done", "failed"}, seen=seen)
         assert 'data-state="done"' in done, done[-2000:]
-        assert len(set(seen)) >= 3 and seen == sorted(seen, key=lambda p: (p[0] == "days", p[1] / p[2])), seen
+        # how many steps a poll catches depends on the machine's speed; every step in order is
+        # tests/test_scheduler_progress.py's concern: here the page shows them only forward
+        assert seen == sorted(seen, key=lambda p: (p[0] == "days", p[1] / p[2])), seen
         assert seen[-1][0] == "days" and seen[-1][1] == seen[-1][2] > 30  # every week laid out, shown at the end
         assert f"разложено недель {seen[-1][2]} из {seen[-1][2]}" in done
         placements = len(timetable(web_engine, SCHOOL).placements)
