@@ -62,7 +62,7 @@ from roadmaps.queries import executors_by_item
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap
 from scheduler.errors import NormsError
 from scheduler.norms import load_norms
-from scheduler.tables import Placement, School, Timetable
+from scheduler.tables import School, StoredPlacement, Timetable
 from tracking.tables import DeadlineOccurrence, RoadmapTracking
 from tracking.values import OccurrenceKind, OccurrenceStatus
 
@@ -374,11 +374,11 @@ assert set(TARGETS) == set(FeedKind), "every feed kind needs its target"
 
 def _placements(session: Session, school: School, timetable_id: int) -> list[PlacementView]:
     """The placements of a timetable with their Russian direction and item names (plain columns: fast)."""
-    columns = (Placement.uid, Placement.class_name, Placement.title, Placement.direction, Placement.day,
-               Placement.start_time, Placement.end_time, Placement.hours, Placement.staff, Placement.venue,
-               Placement.kind, Placement.series, Placement.item_id, Placement.item_ref)
-    rows = session.execute(select_columns(*(col(column) for column in columns)).where(col(Placement.timetable_id) == timetable_id)
-                           .order_by(col(Placement.day), col(Placement.uid))).all()
+    columns = (StoredPlacement.uid, StoredPlacement.class_name, StoredPlacement.title, StoredPlacement.direction, StoredPlacement.day,
+               StoredPlacement.start_time, StoredPlacement.end_time, StoredPlacement.hours, StoredPlacement.staff, StoredPlacement.venue,
+               StoredPlacement.kind, StoredPlacement.series, StoredPlacement.item_id, StoredPlacement.item_ref)
+    rows = session.execute(select_columns(*(col(column) for column in columns)).where(col(StoredPlacement.timetable_id) == timetable_id)
+                           .order_by(col(StoredPlacement.day), col(StoredPlacement.uid))).all()
     wanted = {row.item_id for row in rows if row.item_id is not None}
     items = {
         row.id: f"№ {row.number}: {_one_line(row.title)}" if row.number else _one_line(row.title)
