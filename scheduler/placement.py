@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields
 from datetime import date, time
 from typing import Any
 
+from sqlalchemy import Row
+
 from scheduler.tables import StoredPlacement
 
 
@@ -48,8 +50,9 @@ class Placement:
         return (self.day, self.start, self.end, self.staff, self.venue)
 
     @classmethod
-    def of(cls, row: StoredPlacement) -> Placement:
-        """The stored row as a placement (the table keeps times as "HH:MM")."""
+    def of(cls, row: StoredPlacement | Row[Any]) -> Placement:
+        """The stored row (or its plain columns, which the feeds read for speed) as a placement; the table
+        keeps times as "HH:MM"."""
         return cls(**{name: getattr(row, name) for name in _SHARED},
                    start=time.fromisoformat(row.start_time), end=time.fromisoformat(row.end_time))
 
