@@ -63,7 +63,7 @@ from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap
 from scheduler.errors import NormsError
 from scheduler.norms import load_norms
 from scheduler.placement import Placement
-from scheduler.tables import School, StoredPlacement, Timetable
+from scheduler.tables import School, StoredPlacement, current_timetable
 from tracking.tables import DeadlineOccurrence, RoadmapTracking
 from tracking.values import OccurrenceKind, OccurrenceStatus
 
@@ -243,9 +243,8 @@ _TIMETABLES: _Recent[SchoolTimetable] = _Recent(_SCHOOLS_KEPT)
 
 def school_timetable(session: Session, school: School) -> SchoolTimetable:
     """The school's current timetable, folded once per (timetable, profile, items) version."""
-    current = session.exec(
-        select(Timetable.id).where(Timetable.school_id == school.id, col(Timetable.current).is_(True))
-    ).first()
+    record = current_timetable(session, school.id)
+    current = record.id if record is not None else None
     items_version = session.exec(select(func.max(Roadmap.imported_at))).one()
 
     def build() -> SchoolTimetable:

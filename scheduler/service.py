@@ -37,7 +37,7 @@ from scheduler.profile import Profile, load_profile, parse_profile
 from scheduler.replan import Change, changes
 from scheduler.settings import Progress, SolverSettings
 from scheduler.solve import Solution, relative_gap, solve
-from scheduler.tables import School, StoredPlacement, Timetable
+from scheduler.tables import School, StoredPlacement, Timetable, current_timetable
 from store.db import transaction
 from store.locks import Lock
 
@@ -417,13 +417,6 @@ def school_calendar(session: Session, profile: Profile) -> AcademicCalendar:
     """The calendar the school plans on (its region's, or its own imported one), without re-plan closures."""
     return load_calendar(profile.region, profile.year, profile.week, school=profile.id, session=session)
 
-
-
-def current_timetable(session: Session, school_id: str) -> Timetable | None:
-    """The school's current timetable record (None before the first schedule): the one query for it."""
-    return session.exec(
-        select(Timetable).where(Timetable.school_id == school_id, col(Timetable.current).is_(True))
-    ).first()
 
 
 def require_current_timetable(session: Session, school_id: str) -> Timetable:

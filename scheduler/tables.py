@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlalchemy import false as sa_false
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 
 class School(SQLModel, table=True):
@@ -64,6 +64,13 @@ class Timetable(SQLModel, table=True):
     objective_terms: dict[str, dict[str, int]] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
+
+
+def current_timetable(session: Session, school_id: str) -> Timetable | None:
+    """The school's current timetable record (None before the first schedule): the one query for it."""
+    return session.exec(
+        select(Timetable).where(Timetable.school_id == school_id, col(Timetable.current).is_(True))
+    ).first()
 
 
 class StoredPlacement(SQLModel, table=True):

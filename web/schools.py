@@ -48,7 +48,7 @@ from scheduler.service import (
     timetable,
 )
 from scheduler.settings import Progress
-from scheduler.tables import School, Timetable
+from scheduler.tables import School, Timetable, current_timetable
 from store.db import transaction
 from tracking.clock import today_in
 from web.profile_form import STAFF_ROLE_TITLES, ProfileForm, form_of, table_from_form, without_origins
@@ -315,8 +315,7 @@ class SchoolCalendarView:
 def school_calendar(engine: Engine, profile: Profile) -> SchoolCalendarView:
     """The school's calendar with its own closures and those its current timetable was planned with."""
     with transaction(engine) as session:
-        current = session.exec(select(Timetable).where(Timetable.school_id == profile.id,
-                                                       col(Timetable.current).is_(True))).first()
+        current = current_timetable(session, profile.id)
         calendar = load_calendar(profile.region, profile.year, profile.week, school=profile.id, session=session)
     stored = tuple(Period("закрытие школы", date.fromisoformat(start), date.fromisoformat(end))
                    for start, end in (current.closures if current else []))
