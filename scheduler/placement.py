@@ -18,7 +18,22 @@ from scheduler.tables import StoredPlacement
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class Placement:
+class SessionInfo:
+    """What a session is and who leads it where: the same for a task still to place and each placement of it."""
+
+    class_name: str
+    activity: str
+    title: str
+    direction: str
+    kind: str
+    series: str | None
+    hours: int
+    staff: str
+    venue: str | None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Placement(SessionInfo):
     """A session at a date and slot: a fixed input (weekly course, kept past) or a solver output.
 
     `slot` indexes the profile's day slots (`len(slots)` is the evening slot);
@@ -27,19 +42,10 @@ class Placement:
 
     uid: str
     task: str
-    class_name: str
-    activity: str
-    title: str
-    direction: str
-    kind: str
-    series: str | None
     day: date
     slot: int
     start: time
     end: time
-    hours: int
-    staff: str
-    venue: str | None
     item_ref: str | None
     item_id: int | None
     pinned: bool = False  # pinned or moved by hand: every later solve keeps it where it is

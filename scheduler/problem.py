@@ -39,7 +39,7 @@ from calendars.academic import AcademicCalendar, Period, load_calendar
 from scheduler.errors import SchedulingError
 from scheduler.norms import Activity, Norms
 from scheduler.penalties import Penalty
-from scheduler.placement import Placement
+from scheduler.placement import Placement, SessionInfo
 from scheduler.profile import Profile, SchoolClass, Slot
 
 TOTAL = "total"
@@ -95,26 +95,17 @@ class ItemWindow:
         return self.grades is None or grade in self.grades
 
 
-@dataclass(frozen=True)
-class Task:
+@dataclass(frozen=True, kw_only=True)
+class Task(SessionInfo):
     """Sessions of one (class, activity[, term or window]) still to place; the solver picks the days."""
 
     key: str
-    class_name: str
-    activity: str
-    title: str
-    direction: str
-    kind: str
-    series: str | None
-    hours: int
     count: int
     elective: bool
     days: tuple[int, ...]
     open_days: tuple[int, ...]
     window: str
     evening: bool
-    staff: str
-    venue: str | None
     after: tuple[str, ...]
     rule: Rule
     item: ItemWindow | None
@@ -562,7 +553,7 @@ class _Builder:
 
 
 def _with_count(task: Task, count: int) -> Task:
-    return Task(**{**task.__dict__, "count": count})
+    return replace(task, count=count)
 
 
 def _describe(windows: Sequence[Period]) -> str:
