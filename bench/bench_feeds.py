@@ -64,7 +64,7 @@ from feeds.server import create_app, log_config  # noqa: E402
 from feeds.subscriptions import create_subscription  # noqa: E402
 from roadmaps.importer import import_documents  # noqa: E402
 from roadmaps.tables import Executor  # noqa: E402
-from scheduler.tables import Placement, School, Timetable  # noqa: E402
+from scheduler.tables import School, StoredPlacement, Timetable  # noqa: E402
 from store.db import open_store, transaction  # noqa: E402
 from tracking.imports import ImportTracker  # noqa: E402
 from tracking.tables import DeadlineOccurrence  # noqa: E402
@@ -149,14 +149,14 @@ def add_schools(engine: Engine, count: int) -> list[tuple[str, str]]:
             rows = []
             for index, name in enumerate(names):
                 start, end = SLOTS[index % len(SLOTS)]
-                rows += [Placement(timetable_id=timetable.id, uid=f"{name}/horizons/{day}", task=f"{name}/horizons",
+                rows += [StoredPlacement(timetable_id=timetable.id, uid=f"{name}/horizons/{day}", task=f"{name}/horizons",
                                    class_name=name, activity="horizons", title="Россия – мои горизонты",
                                    direction="extracurricular", kind="session", series="horizons", day=day, slot=0,
                                    start_time=start, end_time=end, hours=1, staff=people[index], venue=None)
                          for day in thursdays]
                 for other in range(OTHER_SESSIONS):
                     start, end = random.choice(SLOTS)
-                    rows.append(Placement(
+                    rows.append(StoredPlacement(
                         timetable_id=timetable.id, uid=f"{name}/other#{other}", task=f"{name}/other", class_name=name,
                         activity="other", title="Профориентационное занятие", direction="upbringing", kind="session",
                         day=random.choice(days), slot=0, start_time=start, end_time=end, hours=1,

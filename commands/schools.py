@@ -15,7 +15,8 @@ from scheduler.penalties import quality_line
 
 if TYPE_CHECKING:
     from calendars.academic import Period
-    from scheduler.service import PlacementRow, ScheduleResult
+    from scheduler.placement import Placement
+    from scheduler.service import ScheduleResult
 
 
 @click.group("school")
@@ -208,7 +209,7 @@ def move_command(context: Context, school_id: str, uid: str, to: datetime | None
     report_placement(move(context.engine, school_id, uid, to), "перенесено и закреплено", as_json)
 
 
-def report_placement(row: PlacementRow, what: str, as_json: bool) -> None:
+def report_placement(row: Placement, what: str, as_json: bool) -> None:
     if as_json:
         print_json(row.to_json())
         return
@@ -296,7 +297,7 @@ def timetable_command(context: Context, school_id: str, class_name: str | None, 
             f"Расписание {school_id} ({ru_date(view.span.start)}–{ru_date(view.span.end)})",
             ["Дата", "Время", "Класс", "Занятие", "Ч", "Ведёт", "Где", "Пункт"],
             (
-                [ru_date(p.day), f"{p.start:%H:%M}–{p.end:%H:%M}", p.class_name, p.title, p.hours, p.staff, p.venue, p.item]
+                [ru_date(p.day), f"{p.start:%H:%M}–{p.end:%H:%M}", p.class_name, p.title, p.hours, p.staff, p.venue, p.item_ref]
                 for p in view.placements
             ),
         )

@@ -41,7 +41,7 @@ from abc import ABC, abstractmethod
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -62,7 +62,8 @@ from roadmaps.queries import executors_by_item
 from roadmaps.tables import Executor, Item, ItemExecutor, Roadmap
 from scheduler.errors import NormsError
 from scheduler.norms import load_norms
-from scheduler.tables import Placement, School, Timetable
+from scheduler.placement import Placement
+from scheduler.tables import School, StoredPlacement, current_timetable
 from tracking.tables import DeadlineOccurrence, RoadmapTracking
 from tracking.values import OccurrenceKind, OccurrenceStatus
 
@@ -242,9 +243,8 @@ _TIMETABLES: _Recent[SchoolTimetable] = _Recent(_SCHOOLS_KEPT)
 
 def school_timetable(session: Session, school: School) -> SchoolTimetable:
     """The school's current timetable, folded once per (timetable, profile, items) version."""
-    current = session.exec(
-        select(Timetable.id).where(Timetable.school_id == school.id, col(Timetable.current).is_(True))
-    ).first()
+    record = current_timetable(session, school.id)
+    current = record.id if record is not None else None
     items_version = session.exec(select(func.max(Roadmap.imported_at))).one()
 
     def build() -> SchoolTimetable:
@@ -327,7 +327,7 @@ class ClassTarget(_InSchool):
         return f"{school.id}/{_pick(name, _profile_names(school, 'classes'), f'Класс в школе «{school.id}»')}"
 
     def mine(self, placement: PlacementView, name: str) -> bool:
-        return placement.class_name in (name, "")
+        return placement.record.class_name in (name, "")
 
     def title(self, school: School, name: str) -> tuple[str, str]:
         return (f"Профминимум: {name} — {school.name}",
@@ -355,7 +355,7 @@ class StaffTarget(_InSchool):
         raise TargetError(f"«{text}» есть в нескольких школах: укажите одну из форм {', '.join(matches)}.")
 
     def mine(self, placement: PlacementView, name: str) -> bool:
-        return placement.staff == name
+        return placement.record.staff == name
 
     def title(self, school: School, name: str) -> tuple[str, str]:
         return (f"Профминимум: {name} — {school.name}",
@@ -374,11 +374,9 @@ assert set(TARGETS) == set(FeedKind), "every feed kind needs its target"
 
 def _placements(session: Session, school: School, timetable_id: int) -> list[PlacementView]:
     """The placements of a timetable with their Russian direction and item names (plain columns: fast)."""
-    columns = (Placement.uid, Placement.class_name, Placement.title, Placement.direction, Placement.day,
-               Placement.start_time, Placement.end_time, Placement.hours, Placement.staff, Placement.venue,
-               Placement.kind, Placement.series, Placement.item_id, Placement.item_ref)
-    rows = session.execute(select_columns(*(col(column) for column in columns)).where(col(Placement.timetable_id) == timetable_id)
-                           .order_by(col(Placement.day), col(Placement.uid))).all()
+    table = StoredPlacement.__table__  # type: ignore[attr-defined]  # SQLAlchemy sets it on table models
+    rows = session.execute(select_columns(*table.columns).where(col(StoredPlacement.timetable_id) == timetable_id)
+                           .order_by(col(StoredPlacement.day), col(StoredPlacement.uid))).all()
     wanted = {row.item_id for row in rows if row.item_id is not None}
     items = {
         row.id: f"№ {row.number}: {_one_line(row.title)}" if row.number else _one_line(row.title)
@@ -387,11 +385,8 @@ def _placements(session: Session, school: School, timetable_id: int) -> list[Pla
     directions = _direction_titles(school.year)
     return [
         PlacementView(
-            school_id=school.id, uid=row.uid, class_name=row.class_name, title=_one_line(row.title),
-            direction=directions.get(row.direction, row.direction), day=row.day,
-            start=time.fromisoformat(row.start_time), end=time.fromisoformat(row.end_time), hours=row.hours,
-            staff=row.staff, venue=row.venue, kind=row.kind, series=row.series, item_id=row.item_id,
-            item=items.get(row.item_id, row.item_ref),
+            school_id=school.id, record=Placement.of(row), title=_one_line(row.title),
+            direction=directions.get(row.direction, row.direction), item=items.get(row.item_id, row.item_ref),
         )
         for row in rows
     ]
@@ -467,10 +462,10 @@ def _school_deadlines(session: Session, sessions: list[PlacementView],
     days: dict[int, list[date]] = {}
     in_series: set[int] = set()
     for placement in sessions:
-        if placement.item_id is not None:
-            days.setdefault(placement.item_id, []).append(placement.day)
-            if placement.series:
-                in_series.add(placement.item_id)
+        if placement.record.item_id is not None:
+            days.setdefault(placement.record.item_id, []).append(placement.record.day)
+            if placement.record.series:
+                in_series.add(placement.record.item_id)
     windows: list[AllDayWindow] = []
     deadlines: list[Deadline] = []
     for row in _occurrences(session, set(days) - in_series):

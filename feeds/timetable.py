@@ -25,34 +25,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from feeds.model import UNSTAMPED, TimedEvent, WeeklySeries
+from scheduler.placement import Placement
 
 _WEEKDAYS_PLURAL = ("понедельникам", "вторникам", "средам", "четвергам", "пятницам", "субботам", "воскресеньям")
 _KIND_NOTES = {"makeup": "Замена пропущенного занятия.", "meeting": "Встреча с родителями."}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class PlacementView:
-    """One placement as the feeds need it, with names already in Russian (direction title, item text)."""
+    """A placement as the feeds show it: the record, its school, and its texts in Russian on one line
+    (the title, the direction's name, the roadmap item's number and title)."""
 
     school_id: str
-    uid: str
-    class_name: str
+    record: Placement
     title: str
     direction: str
-    day: date
-    start: time
-    end: time
-    hours: int
-    staff: str
-    venue: str | None
-    kind: str
-    series: str | None
-    item_id: int | None
     item: str | None
 
     @property
     def pattern(self) -> tuple[int, time, time, str, str | None]:
-        return (self.day.weekday(), self.start, self.end, self.staff, self.venue)
+        record = self.record
+        return (record.day.weekday(), record.start, record.end, record.staff, record.venue)
 
 
 @dataclass(frozen=True)
@@ -81,8 +74,8 @@ def fold_placements(placements: Iterable[PlacementView], timezone: str, school_n
     series: list[tuple[PlacementView, WeeklySeries]] = []
     groups: dict[tuple[str, str], list[PlacementView]] = defaultdict(list)
     for placement in placements:
-        if placement.series:
-            groups[(placement.class_name, placement.series)].append(placement)
+        if placement.record.series:
+            groups[(placement.record.class_name, placement.record.series)].append(placement)
         else:
             events.append((placement, _event(placement, timezone, place)))
     for _, members in sorted(groups.items()):
@@ -106,7 +99,7 @@ class _Place:
 
 def _regular_pattern(members: Sequence[PlacementView]) -> tuple[int, time, time, str, str | None]:
     """The most common pattern of the regular sessions; ties go to the pattern seen first."""
-    regular = sorted((p for p in members if p.kind != "makeup"), key=lambda p: (p.day, p.start))
+    regular = sorted((p for p in members if p.record.kind != "makeup"), key=lambda p: (p.record.day, p.record.start))
     counts = Counter(p.pattern for p in regular)
     return max(counts, key=lambda pattern: (counts[pattern], -next(i for i, p in enumerate(regular) if p.pattern == pattern)))
 
@@ -114,14 +107,14 @@ def _regular_pattern(members: Sequence[PlacementView]) -> tuple[int, time, time,
 def _fold_series(members: list[PlacementView], timezone: str,
                  place: _Place) -> tuple[WeeklySeries | None, PlacementView | None, list[PlacementView]]:
     """(the series, its first session, the placements left as events); no series unless two sessions fit one pattern."""
-    if not any(p.kind != "makeup" for p in members):
+    if not any(p.record.kind != "makeup" for p in members):
         return None, None, members
     pattern = _regular_pattern(members)
     matching: dict[date, PlacementView] = {}
     rest: list[PlacementView] = []
-    for placement in sorted(members, key=lambda p: (p.day, p.start, p.uid)):
-        if placement.kind != "makeup" and placement.pattern == pattern and placement.day not in matching:
-            matching[placement.day] = placement
+    for placement in sorted(members, key=lambda p: (p.record.day, p.record.start, p.record.uid)):
+        if placement.record.kind != "makeup" and placement.pattern == pattern and placement.record.day not in matching:
+            matching[placement.record.day] = placement
         else:
             rest.append(placement)
     if len(matching) < 2:
@@ -130,46 +123,46 @@ def _fold_series(members: list[PlacementView], timezone: str,
     first = matching[days[0]]
     weeks = (days[-1] - days[0]).days // 7
     exdates = tuple(day for day in (days[0] + timedelta(weeks=w) for w in range(weeks + 1)) if day not in matching)
-    start = datetime.combine(first.day, first.start)
+    start = datetime.combine(first.record.day, first.record.start)
     return WeeklySeries(
-        uid=component_uid("series", first.school_id, first.class_name, first.series or ""),
+        uid=component_uid("series", first.school_id, first.record.class_name, first.record.series or ""),
         title=_title(first),
         first_start=start,
-        duration=datetime.combine(first.day, first.end) - start,
+        duration=datetime.combine(first.record.day, first.record.end) - start,
         until=days[-1],
         timezone=timezone,
         last_modified=UNSTAMPED,
         exdates=exdates,
-        location=place.location(first.venue),
-        description=_description(first, f"Еженедельно по {_WEEKDAYS_PLURAL[first.day.weekday()]}."),
+        location=place.location(first.record.venue),
+        description=_description(first, f"Еженедельно по {_WEEKDAYS_PLURAL[first.record.day.weekday()]}."),
     ), first, rest
 
 
 def _title(placement: PlacementView) -> str:
-    return f"{placement.title} — {placement.class_name}" if placement.class_name else placement.title
+    return f"{placement.title} — {placement.record.class_name}" if placement.record.class_name else placement.title
 
 
 def _event(placement: PlacementView, timezone: str, place: _Place) -> TimedEvent:
     return TimedEvent(
-        uid=component_uid("placement", placement.school_id, placement.uid),
+        uid=component_uid("placement", placement.school_id, placement.record.uid),
         title=_title(placement),
-        start=datetime.combine(placement.day, placement.start),
-        end=datetime.combine(placement.day, placement.end),
+        start=datetime.combine(placement.record.day, placement.record.start),
+        end=datetime.combine(placement.record.day, placement.record.end),
         timezone=timezone,
         last_modified=UNSTAMPED,
-        location=place.location(placement.venue),
-        description=_description(placement, _KIND_NOTES.get(placement.kind, "")),
+        location=place.location(placement.record.venue),
+        description=_description(placement, _KIND_NOTES.get(placement.record.kind, "")),
     )
 
 
 def _description(placement: PlacementView, note: str) -> str:
     """What the session is, for whom and who leads it; where it is (the school and its address) is LOCATION."""
     lines = [
-        *([f"Класс: {placement.class_name}"] if placement.class_name else []),
+        *([f"Класс: {placement.record.class_name}"] if placement.record.class_name else []),
         f"Направление: {placement.direction}",
-        f"Часов: {placement.hours}",
+        f"Часов: {placement.record.hours}",
         *([f"Пункт дорожной карты: {placement.item}"] if placement.item else []),
-        f"Ответственный: {placement.staff}",
+        f"Ответственный: {placement.record.staff}",
         *([note] if note else []),
     ]
     return "\n".join(lines)

@@ -52,7 +52,7 @@ from scheduler.problem import ItemWindow, Problem, build_problem
 from scheduler.profile import Profile, load_profile, parse_profile
 from scheduler.settings import SolverSettings
 from scheduler.solve import Solution, relative_gap, solve
-from scheduler.tables import Placement, School
+from scheduler.tables import School, StoredPlacement
 
 DEFAULT_TIME_LIMIT = service.DEFAULT_TIME_LIMIT
 
@@ -198,7 +198,8 @@ def lock_school(session: Session, school_id: str) -> bool:
     return session.get(School, school_id, with_for_update=True) is not None
 
 
-def current_timetable(session: Session, school_id: str) -> CurrentTimetable | None:
+def current_record(session: Session, school_id: str) -> CurrentTimetable | None:
+    """What the region reports of the school's current timetable (`service.current_timetable`'s row)."""
     row = service.current_timetable(session, school_id)
     if row is None or row.id is None:
         return None
@@ -252,8 +253,8 @@ def served_items(session: Session, timetable_id: int) -> dict[int, list[date]]:
     """Days on which the timetable's sessions serve roadmap items, by item id."""
     days: dict[int, list[date]] = defaultdict(list)
     for item_id, day in session.exec(
-        select(col(Placement.item_id), col(Placement.day))
-        .where(Placement.timetable_id == timetable_id, col(Placement.item_id).is_not(None))
+        select(col(StoredPlacement.item_id), col(StoredPlacement.day))
+        .where(StoredPlacement.timetable_id == timetable_id, col(StoredPlacement.item_id).is_not(None))
     ).all():
         if item_id is not None:
             days[item_id].append(day)

@@ -360,7 +360,7 @@ class _Batch:
         try:
             with transaction(self.engine) as session:
                 school = self.reader.read(session, school_id)
-                current = adapter.current_timetable(session, school_id)
+                current = adapter.current_record(session, school_id)
                 result = session.get(RegionResult, school_id)
         except ProfplanError as exc:
             self._settle_unread(Outcome(school_id, OutcomeKind.INVALID, reason=str(exc)))

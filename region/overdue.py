@@ -118,7 +118,7 @@ def _item_ids(session: Session, occurrence_ids: set[int]) -> dict[int, int]:
 
 
 def _served(session: Session, school_id: str) -> dict[int, list[date]]:
-    current = adapter.current_timetable(session, school_id)
+    current = adapter.current_record(session, school_id)
     return adapter.served_items(session, current.timetable_id) if current else {}
 
 

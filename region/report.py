@@ -209,7 +209,7 @@ def region_report(engine: Engine, region: str | None = None, as_of: date | None 
         schools = adapter.stored_schools(session, code)
         if not schools:
             raise RegionError(_no_schools(session, code))
-        plans = {school.school_id: _plan(adapter.current_timetable(session, school.school_id),
+        plans = {school.school_id: _plan(adapter.current_record(session, school.school_id),
                                          session.get(RegionResult, school.school_id)) for school in schools}
         last = _last_run(session, code)
     report_date, overdue = overdue_by_school(engine, schools, as_of)

@@ -15,12 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from scheduler.model import Occupancy, Resource, owners, staff_resource
-from scheduler.problem import TOTAL, Placed, Problem, Task
+from scheduler.placement import Placement
+from scheduler.problem import TOTAL, Problem, Task
 
 
 @dataclass
 class GreedyResult:
-    placements: list[Placed]
+    placements: list[Placement]
     unplaced: int
     seconds: float
 
@@ -104,7 +105,7 @@ def greedy(problem: Problem) -> GreedyResult:
     return GreedyResult(placements, unplaced, clock.perf_counter() - started)
 
 
-def _place(problem: Problem, state: _State, task: Task, count: int) -> list[Placed]:
+def _place(problem: Problem, state: _State, task: Task, count: int) -> list[Placement]:
     """Up to `count` sessions on distinct days, each as near as possible to its evenly spaced target."""
     days = list(task.days)
     starts = [problem.evening] if task.evening else [
@@ -125,5 +126,5 @@ def _place(problem: Problem, state: _State, task: Task, count: int) -> list[Plac
             continue
         state.take(task, *spot)
         used.add(spot[0])
-        result.append(task.placed(f"{task.key}#{number + 1}", problem.days[spot[0]], spot[1]))
+        result.append(problem.place(task, f"{task.key}#{number + 1}", problem.days[spot[0]], spot[1]))
     return result

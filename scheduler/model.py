@@ -67,7 +67,8 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from scheduler.penalties import Penalty
-from scheduler.problem import TOTAL, Placed, Problem, Rule, RuleKind, Task
+from scheduler.placement import Placement
+from scheduler.problem import TOTAL, Problem, Rule, RuleKind, Task
 from scheduler.settings import SolverSettings
 
 UNPLACED_WEIGHT = 10_000
@@ -129,12 +130,12 @@ def venue_resource(name: str) -> Resource:
     return Resource(ResourceKind.VENUE, name)
 
 
-def owners(task: Task | Placed) -> list[Resource]:
+def owners(task: Task | Placement) -> list[Resource]:
     """The resources a session occupies: its class, its staff member and its venue."""
     return [class_resource(task.class_name), *shared_owners(task)]
 
 
-def shared_owners(task: Task | Placed) -> list[Resource]:
+def shared_owners(task: Task | Placement) -> list[Resource]:
     """The resources a session may share with other classes: its staff member and its venue."""
     return [staff_resource(task.staff)] + ([venue_resource(task.venue)] if task.venue else [])
 

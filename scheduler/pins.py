@@ -1,6 +1,6 @@
 """Pins and hand moves: the coordinator's own decisions, checked against every hard rule and kept by every solve.
 
-A pinned placement (`Placement.pinned`) is a fixed input of every later
+A pinned placement (`StoredPlacement.pinned`) is a fixed input of every later
 `schedule` and `replan` (scheduler.problem keeps it at its date and slot,
 unless a closure now takes that day). A hand move puts one session at a
 new date and time, and pins it; it is refused, naming the rule, when the
@@ -31,10 +31,9 @@ from roadmaps.importer import ROADMAPS_LOCK
 from scheduler.errors import SchedulingError
 from scheduler.model import Occupancy, owners, staff_resource
 from scheduler.norms import load_norms
+from scheduler.placement import Placement
 from scheduler.problem import Problem, Task, build_problem
-from scheduler.replan import as_placed
 from scheduler.service import (
-    PlacementRow,
     closure_periods,
     item_windows,
     profile_of,
@@ -43,23 +42,23 @@ from scheduler.service import (
     stored_school,
     utc_now,
 )
-from scheduler.tables import Placement
+from scheduler.tables import StoredPlacement
 from store.db import transaction
 
 RESOURCE_NAMES = {"class": "класс", "staff": "сотрудник", "venue": "площадка"}
 
 
-def pin(engine: Engine, school_id: str, uid: str) -> PlacementRow:
+def pin(engine: Engine, school_id: str, uid: str) -> Placement:
     """Pin a placement of the current timetable where it is: every later solve keeps it there."""
     return _set_pinned(engine, school_id, uid, True)
 
 
-def unpin(engine: Engine, school_id: str, uid: str) -> PlacementRow:
+def unpin(engine: Engine, school_id: str, uid: str) -> Placement:
     """Let the solver move the placement again."""
     return _set_pinned(engine, school_id, uid, False)
 
 
-def move(engine: Engine, school_id: str, uid: str, to: datetime) -> PlacementRow:
+def move(engine: Engine, school_id: str, uid: str, to: datetime) -> Placement:
     """Move a session to the local date and time `to` (a slot's start, or the evening's) and pin it there;
     a SchedulingError names the hard rule the new place would break."""
     with transaction(engine, ROADMAPS_LOCK.as_shared(), school_lock(school_id)) as session:
@@ -77,7 +76,7 @@ def move(engine: Engine, school_id: str, uid: str, to: datetime) -> PlacementRow
         school = stored_school(session, school_id)
         school.updated_at = utc_now()
         session.add(school)
-        return PlacementRow.of(row)
+        return Placement.of(row)
 
 
 def allowed_moves(engine: Engine, school_id: str, uid: str) -> list[datetime]:
@@ -92,7 +91,7 @@ def allowed_moves(engine: Engine, school_id: str, uid: str) -> list[datetime]:
         ]
 
 
-def _set_pinned(engine: Engine, school_id: str, uid: str, pinned: bool) -> PlacementRow:
+def _set_pinned(engine: Engine, school_id: str, uid: str, pinned: bool) -> Placement:
     with transaction(engine, school_lock(school_id)) as session:
         row = _placement(session, school_id, uid)
         if row.series and row.kind == "session":
@@ -102,25 +101,25 @@ def _set_pinned(engine: Engine, school_id: str, uid: str, pinned: bool) -> Place
             )
         row.pinned = pinned
         session.add(row)
-        return PlacementRow.of(row)
+        return Placement.of(row)
 
 
-def _placement(session: Session, school_id: str, uid: str) -> Placement:
+def _placement(session: Session, school_id: str, uid: str) -> StoredPlacement:
     current = require_current_timetable(session, school_id)
-    row = session.exec(select(Placement).where(Placement.timetable_id == current.id, Placement.uid == uid)).first()
+    row = session.exec(select(StoredPlacement).where(StoredPlacement.timetable_id == current.id, StoredPlacement.uid == uid)).first()
     if row is None:
-        known = list(session.exec(select(col(Placement.uid)).where(Placement.timetable_id == current.id)).all())
+        known = list(session.exec(select(col(StoredPlacement.uid)).where(StoredPlacement.timetable_id == current.id)).all())
         raise SchedulingError(f"В расписании школы «{school_id}» нет размещения «{uid}».{did_you_mean(uid, known)}")
     return row
 
 
-def _checker(session: Session, school_id: str, row: Placement) -> _MoveCheck:
+def _checker(session: Session, school_id: str, row: StoredPlacement) -> _MoveCheck:
     """The instance with every other session of the current timetable fixed where it is."""
     school = stored_school(session, school_id)
     profile = profile_of(school)
     current = require_current_timetable(session, school_id)
-    rows = session.exec(select(Placement).where(Placement.timetable_id == current.id)).all()
-    others = [replace(placed, pinned=placed.uid != row.uid) for placed in as_placed(rows)]
+    rows = session.exec(select(StoredPlacement).where(StoredPlacement.timetable_id == current.id)).all()
+    others = [replace(Placement.of(stored), pinned=stored.uid != row.uid) for stored in rows]
     norms = load_norms(profile.year)
     problem = build_problem(profile, norms, item_windows(session, profile, norms),
                             span=(current.span_start, current.span_end), closures=closure_periods(school.closures),

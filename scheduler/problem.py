@@ -39,6 +39,7 @@ from calendars.academic import AcademicCalendar, Period, load_calendar
 from scheduler.errors import SchedulingError
 from scheduler.norms import Activity, Norms
 from scheduler.penalties import Penalty
+from scheduler.placement import Placement, SessionInfo
 from scheduler.profile import Profile, SchoolClass, Slot
 
 TOTAL = "total"
@@ -94,68 +95,33 @@ class ItemWindow:
         return self.grades is None or grade in self.grades
 
 
-@dataclass(frozen=True)
-class Placed:
-    """A session at a date and slot: a fixed input (weekly course, kept past) or a solver output.
-
-    `slot` indexes the profile's day slots; `len(slots)` is the evening slot.
-    """
-
-    uid: str
-    task: str
-    class_name: str
-    activity: str
-    title: str
-    direction: str
-    kind: str
-    series: str | None
-    day: date
-    slot: int
-    hours: int
-    staff: str
-    venue: str | None
-    item_ref: str | None
-    item_id: int | None
-    pinned: bool = False  # pinned or moved by hand: every later solve keeps it where it is
-
-
-@dataclass(frozen=True)
-class Task:
+@dataclass(frozen=True, kw_only=True)
+class Task(SessionInfo):
     """Sessions of one (class, activity[, term or window]) still to place; the solver picks the days."""
 
     key: str
-    class_name: str
-    activity: str
-    title: str
-    direction: str
-    kind: str
-    series: str | None
-    hours: int
     count: int
     elective: bool
     days: tuple[int, ...]
     open_days: tuple[int, ...]
     window: str
     evening: bool
-    staff: str
-    venue: str | None
     after: tuple[str, ...]
     rule: Rule
     item: ItemWindow | None
-
-    def placed(self, uid: str, day: date, slot: int, title: str | None = None) -> Placed:
-        return Placed(
-            uid=uid, task=self.key, class_name=self.class_name, activity=self.activity, title=title or self.title,
-            direction=self.direction, kind=self.kind, series=self.series, day=day, slot=slot, hours=self.hours,
-            staff=self.staff, venue=self.venue, item_ref=self.item.number if self.item else None,
-            item_id=self.item.item_id if self.item else None,
-        )
 
 
 @dataclass(frozen=True)
 class ClassInfo:
     school_class: SchoolClass
     days: frozenset[int]
+
+
+def slot_times(profile: Profile, slot: int, hours: int) -> tuple[time, time]:
+    """Local start and end of a session of `hours` slots starting at `slot` (`len(slots)`: the evening)."""
+    if slot == len(profile.slots):
+        return profile.evening.start, profile.evening.end
+    return profile.slots[slot].start, profile.slots[slot + hours - 1].end
 
 
 @dataclass
@@ -173,7 +139,7 @@ class Problem:
     bucket_of: tuple[int, ...]
     classes: dict[str, ClassInfo]
     tasks: tuple[Task, ...]
-    fixed: tuple[Placed, ...]
+    fixed: tuple[Placement, ...]
     previous: dict[str, list[tuple[str, date, int]]]
     required: dict[tuple[str, str], int]
     penalty_weeks: dict[str, dict[int, dict[Penalty, int]]]  # class → week → term → weight per hour
@@ -203,11 +169,19 @@ class Problem:
 
     def slot_times(self, slot: int, hours: int) -> tuple[time, time]:
         """Local start and end of a session of `hours` slots starting at `slot` (or the evening)."""
-        if slot == self.evening:
-            return self.profile.evening.start, self.profile.evening.end
-        return self.slots[slot].start, self.slots[slot + hours - 1].end
+        return slot_times(self.profile, slot, hours)
 
-    def is_limited(self, placed: Placed | Task) -> bool:
+    def place(self, task: Task, uid: str, day: date, slot: int) -> Placement:
+        """The session of `task` that the solver or the greedy baseline put at `day` and `slot`."""
+        start, end = slot_times(self.profile, slot, task.hours)
+        return Placement(
+            uid=uid, task=task.key, class_name=task.class_name, activity=task.activity, title=task.title,
+            direction=task.direction, kind=task.kind, series=task.series, day=day, slot=slot, start=start, end=end,
+            hours=task.hours, staff=task.staff, venue=task.venue,
+            item_ref=task.item.number if task.item else None, item_id=task.item.item_id if task.item else None,
+        )
+
+    def is_limited(self, placed: Placement | Task) -> bool:
         """Whether a session counts toward the class day and week limits (not the weekly course, not evenings)."""
         evening = placed.evening if isinstance(placed, Task) else placed.slot == self.evening
         return not evening and placed.series is None
@@ -247,7 +221,7 @@ def build_problem(
     span: tuple[date | None, date | None] = (None, None),
     closures: Sequence[Period] = (),
     as_of: date | None = None,
-    previous: Iterable[Placed] = (),
+    previous: Iterable[Placement] = (),
     session: Session | None = None,
     keep_open: bool = False,
 ) -> Problem:
@@ -294,10 +268,10 @@ class _Builder:
         self.load: dict[str, int] = defaultdict(int)
         self.serves: dict[tuple[str, str], str] = {}
         self.issues: list[tuple[Rule, str]] = []
-        self.fixed: list[Placed] = []
+        self.fixed: list[Placement] = []
         self.tasks: list[Task] = []
 
-    def build(self, previous: list[Placed]) -> Problem:
+    def build(self, previous: list[Placement]) -> Problem:
         kept, moving = self._split_previous(previous)
         done: dict[str, int] = defaultdict(int)
         for placed in kept:
@@ -351,7 +325,7 @@ class _Builder:
             buckets.append(bucket)
         return tuple(buckets)
 
-    def _split_previous(self, previous: list[Placed]) -> tuple[list[Placed], list[Placed]]:
+    def _split_previous(self, previous: list[Placement]) -> tuple[list[Placement], list[Placement]]:
         """Sessions before as-of and pinned ones, on days still open, are kept; the weekly course is
         rebuilt; the rest may move (a pinned session a closure now hits moves too, unpinned)."""
         grades = {cls.name: cls.grade for cls in self.classes}
@@ -476,11 +450,12 @@ class _Builder:
                     continue
                 if self.calendar.is_school_day(day, cls.grade, cls.name):
                     self.load[staff] += 1
-                    self.fixed.append(Placed(
+                    start, end = slot_times(self.profile, slot, 1)
+                    self.fixed.append(Placement(
                         uid=f"{cls.name}/{activity.key}/{day.isoformat()}", task=f"{cls.name}/{activity.key}",
                         class_name=cls.name, activity=activity.key, title=activity.title,
                         direction=activity.direction, kind="session", series=activity.key, day=day, slot=slot,
-                        hours=1, staff=staff, venue=None, item_ref=item.number if item else None,
+                        start=start, end=end, hours=1, staff=staff, venue=None, item_ref=item.number if item else None,
                         item_id=item.item_id if item else None,
                     ))
                     continue
@@ -578,7 +553,7 @@ class _Builder:
 
 
 def _with_count(task: Task, count: int) -> Task:
-    return Task(**{**task.__dict__, "count": count})
+    return replace(task, count=count)
 
 
 def _describe(windows: Sequence[Period]) -> str:

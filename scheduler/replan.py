@@ -9,21 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from scheduler.problem import Placed
-
-
-class Slotted(Protocol):
-    """What a change list needs of a placement."""
-
-    @property
-    def uid(self) -> str: ...
-
-    def to_json(self) -> dict[str, Any]: ...
-
-    @property
-    def where(self) -> tuple[Any, ...]: ...
+from scheduler.placement import Placement
 
 
 @dataclass(frozen=True)
@@ -39,7 +27,7 @@ class Change:
         return {"kind": self.kind, "uid": self.uid, "before": self.before, "after": self.after}
 
 
-def changes(before: Iterable[Slotted], after: Iterable[Slotted]) -> list[Change]:
+def changes(before: Iterable[Placement], after: Iterable[Placement]) -> list[Change]:
     """Moved (same uid, other date, time, staff or venue), added and removed placements, sorted by uid."""
     old = {placement.uid: placement for placement in before}
     new = {placement.uid: placement for placement in after}
@@ -52,14 +40,3 @@ def changes(before: Iterable[Slotted], after: Iterable[Slotted]) -> list[Change]
         elif old[uid].where != new[uid].where:
             result.append(Change("moved", uid, old[uid].to_json(), new[uid].to_json()))
     return result
-
-
-def as_placed(rows: Iterable[Any]) -> list[Placed]:
-    """Stored placement rows as the solver's `Placed`, for a re-plan's previous timetable."""
-    return [
-        Placed(uid=row.uid, task=row.task, class_name=row.class_name, activity=row.activity, title=row.title,
-               direction=row.direction, kind=row.kind, series=row.series, day=row.day, slot=row.slot,
-               hours=row.hours, staff=row.staff, venue=row.venue, item_ref=row.item_ref, item_id=row.item_id,
-               pinned=row.pinned)
-        for row in rows
-    ]

@@ -7,7 +7,7 @@ returns plain data with `to_json()`; the CLI only renders it.
 - `load_school(engine, path)` → SchoolResult
 - `schedule(engine, school_id, start=None, end=None, time_limit=60, seed=0, workers=2)` → ScheduleResult
 - `replan(engine, school_id, closed, as_of=None, time_limit=60, seed=0, workers=2)` → ReplanResult
-- `timetable(engine, school_id, class_name=None, staff=None)` → TimetableView
+- `timetable(engine, school_id, class_name=None, staff=None, venue=None)` → TimetableView
 - `compliance_report(engine, school_id)` → ComplianceReport
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,61 +31,19 @@ from roadmaps.tables import Item, Roadmap
 from scheduler.compliance import ComplianceRow, compliance, required_from_json, required_json
 from scheduler.errors import SchedulingError
 from scheduler.norms import Norms, load_norms
-from scheduler.problem import ItemWindow, Placed, Problem, build_problem, normalise
+from scheduler.placement import Placement
+from scheduler.problem import ItemWindow, Problem, build_problem, normalise
 from scheduler.profile import Profile, load_profile, parse_profile
-from scheduler.replan import Change, as_placed, changes
+from scheduler.replan import Change, changes
 from scheduler.settings import Progress, SolverSettings
 from scheduler.solve import Solution, relative_gap, solve
-from scheduler.tables import Placement, School, Timetable
+from scheduler.tables import School, StoredPlacement, Timetable, current_timetable
 from store.db import transaction
 from store.locks import Lock
 
 DEFAULT_TIME_LIMIT = 60.0
 CLOSURE = "Закрытие школы"
 DEFAULT_WORKERS = 2
-
-
-@dataclass(frozen=True)
-class PlacementRow:
-    """One placement as users see it (local dates and times)."""
-
-    uid: str
-    class_name: str
-    activity: str
-    title: str
-    direction: str
-    kind: str
-    series: str | None
-    day: date
-    start: time
-    end: time
-    hours: int
-    staff: str
-    venue: str | None
-    item: str | None
-    item_id: int | None
-    pinned: bool = False
-
-    @property
-    def where(self) -> tuple[Any, ...]:
-        return (self.day, self.start, self.end, self.staff, self.venue)
-
-    @classmethod
-    def of(cls, row: Placement) -> PlacementRow:
-        return cls(
-            uid=row.uid, class_name=row.class_name, activity=row.activity, title=row.title, direction=row.direction,
-            kind=row.kind, series=row.series, day=row.day, start=time.fromisoformat(row.start_time),
-            end=time.fromisoformat(row.end_time), hours=row.hours, staff=row.staff, venue=row.venue,
-            item=row.item_ref, item_id=row.item_id, pinned=row.pinned,
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "uid": self.uid, "class": self.class_name, "activity": self.activity, "title": self.title,
-            "direction": self.direction, "kind": self.kind, "series": self.series, "date": self.day.isoformat(),
-            "start": f"{self.start:%H:%M}", "end": f"{self.end:%H:%M}", "hours": self.hours, "staff": self.staff,
-            "venue": self.venue, "item": self.item, "pinned": self.pinned,
-        }
 
 
 @dataclass(frozen=True)
@@ -147,7 +105,7 @@ class TimetableView:
     timetable_id: int
     status: str
     span: Period
-    placements: list[PlacementRow]
+    placements: list[Placement]
 
     def to_json(self) -> dict[str, Any]:
         return {"school": self.school_id, "timetable": self.timetable_id, "status": self.status,
@@ -177,7 +135,7 @@ class SchoolDetails:
     profile: Profile
     closures: list[Period]
     timetable: Timetable | None
-    placements: list[PlacementRow]
+    placements: list[Placement]
 
     @property
     def gap(self) -> float | None:
@@ -214,7 +172,7 @@ def school_details(engine: Engine, school_id: str) -> SchoolDetails:
     with transaction(engine) as session:
         school = stored_school(session, school_id)
         record = current_timetable(session, school_id)
-        rows = [PlacementRow.of(row) for row in _rows(session, record.id)] if record is not None else []
+        rows = _rows(session, record.id) if record is not None else []
         return SchoolDetails(profile_of(school), closure_periods(school.closures), record, rows)
 
 
@@ -256,7 +214,7 @@ def schedule(
             if given is not None:
                 _inside_year(calendar, given, name)
         current = current_timetable(session, school_id)
-        pinned = [p for p in as_placed(_rows(session, current.id)) if p.pinned] if current is not None else []
+        pinned = [p for p in _rows(session, current.id) if p.pinned] if current is not None else []
         problem = build_problem(profile, norms, item_windows(session, profile, norms), span=(start, end),
                                 closures=closure_periods(school.closures), previous=pinned, session=session)
         solution = solve(problem, settings)
@@ -306,7 +264,7 @@ def replan(
         def instance(keep_open: bool) -> Problem:
             return build_problem(
                 profile, norms, items, span=(current.span_start, current.span_end), closures=closures, as_of=as_of,
-                previous=as_placed(rows), session=session, keep_open=keep_open,
+                previous=rows, session=session, keep_open=keep_open,
             )
 
         # Incremental first: only what the new closures displace (and the make-ups of lost course days) is
@@ -328,8 +286,7 @@ def replan(
             timetable_id = store_solution(session, problem, solution, settings, parent=current)
             school.closures = [[p.start.isoformat(), p.end.isoformat()] for p in closures]
             session.add(school)
-        after = [_row(problem, placed) for placed in solution.placements]
-        diff = changes([PlacementRow.of(row) for row in rows], after) if solution.ok else []
+        diff = changes(rows, solution.placements) if solution.ok else []
     return ReplanResult(school_id, timetable_id, problem.span, solution, _compliance(problem, solution),
                         previous_id=current.id, as_of=as_of, changes=diff)
 
@@ -393,8 +350,10 @@ def reopened(closures: Iterable[Period], reopen: Iterable[Period]) -> list[Perio
     return result
 
 
-def timetable(engine: Engine, school_id: str, class_name: str | None = None, staff: str | None = None) -> TimetableView:
-    """The current timetable's placements, optionally of one class or one staff member."""
+def timetable(engine: Engine, school_id: str, class_name: str | None = None, staff: str | None = None,
+              venue: str | None = None) -> TimetableView:
+    """The current timetable's placements, optionally of one class, one staff member or one venue (the web's
+    venue picker offers only the profile's venues, so that filter is not checked against them)."""
     with transaction(engine) as session:
         profile = read_profile(session, school_id)
         for given, known, what in ((class_name, [c.name for c in profile.classes], "Класс"),
@@ -402,14 +361,16 @@ def timetable(engine: Engine, school_id: str, class_name: str | None = None, sta
             if given and given not in known:  # a filter naming nobody is an error, never an empty timetable
                 raise SchedulingError(f"{what} «{given}» в школе «{school_id}» не найден.{did_you_mean(given, known)}")
         current = require_current_timetable(session, school_id)
-        query = select(Placement).where(Placement.timetable_id == current.id)
+        query = select(StoredPlacement).where(StoredPlacement.timetable_id == current.id)
         if class_name:
-            query = query.where(Placement.class_name == class_name)
+            query = query.where(StoredPlacement.class_name == class_name)
         if staff:
-            query = query.where(Placement.staff == staff)
-        rows = session.exec(query.order_by(col(Placement.day), col(Placement.start_time), col(Placement.class_name))).all()
+            query = query.where(StoredPlacement.staff == staff)
+        if venue:
+            query = query.where(StoredPlacement.venue == venue)
+        rows = session.exec(query.order_by(col(StoredPlacement.day), col(StoredPlacement.start_time), col(StoredPlacement.class_name))).all()
         return TimetableView(school_id, current.id or 0, current.status, Period("", current.span_start, current.span_end),
-                             [PlacementRow.of(row) for row in rows])
+                             [Placement.of(row) for row in rows])
 
 
 def compliance_report(engine: Engine, school_id: str) -> ComplianceReport:
@@ -458,13 +419,6 @@ def school_calendar(session: Session, profile: Profile) -> AcademicCalendar:
 
 
 
-def current_timetable(session: Session, school_id: str) -> Timetable | None:
-    """The school's current timetable record (None before the first schedule): the one query for it."""
-    return session.exec(
-        select(Timetable).where(Timetable.school_id == school_id, col(Timetable.current).is_(True))
-    ).first()
-
-
 def require_current_timetable(session: Session, school_id: str) -> Timetable:
     """The school's current timetable; a Russian error saying how to make one before the first schedule."""
     current = current_timetable(session, school_id)
@@ -474,9 +428,11 @@ def require_current_timetable(session: Session, school_id: str) -> Timetable:
 
 
 def _rows(session: Session, timetable_id: int | None) -> list[Placement]:
-    return list(session.exec(
-        select(Placement).where(Placement.timetable_id == timetable_id).order_by(col(Placement.day), col(Placement.uid))
-    ).all())
+    """The placements of a timetable in (day, uid) order."""
+    return [Placement.of(row) for row in session.exec(
+        select(StoredPlacement).where(StoredPlacement.timetable_id == timetable_id)
+        .order_by(col(StoredPlacement.day), col(StoredPlacement.uid))
+    )]
 
 
 def _timezone(profile: Profile) -> str:
@@ -521,16 +477,6 @@ def _item_window(item: Item) -> ItemWindow:
     return ItemWindow(item.id, item.number, item.title, windows, span, grades)
 
 
-def _row(problem: Problem, placed: Placed) -> PlacementRow:
-    start, end = problem.slot_times(placed.slot, placed.hours)
-    return PlacementRow(
-        uid=placed.uid, class_name=placed.class_name, activity=placed.activity, title=placed.title,
-        direction=placed.direction, kind=placed.kind, series=placed.series, day=placed.day, start=start, end=end,
-        hours=placed.hours, staff=placed.staff, venue=placed.venue, item=placed.item_ref, item_id=placed.item_id,
-        pinned=placed.pinned,
-    )
-
-
 def _compliance(problem: Problem, solution: Solution) -> list[ComplianceRow]:
     return compliance(problem.required, solution.placements, problem.norms) if solution.ok else []
 
@@ -556,13 +502,5 @@ def store_solution(session: Session, problem: Problem, solution: Solution, setti
     session.add(record)
     session.flush()
     assert record.id is not None  # the flush gave it one
-    for placed in solution.placements:
-        row = _row(problem, placed)
-        session.add(Placement(
-            timetable_id=record.id, uid=placed.uid, task=placed.task, class_name=placed.class_name,
-            activity=placed.activity, title=placed.title, direction=placed.direction, kind=placed.kind,
-            series=placed.series, day=placed.day, slot=placed.slot, start_time=f"{row.start:%H:%M}",
-            end_time=f"{row.end:%H:%M}", hours=placed.hours, staff=placed.staff, venue=placed.venue,
-            item_ref=placed.item_ref, item_id=placed.item_id, pinned=placed.pinned,
-        ))
+    session.add_all(placed.stored(record.id) for placed in solution.placements)
     return record.id

@@ -32,7 +32,8 @@ from scheduler.decompose import MIN_BUDGET, Planner
 from scheduler.explain import Explanation, explain
 from scheduler.model import UNPLACED_WEIGHT, DayModel, Occupancy
 from scheduler.penalties import Terms, add_terms, summed
-from scheduler.problem import Placed, Problem, Task
+from scheduler.placement import Placement
+from scheduler.problem import Problem, Task
 from scheduler.settings import CpuMeter, Progress, SolverSettings, SolveStage
 
 MAX_REPAIRS = 6
@@ -46,7 +47,7 @@ class Solution:
     objective: int | None
     bound: int | None
     seconds: float
-    placements: tuple[Placed, ...]
+    placements: tuple[Placement, ...]
     settings: SolverSettings
     fingerprint: str
     explanation: Explanation | None = None
@@ -257,7 +258,7 @@ def _tighten(problem: Problem, caps: dict[tuple[str, int], int], week: WeekResul
         caps[(name, week.week)] = min(caps.get((name, week.week), cap), fitted + fixed)
 
 
-def _identities(problem: Problem, weeks: list[WeekResult]) -> tuple[Placed, ...]:
+def _identities(problem: Problem, weeks: list[WeekResult]) -> tuple[Placement, ...]:
     positions: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for week in weeks:
         for index, found in week.positions.items():
@@ -268,7 +269,7 @@ def _identities(problem: Problem, weeks: list[WeekResult]) -> tuple[Placed, ...]
     return tuple(sorted(placements, key=lambda p: (p.day, p.slot, p.class_name, p.uid)))
 
 
-def _assign_uids(problem: Problem, task: Task, positions: list[tuple[int, int]]) -> list[Placed]:
+def _assign_uids(problem: Problem, task: Task, positions: list[tuple[int, int]]) -> list[Placement]:
     """Keep the uid of an unmoved session, hand the old uids to moved ones, number the rest after them."""
     previous = sorted(problem.previous.get(task.key, []), key=lambda entry: (entry[1], entry[2], entry[0]))
     at: dict[tuple[date, int], str] = {(day, slot): uid for uid, day, slot in previous}
@@ -286,5 +287,5 @@ def _assign_uids(problem: Problem, task: Task, positions: list[tuple[int, int]])
             else:
                 counter += 1
                 uid = f"{task.key}#{counter}"
-        result.append(task.placed(uid, day, slot))
+        result.append(problem.place(task, uid, day, slot))
     return result

@@ -3,10 +3,10 @@
 A school keeps its checked profile as JSON (read whole, never queried
 inside). Every solve that succeeds stores a new `Timetable` with the
 solver's record (status, objective, bound, seed, workers, OR-Tools version,
-input hash) and its `Placement` rows, and becomes the school's current one;
+input hash) and its `StoredPlacement` rows, and becomes the school's current one;
 earlier timetables stay, so a re-plan can be compared with what it replaced.
 The closures re-plans added live with the school (`School.closures`), so a
-later `schedule` honours them too; a pinned placement (`Placement.pinned`,
+later `schedule` honours them too; a pinned placement (`StoredPlacement.pinned`,
 pinned or moved by hand) is carried into every later timetable.
 A placement's `uid` is stable across re-plans (see scheduler.solve), which is
 what calendar feeds and change lists rely on.
@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlalchemy import false as sa_false
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, col, select
 
 
 class School(SQLModel, table=True):
@@ -66,8 +66,17 @@ class Timetable(SQLModel, table=True):
     )
 
 
-class Placement(SQLModel, table=True):
-    """One session of a timetable: who, what, when (local times), where, and the item it serves."""
+def current_timetable(session: Session, school_id: str) -> Timetable | None:
+    """The school's current timetable record (None before the first schedule): the one query for it."""
+    return session.exec(
+        select(Timetable).where(Timetable.school_id == school_id, col(Timetable.current).is_(True))
+    ).first()
+
+
+class StoredPlacement(SQLModel, table=True):
+    """One session of a timetable as stored (scheduler.placement.Placement is the record the code passes)."""
+
+    __tablename__ = "placement"
 
     __table_args__ = (
         UniqueConstraint("timetable_id", "uid"),

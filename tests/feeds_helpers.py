@@ -30,7 +30,7 @@ from feeds.model import AllDayWindow, Deadline, FeedContent, TimedEvent, WeeklyS
 from feeds.render import todo_uid
 from feeds.server import log_config
 from feeds.tables import Subscription
-from scheduler.tables import Placement, School, Timetable
+from scheduler.tables import School, StoredPlacement, Timetable
 
 Occurrence = tuple[str, str, str]
 
@@ -259,7 +259,7 @@ def store_timetable(session: Session, school_id: str, rows: list[PlannedRow]) ->
     session.add(timetable)
     session.flush()
     for slot, row in enumerate(rows):
-        session.add(Placement(
+        session.add(StoredPlacement(
             timetable_id=timetable.id, uid=row.uid, task=row.uid.split("#")[0], class_name=row.class_name,
             activity=row.series or "other", title=row.title, direction=row.direction, kind=row.kind,
             series=row.series, day=row.day, slot=slot % 3, start_time=row.start, end_time=row.end, hours=1,

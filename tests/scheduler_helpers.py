@@ -1,7 +1,7 @@
 """Helpers for the scheduler tests: small school profiles and an independent timetable checker.
 
 The checker re-verifies every hard rule from what is stored in the database
-(School.profile, Timetable, Placement rows), the calendar and the norms file
+(School.profile, Timetable, StoredPlacement rows), the calendar and the norms file
 read directly with tomllib. It deliberately imports nothing of the solver
 (problem, model, solve), so a bug there cannot hide itself.
 """
@@ -21,7 +21,7 @@ from sqlmodel import col, select
 
 from calendars.academic import AcademicCalendar, Period, load_calendar
 from calendars.data_files import data_dir
-from scheduler.tables import Placement, School, Timetable
+from scheduler.tables import School, StoredPlacement, Timetable
 from store.db import transaction
 
 COURSE = "horizons"
@@ -120,7 +120,7 @@ class Stored:
 
     profile: dict[str, Any]
     timetable: Timetable
-    placements: list[Placement]
+    placements: list[StoredPlacement]
 
 
 def read_current(engine: Engine, school_id: str) -> Stored:
@@ -130,7 +130,7 @@ def read_current(engine: Engine, school_id: str) -> Stored:
         current = session.exec(
             select(Timetable).where(Timetable.school_id == school_id, col(Timetable.current).is_(True))
         ).one()
-        rows = list(session.exec(select(Placement).where(Placement.timetable_id == current.id)).all())
+        rows = list(session.exec(select(StoredPlacement).where(StoredPlacement.timetable_id == current.id)).all())
         return Stored(school.profile, current, rows)
 
 
@@ -201,7 +201,7 @@ def check_timetable(stored: Stored) -> list[str]:
     return problems
 
 
-def _check_overlaps(rows: list[Placement]) -> list[str]:
+def _check_overlaps(rows: list[StoredPlacement]) -> list[str]:
     problems = []
     busy: dict[tuple[str, date], list[tuple[int, int, str]]] = defaultdict(list)
     for row in rows:
@@ -225,7 +225,7 @@ def _course_days(classes: dict[str, Any], grade: int, calendar: AcademicCalendar
     ]
 
 
-def _check_course(rows: list[Placement], classes: dict[str, Any], calendar: AcademicCalendar, span: Period) -> list[str]:
+def _check_course(rows: list[StoredPlacement], classes: dict[str, Any], calendar: AcademicCalendar, span: Period) -> list[str]:
     problems = []
     for name, cls in classes.items():
         if not 6 <= cls["grade"] <= 11:
@@ -254,7 +254,7 @@ def _share(calendar: AcademicCalendar, grade: int, span: Period) -> float:
 
 
 def _check_quotas(
-    rows: list[Placement], classes: dict[str, Any], calendar: AcademicCalendar, norms: dict[str, Any],
+    rows: list[StoredPlacement], classes: dict[str, Any], calendar: AcademicCalendar, norms: dict[str, Any],
     span: Period, school_level: str,
 ) -> list[str]:
     problems = []
@@ -274,7 +274,7 @@ def _check_quotas(
     return problems
 
 
-def _check_meetings(rows: list[Placement], classes: dict[str, Any], calendar: AcademicCalendar, span: Period) -> list[str]:
+def _check_meetings(rows: list[StoredPlacement], classes: dict[str, Any], calendar: AcademicCalendar, span: Period) -> list[str]:
     problems = []
     for name, cls in classes.items():
         if not 6 <= cls["grade"] <= 11:
@@ -293,7 +293,7 @@ def _check_meetings(rows: list[Placement], classes: dict[str, Any], calendar: Ac
     return problems
 
 
-def _check_order(rows: list[Placement]) -> list[str]:
+def _check_order(rows: list[StoredPlacement]) -> list[str]:
     problems = []
     by_class: dict[str, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
@@ -307,7 +307,7 @@ def _check_order(rows: list[Placement]) -> list[str]:
     return problems
 
 
-def _check_limits(rows: list[Placement], classes: dict[str, Any], staff: dict[str, Any], school: dict[str, Any]) -> list[str]:
+def _check_limits(rows: list[StoredPlacement], classes: dict[str, Any], staff: dict[str, Any], school: dict[str, Any]) -> list[str]:
     problems = []
     staff_week: dict[tuple[str, date], int] = defaultdict(int)
     class_day: dict[tuple[str, date], int] = defaultdict(int)

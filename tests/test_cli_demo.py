@@ -13,7 +13,7 @@ from rich.console import Console
 from sqlmodel import col, select
 
 from cli import cli
-from scheduler.tables import Placement, Timetable
+from scheduler.tables import StoredPlacement, Timetable
 from store.db import open_store, transaction
 from tracking.overdue import overdue_report, render_overdue
 from tracking.tables import DeadlineOccurrence
@@ -76,8 +76,8 @@ def test_demo_then_every_report_command(tmp_path: Path) -> None:
     engine = open_store(db, create=False)
     deadlines = [e for e in class_feed.walk("VEVENT") if str(e["UID"]).startswith(("occurrence-", "window-"))]
     with transaction(engine) as session:
-        days = session.exec(select(Placement.item_id, Placement.day).join(Timetable).where(
-            col(Timetable.current), Placement.class_name == "10А", col(Placement.item_id).is_not(None))).all()
+        days = session.exec(select(StoredPlacement.item_id, StoredPlacement.day).join(Timetable).where(
+            col(Timetable.current), StoredPlacement.class_name == "10А", col(StoredPlacement.item_id).is_not(None))).all()
         for event in deadlines:  # every deadline or window in a class feed is one the class's own sessions serve
             occurrence = session.get_one(DeadlineOccurrence, int(str(event["UID"]).split("-")[1].split("@")[0]))
             assert occurrence.kind == "deadline", str(event["SUMMARY"])

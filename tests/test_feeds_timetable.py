@@ -13,21 +13,24 @@ from feeds_helpers import read_ical, read_recurring, read_vobject
 from feeds.model import FeedContent, FeedOptions
 from feeds.render import render_calendar
 from feeds.timetable import PlacementView, fold_placements
+from scheduler.placement import Placement
 
 ZONE = "Asia/Yekaterinburg"
 VACATION = {date(2023, 11, 2)}
 SUBSTITUTED = date(2023, 12, 14)
 
 
-def course(class_name: str, day: date, staff: str, start: time = time(14, 20), **fields: object) -> PlacementView:
+def course(class_name: str, day: date, staff: str, start: time = time(14, 20), title: str = "Россия – мои горизонты",
+           **fields: object) -> PlacementView:
     values: dict[str, object] = dict(
-        school_id="che-1", uid=f"{class_name}/horizons/{day.isoformat()}", class_name=class_name,
-        title="Россия – мои горизонты", direction="внеурочная деятельность", day=day, start=start,
-        end=(datetime.combine(day, start) + timedelta(minutes=45)).time(), hours=1, staff=staff,
-        venue="Кабинет 12", kind="session", series="horizons", item_id=None, item="№ 17: «Россия – мои горизонты»",
+        uid=f"{class_name}/horizons/{day.isoformat()}", task=f"{class_name}/horizons", class_name=class_name,
+        activity="horizons", title=title, direction="vneurochka", kind="session", series="horizons", day=day, slot=0,
+        start=start, end=(datetime.combine(day, start) + timedelta(minutes=45)).time(), hours=1, staff=staff,
+        venue="Кабинет 12", item_ref="17", item_id=None,
     )
     values.update(fields)
-    return PlacementView(**values)  # type: ignore[arg-type]
+    return PlacementView(school_id="che-1", record=Placement(**values), title=title,  # type: ignore[arg-type]
+                         direction="внеурочная деятельность", item="№ 17: «Россия – мои горизонты»")
 
 
 def school_placements() -> list[PlacementView]:
@@ -47,23 +50,23 @@ def school_placements() -> list[PlacementView]:
 def occurrences(placements: list[PlacementView]) -> Counter[tuple[str, str]]:
     zone = ZoneInfo(ZONE)
     return Counter(
-        (datetime.combine(p.day, p.start, zone).isoformat(), datetime.combine(p.day, p.end, zone).isoformat())
+        (datetime.combine(p.record.day, p.record.start, zone).isoformat(), datetime.combine(p.record.day, p.record.end, zone).isoformat())
         for p in placements
     )
 
 
 def test_a_weekly_course_folds_into_one_series_with_exdates_and_separate_exceptions() -> None:
     folded = fold_placements(school_placements(), ZONE, "МОУ «СОШ № 1»")
-    by_class = {first.class_name: (first, series) for first, series in folded.series}
+    by_class = {first.record.class_name: (first, series) for first, series in folded.series}
     first, series = by_class["8А"]
-    assert first.staff == "Иванова М. П." and series.first_start == datetime(2023, 9, 7, 14, 20)
+    assert first.record.staff == "Иванова М. П." and series.first_start == datetime(2023, 9, 7, 14, 20)
     assert series.until == date(2023, 12, 28) and series.exdates == (date(2023, 11, 2), SUBSTITUTED)
     assert series.title == "Россия – мои горизонты — 8А" and "Еженедельно по четвергам." in series.description
     assert len(by_class["8Б"][1].starts()) == 4 and by_class["8Б"][1].uid != series.uid
-    separate = sorted((p.uid, p.staff) for p, _ in folded.events)
+    separate = sorted((p.record.uid, p.record.staff) for p, _ in folded.events)
     assert separate == [("8А/horizons-makeup#1", "Иванова М. П."), (f"8А/horizons/{SUBSTITUTED}", "Петров П. П."),
                         ("8А/trial#1", "Сидорова А. А.")]
-    makeup = next(event for placement, event in folded.events if placement.kind == "makeup")
+    makeup = next(event for placement, event in folded.events if placement.record.kind == "makeup")
     assert "Замена пропущенного занятия." in makeup.description
 
 
@@ -81,7 +84,7 @@ def test_expanded_feed_equals_the_placements_exactly(reader) -> None:
 def test_uids_are_stable_across_a_replan() -> None:
     placements = school_placements()
     before = fold_placements(placements, ZONE, "Школа")
-    moved = [replace(p, day=p.day + timedelta(days=1)) if p.uid == "8А/trial#1" else p for p in placements]
+    moved = [replace(p, record=replace(p.record, day=p.record.day + timedelta(days=1))) if p.record.uid == "8А/trial#1" else p for p in placements]
     after = fold_placements(moved, ZONE, "Школа")
     assert {s.uid for _, s in before.series} == {s.uid for _, s in after.series}
     assert {e.uid for _, e in before.events} == {e.uid for _, e in after.events}

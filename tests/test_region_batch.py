@@ -142,7 +142,7 @@ def test_the_region_report_numbers_equal_the_per_school_ones(solved: Solved, tmp
         assert row.compliance is not None and (row.compliance.classes, row.compliance.met) == (len(classes), len(met))
         assert (row.classes, row.taking_part) == (3, 3)
         # The schools' business per the overdue report, less what the school's own sessions did in time.
-        served = {(p.item, p.day) for p in view.placements if p.item}
+        served = {(p.item_ref, p.day) for p in view.placements if p.item_ref}
         expected = {
             r.item for r in overdue
             if r.executor and ("бщеобразовательн" in r.executor or "бразовательных организаций" in r.executor
@@ -238,7 +238,7 @@ def test_a_school_past_the_wall_clock_limit_is_stopped_retried_once_and_reported
     with transaction(engine) as session:
         result = session.get(RegionResult, "demo-kudrovo")
         assert result is not None and result.outcome == "overran" and result.timetable_id is None
-        assert adapter.current_timetable(session, "demo-kudrovo") is None
+        assert adapter.current_record(session, "demo-kudrovo") is None
 
 
 def test_a_worker_with_other_data_refuses_the_school(cluster: str, tmp_path: Path) -> None:

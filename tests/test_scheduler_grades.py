@@ -36,5 +36,5 @@ def test_an_item_for_grades_8_to_11_sets_the_window_of_those_classes_only(tmp_pa
     events = [p for p in service.timetable(engine, "small").placements if p.activity == "no_turnstiles"]
     # 8А and 10А follow the item (February); 6А is not concerned and keeps the norms' October and April: none this quarter.
     assert sorted(p.class_name for p in events) == ["10А", "8А"]
-    assert all(p.day.month == 2 and p.item == "36" for p in events)
+    assert all(p.day.month == 2 and p.item_ref == "36" for p in events)
     assert check_timetable(read_current(engine, "small")) == []

@@ -152,5 +152,5 @@ def test_roadmap_items_give_windows_and_item_numbers(engine: Engine, tmp_path: P
     assert result.ok, result.to_json()
     events = [p for p in service.timetable(engine, "small").placements if p.activity == "no_turnstiles"]
     assert sorted(p.class_name for p in events) == ["10А", "6А", "8А"]
-    assert all(p.day.month == 2 and p.item == "36." and p.kind == "event" for p in events)
+    assert all(p.day.month == 2 and p.item_ref == "36." and p.kind == "event" for p in events)
     assert check_timetable(read_current(engine, "small")) == []

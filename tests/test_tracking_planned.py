@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from cli import cli
 from roadmaps.tables import Item
-from scheduler.tables import Placement, School, Timetable
+from scheduler.tables import School, StoredPlacement, Timetable
 from store.db import transaction
 from tests.tracking_helpers import LEN_KEY, MOUO, emptied, seed_len, store, url_of  # noqa: F401 - module fixture
 from tracking.overdue import overdue_report, render_overdue
@@ -34,7 +34,7 @@ def engine(store: Engine) -> Engine:  # noqa: F811 - the imported module fixture
     engine = emptied(store)
     seed_len(engine)
     with transaction(engine) as session:
-        for table in (Placement, Timetable, School):
+        for table in (StoredPlacement, Timetable, School):
             session.execute(delete(table))
         item_id = session.exec(select(Item.id).where(Item.number == "40")).one()
         assert item_id is not None

@@ -100,6 +100,8 @@ def test_the_week_view_and_a_session_detail(planned_engine: Engine) -> None:
     with server(planned_engine) as url, browser(url, login="coord") as person:
         week = person.get(f"/schools/{SCHOOL}/week", params={"date": first.isoformat(), "class": "8А"}).text
         detail = person.get(f"/schools/{SCHOOL}/sessions/{rows[0]['uid']}".replace("#", "%23"))
+        serving = next(row for row in rows if row["item"])
+        served = person.get(f"/schools/{SCHOOL}/sessions/{serving['uid']}".replace("#", "%23")).text
         missing = person.get(f"/schools/{SCHOOL}/sessions/нет-такого")
     assert f"Неделя с {monday:%d.%m.%Y}" in week
     assert sorted(re.findall(r'/sessions/([^"]+)">', week)) == sorted(
@@ -109,6 +111,7 @@ def test_the_week_view_and_a_session_detail(planned_engine: Engine) -> None:
     for value in (str(rows[0]["title"]), str(rows[0]["staff"]), f"{first:%d.%m.%Y}", f"{rows[0]['start']}–{rows[0]['end']}"):
         assert value in text
     assert f"Мероприятие {rows[0]['activity']} " not in text  # the activity by its Russian name, not its key
+    assert f"Пункт дорожной карты {serving['item']}" in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", served))
     assert missing.status_code == 404
 
 

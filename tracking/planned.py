@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from scheduler.tables import Placement, School, Timetable
+from scheduler.tables import School, StoredPlacement, Timetable
 from tracking.wording import fmt_date
 
 _ONE_DAY = timedelta(days=1)
@@ -76,13 +76,13 @@ class Coverage:
 def coverage(session: Session, item_ids: Iterable[int] | None = None) -> Coverage:
     """The placements of every school's current timetable that serve an item (of these items, if given)."""
     query = (
-        select(col(Placement.item_id), col(School.id), col(School.name), col(Placement.day))
-        .join(Timetable, col(Timetable.id) == Placement.timetable_id)
+        select(col(StoredPlacement.item_id), col(School.id), col(School.name), col(StoredPlacement.day))
+        .join(Timetable, col(Timetable.id) == StoredPlacement.timetable_id)
         .join(School, col(School.id) == Timetable.school_id)
-        .where(col(Timetable.current).is_(True), col(Placement.item_id).is_not(None))
+        .where(col(Timetable.current).is_(True), col(StoredPlacement.item_id).is_not(None))
     )
     if item_ids is not None:
-        query = query.where(col(Placement.item_id).in_(sorted(set(item_ids))))
+        query = query.where(col(StoredPlacement.item_id).in_(sorted(set(item_ids))))
     return Coverage((item_id, school_id, name, day) for item_id, school_id, name, day in session.exec(query)
                     if item_id is not None)
 

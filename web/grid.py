@@ -17,10 +17,10 @@ from datetime import date, timedelta
 
 from sqlalchemy.engine import Engine
 
+from scheduler.placement import Placement
 from tracking.clock import today_in
 from web.roles import Viewer
 from web.schools import (
-    PlacementRow,
     Profile,
     SchoolCalendarView,
     Selection,
@@ -38,7 +38,7 @@ _WEEK = timedelta(days=7)
 @dataclass(frozen=True)
 class DayCell:
     day: date
-    sessions: list[PlacementRow]
+    sessions: list[Placement]
     off_kind: str | None  # holiday | vacation | closure | weekend | None (a school day)
     off_reason: str | None
 
@@ -62,7 +62,7 @@ class Grid:
     directions: dict[str, str]  # id → Russian title, the legend
 
     @property
-    def sessions(self) -> list[PlacementRow]:
+    def sessions(self) -> list[Placement]:
         return [row for week in self.weeks for cell in week.days for row in cell.sessions]
 
 
@@ -70,14 +70,14 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def lay_out(school_id: str, chosen: Selection, rows: Iterable[PlacementRow], calendar: SchoolCalendarView,
+def lay_out(school_id: str, chosen: Selection, rows: Iterable[Placement], calendar: SchoolCalendarView,
             first: date, last: date, week_days: int, grade: int | None, directions: dict[str, str]) -> Grid:
     """The weeks from `first` to `last` with the sessions on their days and the days off explained.
 
     `week_days` is the school's 5- or 6-day week; a session on a later weekday (a working Saturday of a
     5-day school) widens the grid to show it. `grade` (a class's) picks that class's vacations and last day.
     """
-    by_day: dict[date, list[PlacementRow]] = defaultdict(list)
+    by_day: dict[date, list[Placement]] = defaultdict(list)
     for row in rows:
         by_day[row.day].append(row)
     columns = max([week_days, *(day.weekday() + 1 for day in by_day)])

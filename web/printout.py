@@ -22,11 +22,11 @@ from openpyxl.styles import Font
 from sqlalchemy.engine import Engine
 
 from calendars.errors import ProfplanError
+from scheduler.placement import Placement
 from web.grid import Grid, lay_out
 from web.render import render
 from web.roles import Viewer
 from web.schools import (
-    PlacementRow,
     Profile,
     Selection,
     direction_titles,
@@ -52,7 +52,7 @@ class Printout:
 
     profile: Profile
     selection: Selection
-    rows: list[PlacementRow]
+    rows: list[Placement]
     directions: dict[str, str]
     made_at: datetime
     grid: Grid  # the year at a glance, the PDF's first page

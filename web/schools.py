@@ -34,10 +34,10 @@ from calendars.suggest import did_you_mean
 from scheduler import pins
 from scheduler.errors import ProfileError, SchedulingError
 from scheduler.norms import load_norms
+from scheduler.placement import Placement
 from scheduler.profile import Profile, parse_profile
 from scheduler.service import (
     ComplianceReport,
-    PlacementRow,
     ReplanResult,
     SchoolResult,
     TimetableView,
@@ -48,7 +48,7 @@ from scheduler.service import (
     timetable,
 )
 from scheduler.settings import Progress
-from scheduler.tables import Placement, School, Timetable
+from scheduler.tables import School, Timetable, current_timetable
 from store.db import transaction
 from tracking.clock import today_in
 from web.profile_form import STAFF_ROLE_TITLES, ProfileForm, form_of, table_from_form, without_origins
@@ -122,11 +122,11 @@ class SchoolPage:
         return counts
 
 
-def current_timetable(engine: Engine, school_id: str, class_name: str | None = None,
-                      staff: str | None = None) -> tuple[TimetableView | None, str | None]:
+def timetable_or_reason(engine: Engine, school_id: str, class_name: str | None = None, staff: str | None = None,
+                        venue: str | None = None) -> tuple[TimetableView | None, str | None]:
     """`profplan timetable`'s view, or None with the reason in Russian (no timetable yet)."""
     try:
-        return timetable(engine, school_id, class_name=class_name, staff=staff), None
+        return timetable(engine, school_id, class_name=class_name, staff=staff, venue=venue), None
     except SchedulingError as exc:
         return None, str(exc)
 
@@ -134,7 +134,7 @@ def current_timetable(engine: Engine, school_id: str, class_name: str | None = N
 def school_page(engine: Engine, viewer: Viewer, school_id: str) -> SchoolPage:
     """A school's profile and current timetable: 404 for an unknown school, 403 for one out of reach."""
     profile = stored_profile(engine, viewer, school_id)
-    view, missing = current_timetable(engine, school_id)
+    view, missing = timetable_or_reason(engine, school_id)
     return SchoolPage(profile, find_region(profile.region).name, load_norms(profile.year).level_titles, view, missing)
 
 
@@ -315,8 +315,7 @@ class SchoolCalendarView:
 def school_calendar(engine: Engine, profile: Profile) -> SchoolCalendarView:
     """The school's calendar with its own closures and those its current timetable was planned with."""
     with transaction(engine) as session:
-        current = session.exec(select(Timetable).where(Timetable.school_id == profile.id,
-                                                       col(Timetable.current).is_(True))).first()
+        current = current_timetable(session, profile.id)
         calendar = load_calendar(profile.region, profile.year, profile.week, school=profile.id, session=session)
     stored = tuple(Period("закрытие школы", date.fromisoformat(start), date.fromisoformat(end))
                    for start, end in (current.closures if current else []))
@@ -360,26 +359,15 @@ def selection(profile: Profile, params: dict[str, str]) -> Selection:
 
 
 def selected_sessions(engine: Engine, profile: Profile, chosen: Selection) -> tuple[TimetableView | None, str | None]:
-    """The current timetable's sessions of the selection: `timetable`'s filters for a class or a staff member; a
-    venue's read here from the same table in the same order (the service has no venue filter)."""
-    if chosen.kind != "venue":
-        return current_timetable(engine, profile.id, class_name=chosen.name if chosen.kind == "class" else None,
-                                 staff=chosen.name if chosen.kind == "staff" else None)
-    with transaction(engine) as session:
-        current = session.exec(select(Timetable).where(Timetable.school_id == profile.id,
-                                                       col(Timetable.current).is_(True))).first()
-        if current is None or current.id is None:
-            return current_timetable(engine, profile.id)  # the service's own words for "not planned yet"
-        rows = session.exec(select(Placement).where(Placement.timetable_id == current.id, Placement.venue == chosen.name)
-                            .order_by(col(Placement.day), col(Placement.start_time), col(Placement.class_name))).all()
-        return TimetableView(profile.id, current.id, current.status, Period("", current.span_start, current.span_end),
-                             [PlacementRow.of(row) for row in rows]), None
+    """The current timetable's sessions of the selection (a class, a staff member or a venue), or the reason."""
+    named = {kind: chosen.name if chosen.kind == kind else None for kind in ("class", "staff", "venue")}
+    return timetable_or_reason(engine, profile.id, class_name=named["class"], staff=named["staff"], venue=named["venue"])
 
 
-def session_detail(engine: Engine, viewer: Viewer, school_id: str, uid: str) -> tuple[Profile, PlacementRow]:
+def session_detail(engine: Engine, viewer: Viewer, school_id: str, uid: str) -> tuple[Profile, Placement]:
     """One session of the current timetable by its uid (what a click on the grid opens)."""
     profile = stored_profile(engine, viewer, school_id)
-    view, missing = current_timetable(engine, school_id)
+    view, missing = timetable_or_reason(engine, school_id)
     found = next((row for row in view.placements if row.uid == uid), None) if view else None
     if found is None:
         raise NotFound(missing or f"В текущем расписании школы «{school_id}» нет занятия «{uid}».")
@@ -474,7 +462,7 @@ class StaffPage:
     school_name: str
     staff_name: str
     today: date
-    sessions: list[PlacementRow]
+    sessions: list[Placement]
     missing: str | None
 
 
@@ -488,7 +476,7 @@ def staff_page(engine: Engine, viewer: Viewer) -> StaffPage:
             raise NotFound(f"Школа «{viewer.school_id}» не найдена.")
         name, region = school.name, school.region
     today = today_in(region)
-    view, missing = current_timetable(engine, viewer.school_id, staff=viewer.staff_name)
+    view, missing = timetable_or_reason(engine, viewer.school_id, staff=viewer.staff_name)
     sessions = [row for row in view.placements if today <= row.day < today + UPCOMING] if view else []
     return StaffPage(viewer.school_id, name, viewer.staff_name, today, sessions, missing)
 
