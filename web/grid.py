@@ -31,7 +31,7 @@ from web.schools import (
     stored_profile,
 )
 
-WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб")
+WEEKDAYS = ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")  # the grid shows the first 5 or 6; the printout all
 _WEEK = timedelta(days=7)
 
 

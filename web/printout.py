@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 
 from calendars.errors import ProfplanError
 from scheduler.placement import Placement
-from web.grid import Grid, lay_out
+from web.grid import WEEKDAYS, Grid, lay_out
 from web.render import render
 from web.roles import Viewer
 from web.schools import (
@@ -37,7 +37,7 @@ from web.schools import (
 )
 
 COLUMNS = ("Дата", "День", "Начало", "Конец", "Занятие", "Направление", "Класс", "Кто ведёт", "Где", "Часов")
-WEEKDAY_NAMES = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
+WEEKDAY_NAMES = tuple(name.lower() for name in WEEKDAYS)  # in a table row, after the date
 # How the grid page marks a day without lessons (the legend under it spells them out).
 OFF_MARKS = {"holiday": "празд.", "vacation": "кан.", "closure": "закр.", "weekend": "вых."}
 
