@@ -235,6 +235,8 @@ def test_the_profile_forms_round_trip_refuse_every_bad_field_and_store_only_a_va
         sent = form_fields(page)
         assert sent["classes[1].name"] == before["classes"][0]["name"] and "classes[8].name" in sent  # + a blank row
         assert "class_teacher" not in page and "классный руководитель" in sent["staff[1].roles"]  # Russian, not codes
+        # the roles a person may type are listed once under the table, not in every row's label on a phone
+        assert page.count("педагог-навигатор, учитель, тьютор") == 1 and 'data-label="Роли"' in page
         assert sent["venues[1].kind"] == before["venues"][0]["kind"] and "актовый зал" in page
         unchanged = person.post(path, sent)
         assert unchanged.status_code == 200 and "Профиль сохранён: классов 7" in unchanged.text

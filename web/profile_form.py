@@ -27,6 +27,7 @@ class Column:
     key: str
     label: str
     kind: str = "text"  # text | number | time | date | level | roles | venue_kind
+    hint: str = ""  # how to fill it in, said once under the table (a phone repeats labels on every row)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ SECTIONS = (
         Column("max_hours_per_week", "Часов в неделю, не больше", "number"),
     )),
     Section("staff", "Сотрудники", "staff", (
-        Column("name", "ФИО"), Column("roles", "Роли (через запятую: " + ", ".join(STAFF_ROLE_TITLES.values()) + ")", "roles"),
+        Column("name", "ФИО"), Column("roles", "Роли", "roles",
+                                      "через запятую: " + ", ".join(STAFF_ROLE_TITLES.values())),
         Column("max_hours_per_week", "Часов в неделю, не больше", "number"), Column("email", "Эл. почта"),
     )),
     Section("venues", "Площадки", "venues", (
