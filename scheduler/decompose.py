@@ -15,11 +15,13 @@ only rules between classes are the limits of shared staff and venues. So:
    same weeks of the navigator they share). While classes wait, contention
    prices break ties towards weeks where shared staff and venues are in
    less demand, counting what the waiting classes are expected to need.
-   Classes sharing no staff member or venue cannot change each other's
-   models and are solved side by side. A class that cannot fit sends the
-   whole school to one joint solve;
+   Each class is placed with its proposed staff and venues (a model several
+   times smaller); one that does not fit so chooses among its candidates,
+   and one that cannot fit even then sends the whole school to one joint
+   solve. Classes sharing no proposed staff member or venue cannot change
+   each other's models and are solved side by side;
 3. polish: each class left above its floor is re-solved once more, now that
-   the others have settled; then, in rounds, each such class is re-solved
+   the others have settled, choosing its staff and venues again; then, in rounds, each such class is re-solved
    together with a few others drawn with the seed, so they can trade weeks:
    in alternate rounds from the classes in its way (holding shared staff and
    venues in the weeks its own optimal plan needs them) and from all that
@@ -48,8 +50,19 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import Load, Occupancy, Resource, ResourceKind, WeekModel, bucket_loads, class_resource, shared_owners
-from scheduler.problem import Problem
+from scheduler.model import (
+    Choice,
+    Load,
+    Occupancy,
+    Resource,
+    ResourceKind,
+    WeekModel,
+    bucket_loads,
+    candidates,
+    class_resource,
+    shared_owners,
+)
+from scheduler.problem import Problem, Task
 from scheduler.settings import WALL_MARGIN, Progress, SolverSettings, SolveStage
 
 MIN_BUDGET = 0.2  # deterministic seconds: the least any one class solve gets
@@ -77,6 +90,7 @@ class WeekPlan:
     infeasible_scope: frozenset[str] | None = None
     repaired: list[str] = field(default_factory=list)
     terms: dict[str, dict[str, int]] = field(default_factory=dict)  # class → penalty term → value
+    choices: dict[int, Choice] = field(default_factory=dict)  # the staff and venue chosen, by task index
 
     @property
     def total(self) -> int:
@@ -98,6 +112,7 @@ class Run:
     objectives: dict[str, int] = field(default_factory=dict)
     values: dict[int, dict[int, int]] = field(default_factory=dict)
     terms: dict[str, dict[str, int]] = field(default_factory=dict)
+    choices: dict[int, Choice] = field(default_factory=dict)
 
     @property
     def solved(self) -> bool:
@@ -134,6 +149,8 @@ class Planner:
         self.users: dict[Resource, set[str]] = defaultdict(set)
         self.expected: dict[str, dict[tuple[Resource, int], float]] = defaultdict(lambda: defaultdict(float))
         self.shared: dict[str, set[Resource]] = defaultdict(set)
+        # Every candidate a class may choose: what a solve that chooses must see the loads of.
+        self.candidates: dict[str, set[Resource]] = defaultdict(set)
         for task in problem.tasks:
             share = task.hours * task.count / max(1, len(task.days))
             for owner in shared_owners(task):
@@ -141,6 +158,7 @@ class Planner:
                 self.shared[task.class_name].add(owner)
                 for day in task.days:
                     self.expected[task.class_name][(owner, problem.bucket_of[day])] += share
+            self.candidates[task.class_name].update(owner for group in candidates(task) for owner in group)
         # What `_inputs` reads of the fixed sessions: hours per class and direction, last bucket per task.
         self.fixed_hours: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.fixed_bucket: dict[str, int] = {}
@@ -149,8 +167,9 @@ class Planner:
             position = problem.day_index(placed.day)
             bucket = problem.bucket_of[position] if position is not None else -1
             self.fixed_bucket[placed.task] = max(self.fixed_bucket.get(placed.task, -1), bucket)
-        # Each class's plan when alone: the hint for a class not yet placed.
+        # Each class's plan (and choices of staff and venues) when alone: the hint for a class not yet placed.
         self.alone: dict[int, dict[int, int]] = {}
+        self.alone_choices: dict[int, Choice] = {}
         # Each class's bound when alone: a constraint of every scoped model after step 1.
         self.floors: dict[str, int] = {}
         # Wall seconds the solves of the moment must leave for stage 2 (while polishing).
@@ -183,6 +202,9 @@ class Planner:
                 return WeekPlan("unknown")
             for index, twin in zip(self.tasks_of[name], self.tasks_of[source], strict=True):
                 self.alone[index] = run.values.get(twin, {})
+                if twin in run.choices:
+                    self.alone_choices[index] = _translate(self.problem.tasks[twin], self.problem.tasks[index],
+                                                           run.choices[twin])
             plan.bound[name] = run.bound
         self.floors = dict(plan.bound)
         # Nothing placed yet: every class is pending, so each is solved around those placed before it.
@@ -215,7 +237,7 @@ class Planner:
                 self.fixed_bucket.get(task.key, -1),
                 tuple(sorted(problem.bucket_of[day] for _, when, _ in problem.previous.get(task.key, [])
                              if (day := problem.day_index(when)) is not None)),
-                tuple(resources.setdefault(owner, len(resources)) for owner in shared_owners(task)),
+                tuple(tuple(resources.setdefault(owner, len(resources)) for owner in group) for group in candidates(task)),
             ))
         class_owner = class_resource(name)
         capacity: list[tuple[object, ...]] = [(
@@ -244,7 +266,7 @@ class Planner:
     def _repair(self, plan: WeekPlan, pending: set[str]) -> WeekPlan:
         """Solve the pending classes in turn, each around all the others; then, while a shared limit is
         exceeded, re-solve the class taking the most of the exceeded resources; then polish."""
-        loads = bucket_loads(self.problem, plan.values)
+        loads = bucket_loads(self.problem, plan.values, plan.choices)
         # Most constrained first: the classes whose own optimum costs most have the fewest good choices.
         queue = sorted(pending, key=lambda name: (-self.floors.get(name, 0), name))
         with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
@@ -253,10 +275,17 @@ class Planner:
                     plan.status = "unknown"  # the classes placed so far stay in `plan.objective`
                     return plan
                 batch = self._independent(queue)
-                runs = list(pool.map(lambda name: self._solve_around(plan, loads, frozenset([name])), batch))
-                for name, run in zip(batch, runs, strict=True):
+                runs = list(pool.map(lambda name: self._solve_around(plan, loads, frozenset([name]), choose=False), batch))
+                for position, (name, run) in enumerate(zip(batch, runs, strict=True)):
                     if not run.solved:
-                        return self._joint(plan)
+                        # The proposed staff and venues are taken: the class chooses among its candidates,
+                        # around the classes accepted so far; the rest of the batch waits for it.
+                        run = self._solve_around(plan, loads, frozenset([name]))
+                        if not run.solved:
+                            return self._joint(plan)
+                        queue[0:0] = batch[position + 1:]
+                        self._accept(plan, loads, frozenset([name]), run, check=False)
+                        break
                     self._accept(plan, loads, frozenset([name]), run, check=False)
                 done = len(self.classes) - len(queue)
                 self.settings.report(Progress(SolveStage.PLAN, done, len(self.classes), plan.total))
@@ -318,7 +347,7 @@ class Planner:
                     batch.append(group)
                     groups.remove(group)
             with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
-                found = list(pool.map(lambda group: self._solve_around(plan, loads, group), batch))
+                found = list(pool.map(lambda group: self._solve_around(plan, loads, group, choose=False), batch))
             for group, run in zip(batch, found, strict=True):
                 if run.solved and run.objective < sum(plan.objective[name] for name in group):
                     improved |= self._accept(plan, loads, group, run, check=True)
@@ -347,7 +376,7 @@ class Planner:
         for index, buckets in plan.values.items():
             task = self.problem.tasks[index]
             for bucket, count in buckets.items():
-                for owner in shared_owners(task):
+                for owner in shared_owners(task, plan.choices.get(index)):
                     held[(owner, self.bucket_week[bucket])][task.class_name] += task.hours * count
         ranked = {}
         for name in names:
@@ -355,7 +384,7 @@ class Planner:
             for index in self.tasks_of[name]:
                 task = self.problem.tasks[index]
                 for bucket, count in self.alone.get(index, {}).items():
-                    for owner in shared_owners(task):
+                    for owner in shared_owners(task, self.alone_choices.get(index)):
                         for other, hours in held[(owner, self.bucket_week[bucket])].items():
                             if other != name:
                                 weight[other] += hours * task.hours * count
@@ -373,15 +402,25 @@ class Planner:
             self._accept(plan, loads, scope, run, check=False)
         return True
 
-    def _solve_around(self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load], scope: frozenset[str]) -> Run:
-        own = bucket_loads(self.problem, self._values_of(plan.values, scope))
-        used: set[Resource] = set().union(*(self.shared[name] for name in scope))
+    def _solve_around(
+        self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load], scope: frozenset[str], choose: bool = True,
+    ) -> Run:
+        """Solve a scope around what every other class takes; without `choose`, with the staff and
+        venues chosen so far (else the proposals): the first placement of each class, which is
+        several times quicker and rarely worse."""
+        own = bucket_loads(self.problem, self._values_of(plan.values, scope), plan.choices)
+        if choose:
+            used: set[Resource] = set().union(*(self.candidates[name] for name in scope))
+        else:
+            used = {owner for name in scope for index in self.tasks_of[name]
+                    for owner in shared_owners(self.problem.tasks[index], plan.choices.get(index))}
         reserved = {key: load - own.get(key, Load()) for key, load in loads.items() if key[0] in used}
         budget = self.class_budget if len(scope) == 1 else GROUP_BUDGET
-        model = self._model(scope, reserved, self._prices(scope, used, reserved))
+        model = self._model(scope, reserved, self._prices(scope, used, reserved), None if choose else plan.choices)
         # A class still waiting is hinted with its plan alone, which rarely fits around the others:
         # completing that hint would cost a solve for nothing.
-        return self._run(model, {**self.alone, **plan.values}, budget, complete=not scope & self.waiting)
+        return self._run(model, {**self.alone, **plan.values}, budget, complete=not scope & self.waiting,
+                         choices={**self.alone_choices, **plan.choices})
 
     def _prices(
         self, scope: frozenset[str], used: set[Resource], reserved: dict[tuple[Resource, int], Load]
@@ -412,8 +451,8 @@ class Planner:
         self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load], scope: frozenset[str], run: Run, check: bool,
     ) -> bool:
         """Put a scope's new plan in place (with `check`, only if it still fits beside the others)."""
-        own = bucket_loads(self.problem, self._values_of(plan.values, scope))
-        new_own = bucket_loads(self.problem, run.values)
+        own = bucket_loads(self.problem, self._values_of(plan.values, scope), plan.choices)
+        new_own = bucket_loads(self.problem, run.values, run.choices)
         trial = dict(loads)
         for key in set(own) | set(new_own):
             trial[key] = trial.get(key, Load()) - own.get(key, Load()) + new_own.get(key, Load())
@@ -424,6 +463,7 @@ class Planner:
             plan.values[index] = run.values.get(index, {})
         plan.objective.update(run.objectives)
         plan.terms.update(run.terms)
+        plan.choices.update(run.choices)
         plan.repaired.extend(sorted(scope))
         self.waiting -= scope
         return True
@@ -434,7 +474,8 @@ class Planner:
     def _joint(self, plan: WeekPlan) -> WeekPlan:
         """The whole school in one model, hinted by the current plan: the fallback of the repair."""
         everyone = frozenset(self.classes)
-        run = self._run(self._model(everyone, {}), {**self.alone, **plan.values}, self.settings.budget)
+        run = self._run(self._model(everyone, {}), {**self.alone, **plan.values}, self.settings.budget,
+                        choices={**self.alone_choices, **plan.choices})
         if run.status == cp_model.INFEASIBLE:
             return WeekPlan("infeasible", infeasible_scope=everyone)
         if not run.solved:
@@ -442,6 +483,7 @@ class Planner:
         plan.values = run.values
         plan.objective = dict(run.objectives)
         plan.terms = dict(run.terms)
+        plan.choices = dict(run.choices)
         plan.repaired = list(self.classes)
         self.waiting = frozenset()
         return self._status(plan)
@@ -454,17 +496,17 @@ class Planner:
 
     def _model(
         self, scope: frozenset[str], reserved: dict[tuple[Resource, int], Load],
-        prices: dict[tuple[Resource, int], int] | None = None,
+        prices: dict[tuple[Resource, int], int] | None = None, fixed_choices: dict[int, Choice] | None = None,
     ) -> WeekModel:
         return WeekModel(self.problem, self.occupancy, scope, reserved=reserved, class_caps=self.caps,
-                         floors=self.floors, prices=prices)
+                         floors=self.floors, prices=prices, fixed_choices=fixed_choices)
 
     def _run(
         self, model: WeekModel, hint: dict[int, dict[int, int]] | None, budget: float | None = None,
-        complete: bool = True,
+        complete: bool = True, choices: dict[int, Choice] | None = None,
     ) -> Run:
         if hint:
-            model.hint(hint, self.settings, complete)
+            model.hint(hint, self.settings, complete, choices)
         solver = cp_model.CpSolver()
         self.settings.configure(solver, budget or self.class_budget)
         if self.reserve:
@@ -485,7 +527,7 @@ class Planner:
             for name in model.scope
         }
         return Run(status, sum(objectives.values()), round(solver.best_objective_bound) // model.scale, objectives,
-                   model.values(solver), terms)
+                   model.values(solver), terms, model.choices(solver))
 
     def _worst(self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load]) -> str | None:
         """The class with the most sessions where a shared staff member or venue is over capacity."""
@@ -496,7 +538,7 @@ class Planner:
         for index, buckets in plan.values.items():
             task = self.problem.tasks[index]
             for bucket, count in buckets.items():
-                for owner in shared_owners(task):
+                for owner in shared_owners(task, plan.choices.get(index)):
                     if (owner, bucket) in over or (owner, -1 - self.bucket_week[bucket]) in over:
                         share[task.class_name] += count * task.hours
         return min(share, key=lambda name: (-share[name], name))
@@ -528,3 +570,10 @@ class Planner:
             self.free[(owner, key)] = self.occupancy.free(owner, days)
         return self.free[(owner, key)]
 
+
+
+def _translate(twin: Task, task: Task, choice: Choice) -> Choice:
+    """A twin class's choice for the same task of another class: the candidate at the same position."""
+    staff = task.staff_options[twin.staff_options.index(choice[0])]
+    venue = task.venue_options[twin.venue_options.index(choice[1])] if choice[1] is not None else None
+    return staff, venue

@@ -6,7 +6,8 @@ happened to choose. This module states the problem without the split: the
 stage-1 model (sessions per task and bucket, every week-level rule and soft
 goal) and, in the same CpModel, every week's stage-2 model (a Boolean per
 task, day and start slot, every session placed, no overlaps, day limits,
-stacking) linked to stage 1's variables. Its optimum is the true optimum of
+stacking) linked to stage 1's variables and to its choice of staff members and
+venues (a session occupies the candidate chosen). Its optimum is the true optimum of
 the school; it only scales to small schools and short spans, which is what
 the tests and the benchmark's check need.
 """
@@ -40,7 +41,8 @@ def solve_exact(problem: Problem, settings: SolverSettings) -> ExactResult:
     for index, buckets in weeks.counts.items():
         for bucket, var in buckets.items():
             by_week[problem.bucket_week[bucket]][index][bucket] = var
-    days = [DayModel(problem, week, counts, occupancy, model=weeks.model) for week, counts in sorted(by_week.items())]
+    days = [DayModel(problem, week, counts, occupancy, model=weeks.model, picks=weeks.chosen)
+            for week, counts in sorted(by_week.items())]
     weeks.model.minimize(cp_model.LinearExpr.sum([weeks.objective, *(term for day in days for term in day.objective)]))
     solver = cp_model.CpSolver()
     settings.configure(solver, settings.budget)

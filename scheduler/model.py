@@ -12,6 +12,12 @@ carry almost all of the optimisation; they are all counted class by class
 (see `_objective`), which is what lets scheduler.decompose solve classes
 separately.
 
+Where a task has candidates (staff members, venues; see scheduler.problem),
+stage 1 also chooses: one literal per (class, activity, candidate), exactly
+one true per kind, and the task's sessions split into a part per candidate
+that is zero unless its literal is (`_uses`); every capacity rule of a
+candidate counts its part. Stage 2 then sees the choice made.
+
 Stage 2, `DayModel`: for one week, a Boolean per (task, day, start slot),
 with no-overlap per class, staff member and venue, the class day limit, and
 each task's sessions in the buckets stage 1 chose. Weeks are independent
@@ -98,6 +104,10 @@ class Load:
         return Load(max(0, self.hours), max(0, self.day_hours), max(0, self.long), max(0, self.evenings))
 
 
+# The staff member and venue the solver chose for a task (by task index, only where it had a choice).
+Choice = tuple[str, str | None]
+
+
 class ResourceKind(StrEnum):
     """What a session occupies: its class, its staff member, its venue."""
 
@@ -135,9 +145,19 @@ def owners(task: Task | Placement) -> list[Resource]:
     return [class_resource(task.class_name), *shared_owners(task)]
 
 
-def shared_owners(task: Task | Placement) -> list[Resource]:
-    """The resources a session may share with other classes: its staff member and its venue."""
-    return [staff_resource(task.staff)] + ([venue_resource(task.venue)] if task.venue else [])
+def shared_owners(task: Task | Placement, choice: Choice | None = None) -> list[Resource]:
+    """The resources a session may share with other classes: its staff member and its venue (with a
+    `choice`, the solver's instead of the task's proposal)."""
+    staff, venue = choice or (task.staff, task.venue)
+    return [staff_resource(staff)] + ([venue_resource(venue)] if venue else [])
+
+
+def candidates(task: Task) -> list[list[Resource]]:
+    """The staff members, then the venues (when it needs one), the solver may choose among for a task."""
+    groups = [[staff_resource(name) for name in task.staff_options]]
+    if task.venue_options:
+        groups.append([venue_resource(name) for name in task.venue_options])
+    return groups
 
 
 class Occupancy:
@@ -196,7 +216,8 @@ class Occupancy:
 
 
 class WeekModel:
-    """Stage 1 over a scope of classes: sessions per (task, bucket).
+    """Stage 1 over a scope of classes: sessions per (task, bucket), and where a task has candidates,
+    which of them leads it and hosts it (unless `fixed_choices` are given).
 
     `reserved` is what classes outside the scope already take of each shared
     resource per bucket, so a scope can be solved alone and still respect the
@@ -208,6 +229,7 @@ class WeekModel:
         self, problem: Problem, occupancy: Occupancy, scope: Iterable[str] | None = None, explain: bool = False,
         reserved: dict[tuple[Resource, int], Load] | None = None, class_caps: dict[tuple[str, int], int] | None = None,
         floors: dict[str, int] | None = None, prices: dict[tuple[Resource, int], int] | None = None,
+        fixed_choices: Mapping[int, Choice] | None = None,
     ):
         self.problem = problem
         self.occupancy = occupancy
@@ -217,11 +239,21 @@ class WeekModel:
         self.class_caps = class_caps or {}
         self.floors = floors or {}
         self.prices = prices or {}
+        # With fixed choices, every task takes the staff member and venue chosen (else its proposal).
+        self.fixed_choices = fixed_choices
         self.scale = 1
         self.model = cp_model.CpModel()
         self.objective: cp_model.LinearExprT = 0  # the true objective (without tie-break prices)
         self.literals: dict[Rule, cp_model.IntVar] = {}
         self.counts: dict[int, dict[int, cp_model.IntVar]] = {}
+        # Per task, per resource it may take: its sessions there per bucket (the counts themselves for
+        # the class and a fixed staff member or venue; a part of them for each candidate, see `_uses`).
+        self.uses: dict[int, dict[Resource, dict[int, cp_model.IntVar]]] = {}
+        # Per (class, activity, candidate): whether the candidate leads it (hosts it); per (class,
+        # activity, kind): the candidates' literals, exactly one of them true.
+        self.picks: dict[tuple[str, str, Resource], cp_model.IntVar] = {}
+        self.pick_groups: dict[tuple[str, str, ResourceKind], list[cp_model.IntVar]] = defaultdict(list)
+        self.chosen: dict[int, list[list[tuple[Resource, cp_model.IntVar]]]] = {}
         self.upper: dict[int, int] = {}  # a count variable's upper bound, by its index in the model
         # Per class: (penalty, weight, expression) of every soft-goal term (see `_objective`).
         self.objective_terms: dict[str, list[tuple[Penalty, int, cp_model.LinearExprT]]] = defaultdict(list)
@@ -252,13 +284,18 @@ class WeekModel:
     def _build(self) -> None:
         for index in self.tasks:
             self._task_counts(index, self.problem.tasks[index])
+            self._uses(index, self.problem.tasks[index])
+        for literals in self.pick_groups.values():
+            self.model.add_exactly_one(literals)
         self._requirements()
         self._order()
         by_owner: dict[Resource, list[int]] = defaultdict(list)
         for index in self.tasks:
-            for owner in owners(self.problem.tasks[index]):
+            for owner in self.uses[index]:
                 by_owner[owner].append(index)
-        for owner, tasks in sorted(by_owner.items()):
+        # In order of first use (the class, then its candidates by position), so that classes alike
+        # in everything but names get the same model (see decompose.Planner._inputs).
+        for owner, tasks in by_owner.items():
             self._capacity(owner, tasks)
         if not self.explain:
             self._objective(by_owner)
@@ -276,7 +313,7 @@ class WeekModel:
         # Only buckets some task may use carry constraints (in the others the load is zero).
         in_bucket: dict[int, list[int]] = defaultdict(list)
         for index in tasks:
-            for bucket in self.counts[index]:
+            for bucket in self.uses[index][owner]:
                 in_bucket[bucket].append(index)
         tasks_of = self.problem.tasks
         is_limited = self.problem.is_limited
@@ -287,9 +324,11 @@ class WeekModel:
                 continue
             free = (occupancy.free(owner, days) - self.reserved.get((owner, bucket), Load())).clamped()
             day_tasks = [i for i in here if not tasks_of[i].evening]
-            self._at_most(self._terms(day_tasks, [bucket]), free.day_hours, rule)
-            self._at_most(self._terms([i for i in day_tasks if tasks_of[i].hours > 1], [bucket], hours=False), free.long, rule)
-            self._at_most(self._terms([i for i in here if tasks_of[i].evening], [bucket], hours=False), free.evenings, rule)
+            self._at_most(self._terms(day_tasks, [bucket], owner=owner), free.day_hours, rule)
+            self._at_most(self._terms([i for i in day_tasks if tasks_of[i].hours > 1], [bucket], hours=False, owner=owner),
+                          free.long, rule)
+            self._at_most(self._terms([i for i in here if tasks_of[i].evening], [bucket], hours=False, owner=owner),
+                          free.evenings, rule)
             if kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
@@ -303,7 +342,7 @@ class WeekModel:
             if kind is ResourceKind.STAFF:
                 reserved = sum(self.reserved.get((owner, bucket), Load()).hours for bucket in buckets)
                 hours_left = occupancy.free(owner, days).hours - reserved
-                self._at_most(self._terms(week_tasks, buckets), max(0, hours_left), rule)
+                self._at_most(self._terms(week_tasks, buckets, owner=owner), max(0, hours_left), rule)
             elif kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class
                 fixed = sum(occupancy.limited[(name, day)] for day in days)
@@ -311,13 +350,16 @@ class WeekModel:
                 self._at_most(self._terms([i for i in week_tasks if is_limited(tasks_of[i])], buckets), cap - fixed,
                               Rule(RuleKind.CLASS_WEEK, name))
 
-    def _terms(self, tasks: Iterable[int], buckets: Iterable[int], hours: bool = True) -> list[tuple[cp_model.IntVar, int]]:
-        """(count variable, hours per session or 1) of these tasks in these buckets."""
+    def _terms(
+        self, tasks: Iterable[int], buckets: Iterable[int], hours: bool = True, owner: Resource | None = None,
+    ) -> list[tuple[cp_model.IntVar, int]]:
+        """(count variable, hours per session or 1) of these tasks in these buckets (with `owner`,
+        their sessions on that resource)."""
         problem = self.problem
         return [
             (counts[bucket], problem.tasks[index].hours if hours else 1)
             for index in tasks for bucket in buckets
-            if bucket in (counts := self.counts[index])
+            if bucket in (counts := self.counts[index] if owner is None else self.uses[index][owner])
         ]
 
     def _at_most(self, terms: list[tuple[cp_model.IntVar, int]], cap: int, rule: Rule) -> None:
@@ -329,8 +371,10 @@ class WeekModel:
         expression = cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
         self._rule(self.model.add(expression <= cap), rule)
 
-    def _load(self, tasks: Iterable[int], buckets: Iterable[int], keep: Callable[[Task], bool]) -> cp_model.LinearExprT:
-        terms = self._terms([index for index in tasks if keep(self.problem.tasks[index])], buckets)
+    def _load(
+        self, tasks: Iterable[int], buckets: Iterable[int], keep: Callable[[Task], bool], owner: Resource | None = None,
+    ) -> cp_model.LinearExprT:
+        terms = self._terms([index for index in tasks if keep(self.problem.tasks[index])], buckets, owner=owner)
         return cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
 
     def _task_counts(self, index: int, task: Task) -> None:
@@ -358,6 +402,41 @@ class WeekModel:
         if self.explain:
             self.model.add(total <= task.count)
         self._rule(self.model.add(total == task.count), task.rule)
+
+    def _uses(self, index: int, task: Task) -> None:
+        """The task's sessions per resource and bucket. Where it has candidates, each gets a part of the
+        counts, zero unless its literal (shared by the class's tasks of the activity) is chosen."""
+        counts = self.counts[index]
+        uses = {class_resource(task.class_name): counts}
+        if self.fixed_choices is not None:
+            uses.update((owner, counts) for owner in shared_owners(task, self.fixed_choices.get(index)))
+            self.uses[index] = uses
+            return
+        chosen = []
+        for group in candidates(task):
+            if len(group) == 1:
+                uses[group[0]] = counts
+                continue
+            literals = []
+            for owner in group:
+                key = (task.class_name, task.activity, owner)
+                if key not in self.picks:
+                    self.picks[key] = self.model.new_bool_var(f"pick[{task.class_name}][{task.activity}][{owner.name}]")
+                    self.pick_groups[(task.class_name, task.activity, owner.kind)].append(self.picks[key])
+                part = {}
+                for bucket, var in counts.items():
+                    upper = self.upper[var.index]
+                    part[bucket] = share = self.model.new_int_var(0, upper, "")
+                    self.upper[share.index] = upper
+                    self.model.add(share <= upper * self.picks[key])
+                uses[owner] = part
+                literals.append((owner, self.picks[key]))
+            for bucket, var in counts.items():
+                self.model.add(cp_model.LinearExpr.sum([uses[owner][bucket] for owner in group]) == var)
+            chosen.append(literals)
+        self.uses[index] = uses
+        if chosen:
+            self.chosen[index] = chosen
 
     def _requirements(self) -> None:
         """Direction minima and level totals, counting the fixed sessions (course, kept past).
@@ -444,11 +523,13 @@ class WeekModel:
                 if week in weekly:
                     for term, weight in weights.items():
                         self.objective_terms[name].append((term, weight, weekly[week]))
-            by_staff: dict[str, list[int]] = defaultdict(list)
+            by_staff: dict[Resource, list[int]] = defaultdict(list)
             for index in tasks:
-                by_staff[problem.tasks[index].staff].append(index)
-            for staff_tasks in by_staff.values():
-                loads = {week: self._load(staff_tasks, self.week_buckets[week], lambda t: True) for week in own_days}
+                for owner in self.uses[index]:
+                    if owner.kind is ResourceKind.STAFF:
+                        by_staff[owner].append(index)
+            for owner, staff_tasks in by_staff.items():
+                loads = {week: self._load(staff_tasks, self.week_buckets[week], lambda t: True, owner) for week in own_days}
                 self._spread(name, staff_tasks, loads, own_days, Penalty.STAFF_BALANCE, soft.staff_balance)
         for index in self.tasks:
             task = problem.tasks[index]
@@ -471,8 +552,8 @@ class WeekModel:
         true = cp_model.LinearExpr.sum([self.class_objective(name) for name in sorted(self.scope)])
         ties = [
             (price, problem.tasks[index].hours * var)
-            for index in self.tasks for bucket, var in self.counts[index].items()
-            for owner in owners(problem.tasks[index]) if (price := self.prices.get((owner, bucket), 0))
+            for index in self.tasks for owner, parts in self.uses[index].items() for bucket, var in parts.items()
+            if (price := self.prices.get((owner, bucket), 0))
         ]
         if not ties:
             self.model.minimize(true)
@@ -549,17 +630,24 @@ class WeekModel:
             self.objective_terms[name].append((term, weight, excess))
 
     # -- results -----------------------------------------------------------------------------
-    def hint(self, values: dict[int, dict[int, int]], settings: SolverSettings, complete: bool = True) -> None:
-        """Hint these sessions per task and bucket. From counts alone CP-SAT completes the auxiliary
-        variables (excesses, order) poorly and may start far above the hinted plan, so with `complete`,
-        where the counts fit the model, a solve with them fixed (propagation) completes the hint."""
+    def hint(
+        self, values: dict[int, dict[int, int]], settings: SolverSettings, complete: bool = True,
+        choices: Mapping[int, Choice] | None = None,
+    ) -> None:
+        """Hint these sessions per task and bucket, and these staff members and venues (else the
+        proposals). From counts alone CP-SAT completes the auxiliary variables (excesses, order)
+        poorly and may start far above the hinted plan, so with `complete`, where the counts and
+        choices fit the model, a solve with them fixed (propagation) completes the hint."""
+        picked = self._picked(choices or {})
         if not complete:
-            self._hint_counts(values)
+            self._hint_counts(values, picked)
             return
         fixed = self.model.clone()
         for index, buckets in self.counts.items():
             for bucket, var in buckets.items():
                 fixed.add(fixed.get_int_var_from_proto_index(var.index) == values.get(index, {}).get(bucket, 0))
+        for var, value in picked.items():
+            fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
         solver = cp_model.CpSolver()
         settings.configure(solver, HINT_BUDGET)
         if settings.solve(solver, fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -567,12 +655,42 @@ class WeekModel:
                 self.model.add_hint(self.model.get_int_var_from_proto_index(position),
                                    solver.value(fixed.get_int_var_from_proto_index(position)))
             return
-        self._hint_counts(values)
+        self._hint_counts(values, picked)
 
-    def _hint_counts(self, values: dict[int, dict[int, int]]) -> None:
+    def _hint_counts(self, values: dict[int, dict[int, int]], picked: dict[cp_model.IntVar, int]) -> None:
         for index, buckets in self.counts.items():
             for bucket, var in buckets.items():
                 self.model.add_hint(var, values.get(index, {}).get(bucket, 0))
+        for var, value in picked.items():
+            self.model.add_hint(var, value)
+
+    def _picked(self, choices: Mapping[int, Choice]) -> dict[cp_model.IntVar, int]:
+        """The candidates' literals set by these choices (a task without one: its proposal)."""
+        picked: dict[cp_model.IntVar, int] = {}
+        for index, groups in self.chosen.items():
+            task = self.problem.tasks[index]
+            wanted = set(shared_owners(task, choices.get(index)))
+            for group in groups:
+                for owner, literal in group:
+                    picked[literal] = int(owner in wanted)
+        return picked
+
+    def choices(self, solver: cp_model.CpSolver) -> dict[int, Choice]:
+        """The staff member and venue chosen for each task that had candidates (or was given them)."""
+        if self.fixed_choices is not None:
+            return {index: self.fixed_choices[index] for index in self.tasks if index in self.fixed_choices}
+        result: dict[int, Choice] = {}
+        for index, groups in self.chosen.items():
+            task = self.problem.tasks[index]
+            staff, venue = task.staff, task.venue
+            for group in groups:
+                owner = next(owner for owner, literal in group if solver.value(literal))
+                if owner.kind is ResourceKind.STAFF:
+                    staff = owner.name
+                else:
+                    venue = owner.name
+            result[index] = (staff, venue)
+        return result
 
     def values(self, solver: cp_model.CpSolver) -> dict[int, dict[int, int]]:
         """Sessions per task and bucket (zeros left out)."""
@@ -583,9 +701,11 @@ class WeekModel:
 
 
 def bucket_loads(
-    problem: Problem, values: dict[int, dict[int, int]], skip: frozenset[str] = frozenset()
+    problem: Problem, values: dict[int, dict[int, int]], choices: Mapping[int, Choice],
+    skip: frozenset[str] = frozenset(),
 ) -> dict[tuple[Resource, int], Load]:
-    """What a stage-1 plan takes of every resource per bucket (classes in `skip` left out)."""
+    """What a stage-1 plan takes of every resource per bucket, with its choices of staff and venues
+    (classes in `skip` left out)."""
     loads: dict[tuple[Resource, int], Load] = defaultdict(Load)
     for index, buckets in values.items():
         task = problem.tasks[index]
@@ -598,7 +718,7 @@ def bucket_loads(
                 count if not task.evening and task.hours > 1 else 0,
                 count if task.evening else 0,
             )
-            for owner in owners(task):
+            for owner in [class_resource(task.class_name), *shared_owners(task, choices.get(index))]:
                 loads[(owner, bucket)] += load
     return dict(loads)
 
@@ -609,14 +729,19 @@ class DayModel:
     def __init__(
         self, problem: Problem, week: int, counts: Mapping[int, Mapping[int, cp_model.LinearExprT]], occupancy: Occupancy,
         model: cp_model.CpModel | None = None,
+        picks: Mapping[int, list[list[tuple[Resource, cp_model.IntVar]]]] | None = None,
     ):
         """`counts` are stage 1's sessions per task and bucket: numbers, or, with `model` (the exact
         model of scheduler.exact, which shares one CpModel between both stages), stage 1's variables;
-        then every session must be placed and the objective is left to the caller (`objective`)."""
+        then every session must be placed and the objective is left to the caller (`objective`), and
+        `picks` (stage 1's `chosen`) are the candidates' literals of the tasks that have a choice:
+        a session then occupies the candidate whose literal is true. Otherwise each task's staff
+        member and venue are its own (the solver's choices put in the problem)."""
         self.problem = problem
         self.week = week
         self.fixed = occupancy
         self.shared = model is not None
+        self.picks = picks or {}
         self.model = model if model is not None else cp_model.CpModel()
         self.starts: dict[int, dict[tuple[int, int], cp_model.IntVar]] = {}
         self.unplaced: dict[int, cp_model.LinearExprT] = {}
@@ -636,7 +761,9 @@ class DayModel:
         objective = self.objective
         for index, buckets in sorted(counts.items()):
             task = problem.tasks[index]
-            resources = owners(task)
+            picks = self.picks.get(index, [])
+            chosen_kinds = {group[0][0].kind for group in picks}
+            resources = [owner for owner in owners(task) if owner.kind not in chosen_kinds]
             options: dict[tuple[int, int], cp_model.IntVar] = {}
             in_bucket: dict[int, list[cp_model.IntVar]] = defaultdict(list)
             for day in task.days:
@@ -652,6 +779,14 @@ class DayModel:
                     for owner in resources:
                         for slot in covered:
                             occupancy[(owner, day, slot)].append(var)
+                    for owner, pick in (member for group in picks for member in group):
+                        if any(slot in fixed.busy.get((owner, day), ()) for slot in covered):
+                            model.add(var + pick <= 1)
+                            continue
+                        both = model.new_bool_var("")
+                        model.add(both >= var + pick - 1)
+                        for slot in covered:
+                            occupancy[(owner, day, slot)].append(both)
                     if problem.is_limited(task):
                         day_load[(task.class_name, day)].append(task.hours * var)
                         day_sessions[(task.class_name, day)].append(var)

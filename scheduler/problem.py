@@ -4,12 +4,17 @@ Everything that is already decided is settled here, before any solver runs,
 because a smaller model is a faster one: the weekly course takes its
 Thursday slot (the class teacher's k-th class takes the k-th slot from the
 profile's course slot), lost Thursdays become make-up tasks, sessions before
-a re-plan's as-of date are kept, and each (class, activity) gets its staff
-member and venue by a load-balancing rule (a pinned `leads` entry first, then
-the class teacher for class-teacher activities, then the person already
-serving the class in that role while they have room, else the least loaded
-relative to their weekly limit — a class keeps one navigator, which keeps
-classes loosely coupled). The solver only decides *when*.
+a re-plan's as-of date are kept. Who leads each (class, activity) and where
+is the solver's choice among its candidates (`staff_options`,
+`venue_options`): a `leads` entry of the profile, the class teacher for
+class-teacher activities, and the staff and venue of sessions a re-plan keeps
+or moves are fixed (one candidate); otherwise the candidates are up to
+MAX_OPTIONS of the qualified (role; venue kind and seats), the first being a
+load-balancing rule's proposal (the person already serving the class in that
+role while they have room, else the least loaded relative to their weekly
+limit), the rest the next least loaded. The proposal is the solver's hint
+and the greedy baseline's choice; a short list keeps the models small and
+the classes loosely coupled.
 
 A span shorter than the year pro-rates: an activity keeps the share of its
 sessions that its window's school days inside the span make up, and a
@@ -43,6 +48,9 @@ from scheduler.placement import Placement, SessionInfo
 from scheduler.profile import Profile, SchoolClass, Slot
 
 TOTAL = "total"
+# Candidates per (class, activity) for the solver to choose from: more made the class models
+# several times larger for no better plan on the benchmark's schools (staff there are alike).
+MAX_OPTIONS = 3
 
 
 class RuleKind(StrEnum):
@@ -97,9 +105,12 @@ class ItemWindow:
 
 @dataclass(frozen=True, kw_only=True)
 class Task(SessionInfo):
-    """Sessions of one (class, activity[, term or window]) still to place; the solver picks the days."""
+    """Sessions of one (class, activity[, term or window]) still to place; the solver picks the days,
+    and the staff member and venue among the candidates (`staff` and `venue`: the proposal, first of each)."""
 
     key: str
+    staff_options: tuple[str, ...]
+    venue_options: tuple[str, ...]  # empty: the activity needs no venue
     count: int
     elective: bool
     days: tuple[int, ...]
@@ -181,6 +192,14 @@ class Problem:
             item_ref=task.item.number if task.item else None, item_id=task.item.item_id if task.item else None,
         )
 
+    def with_choices(self, choices: dict[int, tuple[str, str | None]]) -> Problem:
+        """The instance with the solver's staff member and venue (by task index) in place of the proposals."""
+        tasks = tuple(
+            replace(task, staff=choice[0], venue=choice[1]) if (choice := choices.get(index)) else task
+            for index, task in enumerate(self.tasks)
+        )
+        return replace(self, tasks=tasks)
+
     def is_limited(self, placed: Placement | Task) -> bool:
         """Whether a session counts toward the class day and week limits (not the weekly course, not evenings)."""
         evening = placed.evening if isinstance(placed, Task) else placed.slot == self.evening
@@ -194,7 +213,7 @@ class Problem:
             "span": [self.span.start.isoformat(), self.span.end.isoformat()],
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "closures": [[p.start.isoformat(), p.end.isoformat()] for p in self.calendar.closures],
-            "tasks": [(t.key, t.count, t.days, t.staff, t.venue, t.window) for t in self.tasks],
+            "tasks": [(t.key, t.count, t.days, t.staff_options, t.venue_options, t.window) for t in self.tasks],
             "fixed": sorted((p.uid, p.day.isoformat(), p.slot) for p in self.fixed),
             "previous": {key: sorted((uid, day.isoformat(), slot) for uid, day, slot in value)
                          for key, value in sorted(self.previous.items())},
@@ -266,6 +285,8 @@ class _Builder:
         self.year_days: dict[str, list[date]] = {}
         self.class_days = {name: frozenset(self.index[day] for day in days) for name, days in class_days.items()}
         self.load: dict[str, int] = defaultdict(int)
+        # The staff member and venue of the sessions a re-plan keeps or moves, per (class, activity).
+        self.before: dict[tuple[str, str], tuple[str, str | None]] = {}
         self.serves: dict[tuple[str, str], str] = {}
         self.issues: list[tuple[Rule, str]] = []
         self.fixed: list[Placement] = []
@@ -273,6 +294,8 @@ class _Builder:
 
     def build(self, previous: list[Placement]) -> Problem:
         kept, moving = self._split_previous(previous)
+        for placed in sorted(kept + moving, key=lambda p: (p.day, p.slot, p.uid)):
+            self.before.setdefault((placed.class_name, placed.activity), (placed.staff, placed.venue))
         done: dict[str, int] = defaultdict(int)
         for placed in kept:
             done[placed.task] += 1
@@ -376,37 +399,43 @@ class _Builder:
     def _add_activity(self, cls: SchoolClass, activity: Activity) -> None:
         windows, item = self._windows(activity, cls)
         staff = self._staff(cls, activity)
-        venue = self._venue(cls, activity)
-        if staff is None or (activity.venue and venue is None):
+        venues = self._venue(cls, activity)
+        if not staff or (activity.venue and not venues):
             return
+        before = self.before.get((cls.name, activity.key))
+        if before and before[0] in staff:
+            staff = (before[0],)
+        if before and before[1] in venues:
+            venues = (before[1],)
         hours = activity.hours[cls.level]
         if activity.repeat == "weekly":
-            self._weekly_course(cls, activity, windows, item, staff)
+            self._weekly_course(cls, activity, windows, item, staff[0])
             return
         if activity.repeat == "term":
             terms = self.calendar.terms
             for number, term in enumerate(terms, start=1):
                 inside = [Period(term.name, max(term.start, w.start), min(term.end, w.end)) for w in windows if w.overlaps(term)]
                 title = (activity.first_title if number == 1 else activity.last_title if number == len(terms) else {}).get(cls.level)
-                self._task(cls, activity, f"/{number}", inside, 1, staff, venue, item, Rule(RuleKind.TERM, cls.name, term.name),
+                self._task(cls, activity, f"/{number}", inside, 1, staff, venues, item, Rule(RuleKind.TERM, cls.name, term.name),
                            title=title, window=term.name)
             return
         if activity.repeat == "window":
             for number, window in enumerate(windows, start=1):
-                self._task(cls, activity, f"/{number}", [window], 1, staff, venue, item,
+                self._task(cls, activity, f"/{number}", [window], 1, staff, venues, item,
                            Rule(RuleKind.DIRECTION, cls.name, activity.direction), window=_describe([window]))
             return
-        self._task(cls, activity, "", windows, hours // activity.session_hours, staff, venue, item,
+        self._task(cls, activity, "", windows, hours // activity.session_hours, staff, venues, item,
                    Rule(RuleKind.DIRECTION, cls.name, activity.direction), window=_describe(windows))
 
     def _task(
         self, cls: SchoolClass, activity: Activity, suffix: str, windows: Sequence[Period], sessions: int,
-        staff: str, venue: str | None, item: ItemWindow | None, rule: Rule,
+        staff_options: tuple[str, ...], venue_options: tuple[str, ...], item: ItemWindow | None, rule: Rule,
         title: str | None = None, window: str = "", kind: str | None = None, series: str | None = None,
     ) -> None:
         count = prorate(sessions, self._share(cls, windows))
         if count == 0:
             return
+        staff, venue = staff_options[0], venue_options[0] if venue_options else None
         self.load[staff] += count * activity.session_hours
         if venue:
             self.load[venue] += count * activity.session_hours
@@ -427,6 +456,8 @@ class _Builder:
             evening=activity.evening,
             staff=staff,
             venue=venue,
+            staff_options=staff_options,
+            venue_options=venue_options,
             after=tuple(
                 f"{cls.name}/{key}" for key in activity.after if self.norms.activity(key).runs_for(cls.level, cls.grade)
             ),
@@ -463,7 +494,7 @@ class _Builder:
                 if not self._days_in(cls, [rest]):
                     rest = Period(term.name, day + timedelta(days=1), self.span.end)
                 self._task(
-                    cls, activity, f"-makeup/{day.isoformat()}", [rest], 1, staff, None, item,
+                    cls, activity, f"-makeup/{day.isoformat()}", [rest], 1, (staff,), (), item,
                     Rule(RuleKind.COURSE, cls.name, activity.key),
                     title=f"{activity.title}: замена занятия {day:%d.%m.%Y}",
                     window=f"{rest.start:%d.%m}–{rest.end:%d.%m}", kind="makeup", series=activity.key,
@@ -481,23 +512,27 @@ class _Builder:
             )
         return slot
 
-    def _staff(self, cls: SchoolClass, activity: Activity) -> str | None:
+    def _staff(self, cls: SchoolClass, activity: Activity) -> tuple[str, ...]:
+        """Who may lead the activity for the class: the `leads` entry or the class teacher alone, else
+        the shortlist of the qualified (see `_shortlist`); empty, with an issue, when nobody is."""
         if activity.key in cls.leads:
-            return cls.leads[activity.key]
+            return (cls.leads[activity.key],)
         if activity.role == "class_teacher":
-            return cls.teacher
+            return (cls.teacher,)
         candidates = [(p.name, p.max_hours_per_week) for p in self.profile.staff if activity.role in p.roles and p.max_hours_per_week > 0]
         if not candidates:
             self.issues.append((
                 Rule(RuleKind.STAFF_ROLE, activity.role, activity.key),
                 f"нет сотрудника с ролью «{activity.role}», который мог бы вести «{activity.title}» ({cls.name})",
             ))
-            return None
-        return self._balanced(cls, activity.role, candidates, activity.hours[cls.level])
+            return ()
+        return self._shortlist(cls, activity.role, candidates, activity.hours[cls.level])
 
-    def _venue(self, cls: SchoolClass, activity: Activity) -> str | None:
+    def _venue(self, cls: SchoolClass, activity: Activity) -> tuple[str, ...]:
+        """Where the activity may take place: the shortlist of venues of its kinds with seats for the
+        class; empty when it needs none, or, with an issue, when none fits."""
         if not activity.venue:
-            return None
+            return ()
         candidates = [(v.name, 2 * len(self.profile.slots)) for v in self.profile.venues
                       if v.kind in activity.venue and v.capacity >= cls.students]
         if not candidates:
@@ -506,21 +541,23 @@ class _Builder:
                 f"нет площадки вида {', '.join(activity.venue)} не меньше чем на {cls.students} мест "
                 f"для «{activity.title}» ({cls.name})",
             ))
-            return None
-        return self._balanced(cls, "venue:" + "/".join(activity.venue), candidates, activity.hours[cls.level])
+            return ()
+        return self._shortlist(cls, "venue:" + "/".join(activity.venue), candidates, activity.hours[cls.level])
 
-    def _balanced(self, cls: SchoolClass, role: str, candidates: list[tuple[str, int]], hours: int) -> str:
-        """The same person (venue) as for the class's other activities of this role while they have
-        room (three quarters of their weekly limit over the span's weeks); else the least loaded
-        relative to their limit. Keeping a class with one navigator keeps classes loosely coupled."""
+    def _shortlist(self, cls: SchoolClass, role: str, candidates: list[tuple[str, int]], hours: int) -> tuple[str, ...]:
+        """The proposal first: the same person (venue) as for the class's other activities of this role
+        while they have room (three quarters of their weekly limit over the span's weeks), else the
+        least loaded relative to their limit; then the next least loaded, MAX_OPTIONS in all."""
         weeks = max(1, self.week_of[-1] + 1) if self.week_of else 1
         current = self.serves.get((cls.name, role))
         limits = dict(candidates)
+        ranked = [name for name, _ in sorted(candidates, key=lambda c: ((self.load[c[0]] + hours) / c[1], c[0]))]
         if current in limits and self.load[current] + hours <= 0.75 * limits[current] * weeks:
-            return current
-        chosen = min(candidates, key=lambda c: ((self.load[c[0]] + hours) / c[1], c[0]))[0]
-        self.serves[(cls.name, role)] = chosen
-        return chosen
+            proposal = current
+        else:
+            proposal = ranked[0]
+            self.serves[(cls.name, role)] = proposal
+        return (proposal, *[name for name in ranked if name != proposal][: MAX_OPTIONS - 1])
 
     def _required(self) -> dict[tuple[str, str], int]:
         required = {}

@@ -130,7 +130,9 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
                           explanation=explain(problem, plan.infeasible_scope or problem.classes, settings))
         if plan.status not in ("optimal", "feasible"):
             return finish("unknown", stats=stats, message=_late(settings, problem, plan.objective))
-        placed = _place_days(problem, occupancy, plan.values, settings, solved_weeks)
+        # Stage 2 and the placements see the staff members and venues stage 1 chose.
+        assigned = problem.with_choices(plan.choices)
+        placed = _place_days(assigned, occupancy, plan.values, settings, solved_weeks)
         if None in placed:
             return finish("unknown", stats=stats, message=_late(settings, problem, plan.objective))
         weeks = [week for week in placed if week is not None]
@@ -154,6 +156,8 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
     bound = min(sum(plan.bound.values()), objective)
     plan_stage1 = plan.lower_bound - (plan.total - stage1)
     stats.update(
+        reassigned=sum(1 for index, (staff, venue) in plan.choices.items()
+                       if (staff, venue) != (problem.tasks[index].staff, problem.tasks[index].venue)),
         weeks=len(weeks), stage1_objective=stage1, stage2_objective=objective - stage1,
         plan_bound=min(max(bound, plan_stage1 + sum(week.bound for week in weeks)), objective),
         plan_optimal=plan.status == "optimal" and all(week.optimal for week in weeks),
@@ -163,7 +167,7 @@ def solve(problem: Problem, settings: SolverSettings) -> Solution:
     for week in weeks:
         add_terms(terms, week.terms)
     return finish("optimal" if objective == bound else "feasible", objective=objective, bound=bound,
-                  placements=_identities(problem, weeks), stats=stats, objective_terms=terms)
+                  placements=_identities(assigned, weeks), stats=stats, objective_terms=terms)
 
 
 def _late(settings: SolverSettings, problem: Problem, planned: dict[str, int]) -> str:
@@ -203,7 +207,8 @@ def _place_days(
     laid_out = itertools.count(1)
 
     def run(week: int) -> WeekResult | None:
-        key = (week, repr(sorted((index, sorted(buckets.items())) for index, buckets in by_week[week].items())))
+        key = (week, repr(sorted((index, problem.tasks[index].staff, problem.tasks[index].venue, sorted(buckets.items()))
+                                 for index, buckets in by_week[week].items())))
         if key not in solved:
             result = _place_week(problem, occupancy, week, by_week[week], settings, budget)
             if result is None:

@@ -92,11 +92,13 @@ def test_a_feasible_hint_is_where_the_search_starts(tmp_path: Path) -> None:
     planner = Planner(problem, occupancy, settings)
     plan = planner.plan()
     group = frozenset(f"9-{number}" for number in range(1, PER_GRADE + 1))
-    loads = bucket_loads(problem, plan.values)
-    own = bucket_loads(problem, {i: v for i, v in plan.values.items() if problem.tasks[i].class_name in group})
+    loads = bucket_loads(problem, plan.values, plan.choices)
+    own = bucket_loads(problem, {i: v for i, v in plan.values.items() if problem.tasks[i].class_name in group},
+                       plan.choices)
     reserved = {key: load - own[key] if key in own else load for key, load in loads.items()}
-    model = WeekModel(problem, occupancy, group, reserved=reserved)
-    model.hint(plan.values, settings)
+    # As the polish solves a group: with the staff and venues its classes have (see Planner._polish).
+    model = WeekModel(problem, occupancy, group, reserved=reserved, fixed_choices=plan.choices)
+    model.hint(plan.values, settings, choices=plan.choices)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 0.05
