@@ -139,7 +139,6 @@ class Planner:
         self.week_days: dict[int, list[int]] = defaultdict(list)
         for day, week in enumerate(problem.week_of):
             self.week_days[week].append(day)
-        self.free: dict[tuple[Resource, int], Load] = {}
         self.tasks_of: dict[str, list[int]] = defaultdict(list)
         for index, task in enumerate(problem.tasks):
             self.tasks_of[task.class_name].append(index)
@@ -241,16 +240,16 @@ class Planner:
             ))
         class_owner = class_resource(name)
         capacity: list[tuple[object, ...]] = [(
-            tuple(occupancy.free(class_owner, [d for d in self.bucket_days[b] if d in info.days])
+            tuple(occupancy.free_in(class_owner, b, [d for d in self.bucket_days[b] if d in info.days])
                   for b in sorted(self.bucket_days)),
-            tuple(occupancy.free(class_owner, [d for d in self.week_days[w] if d in info.days]).hours
+            tuple(occupancy.free_in(class_owner, -1 - w, [d for d in self.week_days[w] if d in info.days]).hours
                   for w in sorted(self.week_days)),
         )]
         for owner in resources:
             capacity.append((
                 owner.kind,
-                tuple(occupancy.free(owner, self.bucket_days[b]) for b in sorted(self.bucket_days)),
-                tuple(occupancy.free(owner, self.week_days[w]).hours for w in sorted(self.week_days)),
+                tuple(occupancy.free_in(owner, b, self.bucket_days[b]) for b in sorted(self.bucket_days)),
+                tuple(occupancy.free_in(owner, -1 - w, self.week_days[w]).hours for w in sorted(self.week_days)),
             ))
         school_class = info.school_class
         return (
@@ -441,7 +440,7 @@ class Planner:
                 )
                 if hours <= 0:
                     continue
-                free = self._free(owner, bucket, days)
+                free = self.occupancy.free_in(owner, bucket, days)
                 # A staff member's weekly hour limit is usually far below their free slots.
                 capacity = min(free.day_hours + free.evenings, free.hours)
                 prices[(owner, bucket)] = min(PRICE_MAX, round(PRICE_MAX * hours / capacity)) if capacity > 0 else PRICE_MAX
@@ -552,7 +551,7 @@ class Planner:
         for (owner, bucket), load in loads.items():
             if owner.kind is ResourceKind.CLASS:
                 continue
-            free = self._free(owner, bucket, self.bucket_days[bucket])
+            free = self.occupancy.free_in(owner, bucket, self.bucket_days[bucket])
             if load.day_hours > free.day_hours or load.long > free.long or load.evenings > free.evenings:
                 over.add((owner, bucket))
         hours: dict[tuple[Resource, int], int] = defaultdict(int)
@@ -561,14 +560,9 @@ class Planner:
             if (owner, self.bucket_week[bucket]) in weeks:
                 hours[(owner, self.bucket_week[bucket])] += load.hours
         for (owner, week), total in hours.items():
-            if owner.kind is ResourceKind.STAFF and total > self._free(owner, -1 - week, self.week_days[week]).hours:
+            if owner.kind is ResourceKind.STAFF and total > self.occupancy.free_in(owner, -1 - week, self.week_days[week]).hours:
                 over.add((owner, -1 - week))
         return over
-
-    def _free(self, owner: Resource, key: int, days: list[int]) -> Load:
-        if (owner, key) not in self.free:
-            self.free[(owner, key)] = self.occupancy.free(owner, days)
-        return self.free[(owner, key)]
 
 
 

@@ -69,6 +69,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
 from ortools.sat.python import cp_model
 
@@ -120,12 +121,39 @@ class ResourceKind(StrEnum):
 CAPACITY_RULE = {ResourceKind.CLASS: RuleKind.SLOTS, ResourceKind.STAFF: RuleKind.STAFF, ResourceKind.VENUE: RuleKind.VENUE}
 
 
-@dataclass(frozen=True, order=True)
 class Resource:
-    """One class, staff member or venue, as the models key their capacities."""
+    """One class, staff member or venue, as the models key their capacities.
 
+    Interned, one object per (kind, name), and hashed and compared by identity: the models look
+    millions of (resource, bucket) keys up per solve, and a dataclass's hash of an enum and a name
+    was the largest part of the Python around CP-SAT at 120 classes."""
+
+    __slots__ = ("kind", "name")
     kind: ResourceKind
     name: str
+    _interned: ClassVar[dict[tuple[str, str], Resource]] = {}
+
+    def __new__(cls, kind: ResourceKind, name: str) -> Resource:
+        key = (kind.value, name)
+        resource = cls._interned.get(key)
+        if resource is None:
+            resource = super().__new__(cls)
+            object.__setattr__(resource, "kind", kind)
+            object.__setattr__(resource, "name", name)
+            resource = cls._interned.setdefault(key, resource)
+        return resource
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Resource is immutable")
+
+    def __reduce__(self) -> tuple[type[Resource], tuple[ResourceKind, str]]:
+        return Resource, (self.kind, self.name)
+
+    def __lt__(self, other: Resource) -> bool:
+        return (self.kind.value, self.name) < (other.kind.value, other.name)
+
+    def __repr__(self) -> str:
+        return f"Resource({self.kind.value}, {self.name!r})"
 
 
 def class_resource(name: str) -> Resource:
@@ -172,6 +200,7 @@ class Occupancy:
         # joined[slot]: the slot and the next one follow each other (a two-hour session fits).
         self.joined = [problem.profile.consecutive(slot, 2) for slot in range(len(problem.slots))]
         self._free: dict[tuple[Resource, tuple[int, ...]], Load] = {}
+        self._free_in: dict[tuple[Resource, int], Load] = {}
         self._free_days: dict[tuple[Resource, int], Load] = {}
         for placed in problem.fixed:
             day = problem.day_index(placed.day)
@@ -199,6 +228,15 @@ class Occupancy:
                 if owner.kind is ResourceKind.STAFF else free.day_hours + free.evenings
             self._free[key] = Load(hours, free.day_hours, free.long, free.evenings)
         return self._free[key]
+
+    def free_in(self, owner: Resource, key: int, days: Iterable[int]) -> Load:
+        """`free` of one bucket (`key` ≥ 0) or week (`key` = −1 − week), cached by the key: callers pass
+        the same days for the same key (a class's own days there, every day for staff and venues), and
+        a resource and an int hash far quicker than the days."""
+        found = self._free_in.get((owner, key))
+        if found is None:
+            found = self._free_in[(owner, key)] = self.free(owner, days)
+        return found
 
     def _free_day(self, owner: Resource, day: int) -> Load:
         """One day: fixed hours (in `hours`), free slots, free two-slot blocks, free evening."""
@@ -322,7 +360,7 @@ class WeekModel:
             here = in_bucket.get(bucket)
             if not days or not here:
                 continue
-            free = (occupancy.free(owner, days) - self.reserved.get((owner, bucket), Load())).clamped()
+            free = (occupancy.free_in(owner, bucket, days) - self.reserved.get((owner, bucket), Load())).clamped()
             day_tasks = [i for i in here if not tasks_of[i].evening]
             self._at_most(self._terms(day_tasks, [bucket], owner=owner), free.day_hours, rule)
             self._at_most(self._terms([i for i in day_tasks if tasks_of[i].hours > 1], [bucket], hours=False, owner=owner),
@@ -341,7 +379,7 @@ class WeekModel:
                 continue
             if kind is ResourceKind.STAFF:
                 reserved = sum(self.reserved.get((owner, bucket), Load()).hours for bucket in buckets)
-                hours_left = occupancy.free(owner, days).hours - reserved
+                hours_left = occupancy.free_in(owner, -1 - week, days).hours - reserved
                 self._at_most(self._terms(week_tasks, buckets, owner=owner), max(0, hours_left), rule)
             elif kind is ResourceKind.CLASS:
                 cls = self.problem.classes[name].school_class

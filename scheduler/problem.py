@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -368,16 +369,23 @@ class _Builder:
         return tuple(sorted(day for day in days if not self.as_of or self.days[day] >= self.as_of))
 
     def _days_in(self, cls: SchoolClass, periods: Sequence[Period]) -> tuple[int, ...]:
-        return tuple(sorted(
-            day for day in self.class_days[cls.name] if any(self.days[day] in period for period in periods)
-        ))
+        """The class's school days (indices) inside any of the periods; by bisection, since a build asks
+        it for every task (a day-by-day test was a tenth of a 120-class solve's Python)."""
+        inside: set[int] = set()
+        for period in periods:
+            inside.update(range(bisect_left(self.days, period.start), bisect_right(self.days, period.end)))
+        return tuple(sorted(inside & self.class_days[cls.name]))
 
     def _share(self, cls: SchoolClass, periods: Sequence[Period]) -> float:
         """The part of the periods' school days (closures aside) that lies inside the span."""
         if cls.name not in self.year_days:  # the calendar's day-by-day walk is the slow part of a build
             self.year_days[cls.name] = self.planned.school_days(grade=cls.grade, class_name=cls.name)
-        year = [day for day in self.year_days[cls.name] if any(day in p for p in periods)]
-        return sum(1 for day in year if day in self.span) / len(year) if year else 0.0
+        days = self.year_days[cls.name]
+        year: set[int] = set()
+        for period in periods:
+            year.update(range(bisect_left(days, period.start), bisect_right(days, period.end)))
+        inside = range(bisect_left(days, self.span.start), bisect_right(days, self.span.end))
+        return len(year.intersection(inside)) / len(year) if year else 0.0
 
     def _windows(self, activity: Activity, cls: SchoolClass) -> tuple[list[Period], ItemWindow | None]:
         """The activity's windows: the roadmap item's own windows, or the norms' ones inside its deadline;

@@ -269,16 +269,20 @@ def _identities(problem: Problem, weeks: list[WeekResult]) -> tuple[Placement, .
         for index, found in week.positions.items():
             positions[index].extend(found)
     placements = list(problem.fixed)
+    fixed_uids: dict[str, set[str]] = defaultdict(set)
+    for placed in problem.fixed:
+        fixed_uids[placed.task].add(placed.uid)
     for index, task in enumerate(problem.tasks):
-        placements.extend(_assign_uids(problem, task, sorted(positions.get(index, []))))
+        placements.extend(_assign_uids(problem, task, sorted(positions.get(index, [])), fixed_uids[task.key]))
     return tuple(sorted(placements, key=lambda p: (p.day, p.slot, p.class_name, p.uid)))
 
 
-def _assign_uids(problem: Problem, task: Task, positions: list[tuple[int, int]]) -> list[Placement]:
-    """Keep the uid of an unmoved session, hand the old uids to moved ones, number the rest after them."""
+def _assign_uids(problem: Problem, task: Task, positions: list[tuple[int, int]], fixed: set[str]) -> list[Placement]:
+    """Keep the uid of an unmoved session, hand the old uids to moved ones, number the rest after them
+    (`fixed`: the uids of the task's fixed sessions)."""
     previous = sorted(problem.previous.get(task.key, []), key=lambda entry: (entry[1], entry[2], entry[0]))
     at: dict[tuple[date, int], str] = {(day, slot): uid for uid, day, slot in previous}
-    used = {uid for uid, _, _ in previous} | {p.uid for p in problem.fixed if p.task == task.key}
+    used = {uid for uid, _, _ in previous} | fixed
     taken = {(problem.days[day], slot) for day, slot in positions}
     free = [uid for uid, day, slot in previous if (day, slot) not in taken]
     counter = max((int(uid.rsplit("#", 1)[1]) for uid in used if "#" in uid), default=0)
