@@ -121,9 +121,13 @@ class AcademicCalendar:
     working_weekends: frozenset[date] = frozenset()
     stored: StoredOrigin | None = None
     _schedules: dict[tuple[int | None, str | None], Schedule] = field(init=False, repr=False, compare=False)
+    # School days per (schedule, first, last): the classes of a grade share them, and a solver's
+    # build asks for every class's (the day-by-day walk was a tenth of its Python at 120 classes).
+    _school_days: dict[tuple[Schedule, date, date], tuple[date, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_schedules", {})
+        object.__setattr__(self, "_school_days", {})
 
     @property
     def timezone(self) -> str:
@@ -166,7 +170,9 @@ class AcademicCalendar:
         vacation or closure, and is a study weekday or a Saturday made a
         working day.
         """
-        schedule = self.schedule(grade, class_name)
+        return self._day_off(self.schedule(grade, class_name), day, grade, class_name)
+
+    def _day_off(self, schedule: Schedule, day: date, grade: int | None, class_name: str | None) -> str | None:
         for period in (*schedule.vacations, *self.closures):
             if day in period:
                 return period.name
@@ -192,7 +198,12 @@ class AcademicCalendar:
         schedule = self.schedule(grade, class_name)
         first, last = min(schedule.first_day, self.first_day), max(schedule.last_day, self.last_day)
         span = Period("", max(start or first, first), min(end or last, last))
-        return [day for day in span.days() if self.is_school_day(day, grade, class_name)]
+        key = (schedule, span.start, span.end)
+        if key not in self._school_days:
+            self._school_days[key] = tuple(
+                day for day in span.days() if self._day_off(schedule, day, grade, class_name) is None
+            )
+        return list(self._school_days[key])
 
     def with_overrides(self, closures: Sequence[Period] = (), week: int | None = None) -> AcademicCalendar:
         """The same calendar for one school: its extra closures and its own 5- or 6-day week."""

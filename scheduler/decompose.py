@@ -158,14 +158,6 @@ class Planner:
                 for day in task.days:
                     self.expected[task.class_name][(owner, problem.bucket_of[day])] += share
             self.candidates[task.class_name].update(owner for group in candidates(task) for owner in group)
-        # What `_inputs` reads of the fixed sessions: hours per class and direction, last bucket per task.
-        self.fixed_hours: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        self.fixed_bucket: dict[str, int] = {}
-        for placed in problem.fixed:
-            self.fixed_hours[placed.class_name][placed.direction] += placed.hours
-            position = problem.day_index(placed.day)
-            bucket = problem.bucket_of[position] if position is not None else -1
-            self.fixed_bucket[placed.task] = max(self.fixed_bucket.get(placed.task, -1), bucket)
         # Each class's plan (and choices of staff and venues) when alone: the hint for a class not yet placed.
         self.alone: dict[int, dict[int, int]] = {}
         self.alone_choices: dict[int, Choice] = {}
@@ -223,6 +215,7 @@ class Planner:
         names and order, hence the same floor, and one's plan alone fits the other task by task. The
         cache of `Occupancy.free` makes this far cheaper than building the model."""
         problem, occupancy = self.problem, self.occupancy
+        fixed_bucket = problem.fixed_bucket
         info = problem.classes[name]
         days = sorted(info.days)
         resources: dict[Resource, int] = {}
@@ -232,8 +225,8 @@ class Planner:
             rows.append((
                 task.key.split("/", 1)[1], task.direction, task.hours, task.count, task.elective, task.evening,
                 task.series is None, task.days, task.rule.kind,
-                tuple((key.split("/", 1)[1], self.fixed_bucket.get(key, -1)) for key in task.after),
-                self.fixed_bucket.get(task.key, -1),
+                tuple((key.split("/", 1)[1], fixed_bucket.get(key, -1)) for key in task.after),
+                fixed_bucket.get(task.key, -1),
                 tuple(sorted(problem.bucket_of[day] for _, when, _ in problem.previous.get(task.key, [])
                              if (day := problem.day_index(when)) is not None)),
                 tuple(tuple(resources.setdefault(owner, len(resources)) for owner in group) for group in candidates(task)),
@@ -256,7 +249,7 @@ class Planner:
             tuple(days), school_class.max_hours_per_day, school_class.max_hours_per_week,
             tuple((occupancy.limited.get((name, day), 0), occupancy.sessions.get((name, day), 0)) for day in days),
             tuple(sorted((direction, hours) for (owner, direction), hours in problem.required.items() if owner == name)),
-            tuple(sorted(self.fixed_hours.get(name, {}).items())),
+            tuple(sorted((direction, hours) for (owner, direction), hours in problem.fixed_hours.items() if owner == name)),
             tuple(sorted((week, tuple(sorted(weights.items())))
                          for week, weights in problem.penalty_weeks.get(name, {}).items())),
             tuple(rows), tuple(capacity),

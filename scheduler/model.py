@@ -67,9 +67,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from ortools.sat.python import cp_model
 
@@ -83,17 +82,16 @@ UNPLACED_WEIGHT = 10_000
 HINT_BUDGET = 0.05
 
 
-@dataclass(frozen=True)
-class Load:
+class Load(NamedTuple):
     """What sessions take of (or leave free in) a resource over some days: hours, day-slot hours,
-    sessions of two or more slots, evenings."""
+    sessions of two or more slots, evenings. A named tuple: models make hundreds of thousands."""
 
     hours: int = 0
     day_hours: int = 0
     long: int = 0
     evenings: int = 0
 
-    def __add__(self, other: Load) -> Load:
+    def __add__(self, other: Load) -> Load:  # type: ignore[override]
         return Load(self.hours + other.hours, self.day_hours + other.day_hours,
                     self.long + other.long, self.evenings + other.evenings)
 
@@ -355,23 +353,38 @@ class WeekModel:
                 in_bucket[bucket].append(index)
         tasks_of = self.problem.tasks
         is_limited = self.problem.is_limited
-        for bucket, all_days in self.bucket_days.items():
-            days = self._days_of(owner, all_days)
-            here = in_bucket.get(bucket)
-            if not days or not here:
+        for bucket in sorted(in_bucket):
+            days = self._days_of(owner, self.bucket_days[bucket])
+            if not days:
                 continue
+            here = in_bucket[bucket]
+            # The most each kind of load can reach here: most buckets can never exceed what is free, and
+            # skipping those before any term is built is most of the speed of a model build.
+            limited_most = day_most = long_most = evening_most = 0
+            for index in here:
+                task, upper = tasks_of[index], self.upper[self.uses[index][owner][bucket].index]
+                if task.evening:
+                    evening_most += upper
+                    continue
+                day_most += task.hours * upper
+                long_most += upper if task.hours > 1 else 0
+                limited_most += task.hours * upper if task.series is None else 0
             free = (occupancy.free_in(owner, bucket, days) - self.reserved.get((owner, bucket), Load())).clamped()
             day_tasks = [i for i in here if not tasks_of[i].evening]
-            self._at_most(self._terms(day_tasks, [bucket], owner=owner), free.day_hours, rule)
-            self._at_most(self._terms([i for i in day_tasks if tasks_of[i].hours > 1], [bucket], hours=False, owner=owner),
-                          free.long, rule)
-            self._at_most(self._terms([i for i in here if tasks_of[i].evening], [bucket], hours=False, owner=owner),
-                          free.evenings, rule)
-            if kind is ResourceKind.CLASS:
+            if day_most > free.day_hours:
+                self._at_most(self._terms(day_tasks, [bucket], owner=owner), free.day_hours, rule)
+            if long_most > free.long:
+                self._at_most(self._terms([i for i in day_tasks if tasks_of[i].hours > 1], [bucket], hours=False,
+                                          owner=owner), free.long, rule)
+            if evening_most > free.evenings:
+                self._at_most(self._terms([i for i in here if tasks_of[i].evening], [bucket], hours=False, owner=owner),
+                              free.evenings, rule)
+            if kind is ResourceKind.CLASS and limited_most:
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
-                self._at_most(self._terms([i for i in here if is_limited(tasks_of[i])], [bucket]), day_cap,
-                              Rule(RuleKind.CLASS_DAY, name))
+                if limited_most > day_cap:
+                    self._at_most(self._terms([i for i in here if is_limited(tasks_of[i])], [bucket]), day_cap,
+                                  Rule(RuleKind.CLASS_DAY, name))
         for week, buckets in self.week_buckets.items():
             days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
             week_tasks = sorted({index for bucket in buckets for index in in_bucket.get(bucket, [])})
@@ -482,10 +495,7 @@ class WeekModel:
         `measures` records, per requirement, what an explanation maximises to tell how
         much is short: the named (non-elective) sessions it demands, then its minimum."""
         problem = self.problem
-        fixed: dict[tuple[str, str], int] = defaultdict(int)
-        for placed in problem.fixed:
-            fixed[(placed.class_name, placed.direction)] += placed.hours
-            fixed[(placed.class_name, TOTAL)] += placed.hours
+        fixed = problem.fixed_hours
         planned: dict[tuple[str, str], list] = defaultdict(list)
         named: dict[Rule, list[tuple[cp_model.LinearExprT, int]]] = defaultdict(list)
         for index in self.tasks:
@@ -502,7 +512,7 @@ class WeekModel:
             if name not in self.scope:
                 continue
             rule = Rule(RuleKind.TOTAL, name) if direction == TOTAL else Rule(RuleKind.DIRECTION, name, direction)
-            achieved = sum(planned[(name, direction)]) + fixed[(name, direction)]
+            achieved = sum(planned[(name, direction)]) + fixed.get((name, direction), 0)
             self.measures.setdefault(rule, []).append((achieved, required))
             if required > 0:
                 self._rule(self.model.add(achieved >= required), rule)
@@ -511,18 +521,14 @@ class WeekModel:
         """A successor's sessions come in buckets after every session of its predecessors."""
         problem = self.problem
         by_key = {problem.tasks[index].key: index for index in self.tasks}
-        fixed_buckets: dict[str, int] = defaultdict(lambda: -1)
-        for placed in problem.fixed:
-            day = problem.day_index(placed.day)
-            bucket = problem.bucket_of[day] if day is not None else -1
-            fixed_buckets[placed.task] = max(fixed_buckets[placed.task], bucket)
+        fixed_buckets = problem.fixed_bucket
         for index in self.tasks:
             task = problem.tasks[index]
             for key in task.after:
                 rule = Rule(RuleKind.ORDER, task.activity, key.split("/", 1)[1])
                 earlier = by_key.get(key)
                 for bucket, var in self.counts[index].items():
-                    if fixed_buckets[key] >= bucket:
+                    if fixed_buckets.get(key, -1) >= bucket:
                         self._rule(self.model.add(var == 0), rule)
                     if earlier is None:
                         continue
@@ -804,11 +810,11 @@ class DayModel:
             resources = [owner for owner in owners(task) if owner.kind not in chosen_kinds]
             options: dict[tuple[int, int], cp_model.IntVar] = {}
             in_bucket: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            starts = [(start, self._covered(start, task.hours)) for start in self._starts(task)]
             for day in task.days:
                 if problem.bucket_of[day] not in buckets:
                     continue
-                for start in self._starts(task):
-                    covered = self._covered(start, task.hours)
+                for start, covered in starts:
                     if any(slot in fixed.busy.get((owner, day), ()) for owner in resources for slot in covered):
                         continue
                     var = model.new_bool_var(f"y[{task.key}][{day}][{start}]")

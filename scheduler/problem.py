@@ -173,6 +173,25 @@ class Problem:
             weeks.setdefault(bucket, self.week_of[day])
         return tuple(weeks[bucket] for bucket in range(len(weeks)))
 
+    @cached_property
+    def fixed_hours(self) -> dict[tuple[str, str], int]:
+        """Hours of the fixed sessions (course, kept past) per (class, direction), and per (class, TOTAL)."""
+        hours: dict[tuple[str, str], int] = defaultdict(int)
+        for placed in self.fixed:
+            hours[(placed.class_name, placed.direction)] += placed.hours
+            hours[(placed.class_name, TOTAL)] += placed.hours
+        return dict(hours)
+
+    @cached_property
+    def fixed_bucket(self) -> dict[str, int]:
+        """The last bucket of each task's fixed sessions (−1 for one outside the span)."""
+        last: dict[str, int] = {}
+        for placed in self.fixed:
+            position = self.day_index(placed.day)
+            bucket = self.bucket_of[position] if position is not None else -1
+            last[placed.task] = max(last.get(placed.task, -1), bucket)
+        return last
+
     def day_index(self, day: date) -> int | None:
         return self._index.get(day)
 
