@@ -51,7 +51,6 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from scheduler.model import (
-    Choice,
     Load,
     Occupancy,
     Resource,
@@ -62,7 +61,7 @@ from scheduler.model import (
     class_resource,
     shared_owners,
 )
-from scheduler.problem import Problem, Task
+from scheduler.problem import Choice, Problem, Task
 from scheduler.settings import WALL_MARGIN, Progress, SolverSettings, SolveStage
 
 MIN_BUDGET = 0.2  # deterministic seconds: the least any one class solve gets
@@ -75,6 +74,7 @@ POLISH_SHARE = 0.8  # part of the budget stage 1 may spend in all; stage 2 runs 
 STAGE2_SECONDS_PER_TASK = 0.005
 BATCH = 2  # calls solved side by side (fixed, so the thread count never changes the result)
 PRICE_MAX = 4  # highest contention price per hour (tie-breaks only)
+BALANCE_MAX = 2  # highest load-balance price per hour of a candidate (tie-breaks only)
 MAX_STALLED = 2  # polish stops after this many rounds in a row without improvement
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -163,6 +163,7 @@ class Planner:
         self.alone_choices: dict[int, Choice] = {}
         # Each class's bound when alone: a constraint of every scoped model after step 1.
         self.floors: dict[str, int] = {}
+        self.year_capacity: dict[Resource, int] = {}
         # Wall seconds the solves of the moment must leave for stage 2 (while polishing).
         self.reserve = 0.0
 
@@ -408,23 +409,32 @@ class Planner:
                     for owner in shared_owners(self.problem.tasks[index], plan.choices.get(index))}
         reserved = {key: load - own.get(key, Load()) for key, load in loads.items() if key[0] in used}
         budget = self.class_budget if len(scope) == 1 else GROUP_BUDGET
-        model = self._model(scope, reserved, self._prices(scope, used, reserved), None if choose else plan.choices)
+        model = self._model(scope, reserved, self._prices(scope, used, reserved, choose), None if choose else plan.choices)
         # A class still waiting is hinted with its plan alone, which rarely fits around the others:
         # completing that hint would cost a solve for nothing.
         return self._run(model, {**self.alone, **plan.values}, budget, complete=not scope & self.waiting,
                          choices={**self.alone_choices, **plan.choices})
 
     def _prices(
-        self, scope: frozenset[str], used: set[Resource], reserved: dict[tuple[Resource, int], Load]
+        self, scope: frozenset[str], used: set[Resource], reserved: dict[tuple[Resource, int], Load], choose: bool,
     ) -> dict[tuple[Resource, int], int]:
-        """While classes wait to be placed: per hour of a shared staff member or venue in a bucket, a
-        tie-break price of 0..PRICE_MAX by the share of its capacity already taken there or expected
-        by the waiting classes. A class then leaves the weeks others will need (the navigator's
-        December, when every class has its reflection lesson) to those that cannot go elsewhere."""
+        """Tie-break prices per hour of a shared staff member or venue in a bucket. While classes wait
+        to be placed: 0..PRICE_MAX by the share of its capacity already taken there or expected by the
+        waiting classes; a class then leaves the weeks others will need (the navigator's December,
+        when every class has its reflection lesson) to those that cannot go elsewhere. When the scope
+        chooses its staff and venues, each candidate also costs 0..BALANCE_MAX in every bucket by the
+        share of its year the others already take: the load-balancing goal, below every penalty."""
+        prices: dict[tuple[Resource, int], int] = defaultdict(int)
+        if choose:
+            for owner in sorted(used):
+                taken = sum(load.hours for (resource, _), load in reserved.items() if resource is owner)
+                if taken > 0 and (year := self._year_capacity(owner)) > 0:
+                    price = min(BALANCE_MAX, round(BALANCE_MAX * taken / year))
+                    for bucket in self.bucket_days:
+                        prices[(owner, bucket)] += price
         coming = self.waiting - scope
         if not coming:
-            return {}
-        prices = {}
+            return {key: price for key, price in prices.items() if price}
         for owner in sorted(used):
             others = sorted(coming & self.users[owner])
             for bucket, days in self.bucket_days.items():
@@ -436,8 +446,16 @@ class Planner:
                 free = self.occupancy.free_in(owner, bucket, days)
                 # A staff member's weekly hour limit is usually far below their free slots.
                 capacity = min(free.day_hours + free.evenings, free.hours)
-                prices[(owner, bucket)] = min(PRICE_MAX, round(PRICE_MAX * hours / capacity)) if capacity > 0 else PRICE_MAX
-        return prices
+                prices[(owner, bucket)] += min(PRICE_MAX, round(PRICE_MAX * hours / capacity)) if capacity > 0 else PRICE_MAX
+        return {key: price for key, price in prices.items() if price}
+
+    def _year_capacity(self, owner: Resource) -> int:
+        """A staff member's or venue's hours in the span: per week the lesser of its free slots and
+        (staff) its weekly limit less the fixed sessions."""
+        if owner not in self.year_capacity:
+            weeks = (self.occupancy.free_in(owner, -1 - week, days) for week, days in self.week_days.items())
+            self.year_capacity[owner] = sum(min(free.day_hours + free.evenings, free.hours) for free in weeks)
+        return self.year_capacity[owner]
 
     def _accept(
         self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load], scope: frozenset[str], run: Run, check: bool,

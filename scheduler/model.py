@@ -74,7 +74,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.penalties import Penalty
 from scheduler.placement import Placement
-from scheduler.problem import TOTAL, Problem, Rule, RuleKind, Task
+from scheduler.problem import TOTAL, Choice, Problem, Rule, RuleKind, Task
 from scheduler.settings import SolverSettings
 
 UNPLACED_WEIGHT = 10_000
@@ -101,10 +101,6 @@ class Load(NamedTuple):
 
     def clamped(self) -> Load:
         return Load(max(0, self.hours), max(0, self.day_hours), max(0, self.long), max(0, self.evenings))
-
-
-# The staff member and venue the solver chose for a task (by task index, only where it had a choice).
-Choice = tuple[str, str | None]
 
 
 class ResourceKind(StrEnum):
@@ -353,22 +349,27 @@ class WeekModel:
                 in_bucket[bucket].append(index)
         tasks_of = self.problem.tasks
         is_limited = self.problem.is_limited
+        # The most each kind of load can reach per bucket (the variables' upper bounds): most rules can
+        # never bind (a class's few sessions in a bucket of fifteen free slots), and leaving them out
+        # before any term is built keeps the model small and is most of the speed of its build.
+        hours_most: dict[int, int] = defaultdict(int)
+        limited_most_in: dict[int, int] = defaultdict(int)
         for bucket in sorted(in_bucket):
-            days = self._days_of(owner, self.bucket_days[bucket])
-            if not days:
-                continue
             here = in_bucket[bucket]
-            # The most each kind of load can reach here: most buckets can never exceed what is free, and
-            # skipping those before any term is built is most of the speed of a model build.
             limited_most = day_most = long_most = evening_most = 0
             for index in here:
                 task, upper = tasks_of[index], self.upper[self.uses[index][owner][bucket].index]
+                hours_most[bucket] += task.hours * upper
                 if task.evening:
                     evening_most += upper
                     continue
                 day_most += task.hours * upper
                 long_most += upper if task.hours > 1 else 0
                 limited_most += task.hours * upper if task.series is None else 0
+            limited_most_in[bucket] = limited_most
+            days = self._days_of(owner, self.bucket_days[bucket])
+            if not days:
+                continue
             free = (occupancy.free_in(owner, bucket, days) - self.reserved.get((owner, bucket), Load())).clamped()
             day_tasks = [i for i in here if not tasks_of[i].evening]
             if day_most > free.day_hours:
@@ -385,21 +386,30 @@ class WeekModel:
                 if limited_most > day_cap:
                     self._at_most(self._terms([i for i in here if is_limited(tasks_of[i])], [bucket]), day_cap,
                                   Rule(RuleKind.CLASS_DAY, name))
+        if kind is ResourceKind.VENUE:
+            return
         for week, buckets in self.week_buckets.items():
+            if not any(bucket in in_bucket for bucket in buckets):
+                continue
             days = self._days_of(owner, [day for bucket in buckets for day in self.bucket_days[bucket]])
-            week_tasks = sorted({index for bucket in buckets for index in in_bucket.get(bucket, [])})
-            if not days or not week_tasks:
+            if not days:
                 continue
             if kind is ResourceKind.STAFF:
                 reserved = sum(self.reserved.get((owner, bucket), Load()).hours for bucket in buckets)
-                hours_left = occupancy.free_in(owner, -1 - week, days).hours - reserved
-                self._at_most(self._terms(week_tasks, buckets, owner=owner), max(0, hours_left), rule)
-            elif kind is ResourceKind.CLASS:
-                cls = self.problem.classes[name].school_class
-                fixed = sum(occupancy.limited[(name, day)] for day in days)
-                cap = self.class_caps.get((name, week), cls.max_hours_per_week)
-                self._at_most(self._terms([i for i in week_tasks if is_limited(tasks_of[i])], buckets), cap - fixed,
-                              Rule(RuleKind.CLASS_WEEK, name))
+                hours_left = max(0, occupancy.free_in(owner, -1 - week, days).hours - reserved)
+                if sum(hours_most.get(bucket, 0) for bucket in buckets) > hours_left:
+                    self._at_most(self._terms(self._in(in_bucket, buckets), buckets, owner=owner), hours_left, rule)
+                continue
+            cls = self.problem.classes[name].school_class
+            cap = self.class_caps.get((name, week), cls.max_hours_per_week) - sum(occupancy.limited[(name, day)] for day in days)
+            if sum(limited_most_in.get(bucket, 0) for bucket in buckets) > cap:
+                self._at_most(self._terms([i for i in self._in(in_bucket, buckets) if is_limited(tasks_of[i])], buckets),
+                              cap, Rule(RuleKind.CLASS_WEEK, name))
+
+    @staticmethod
+    def _in(in_bucket: dict[int, list[int]], buckets: Iterable[int]) -> list[int]:
+        """The tasks that may have sessions in any of these buckets, in order."""
+        return sorted({index for bucket in buckets for index in in_bucket.get(bucket, [])})
 
     def _terms(
         self, tasks: Iterable[int], buckets: Iterable[int], hours: bool = True, owner: Resource | None = None,
@@ -414,11 +424,8 @@ class WeekModel:
         ]
 
     def _at_most(self, terms: list[tuple[cp_model.IntVar, int]], cap: int, rule: Rule) -> None:
-        """Σ coefficient × variable ≤ cap, under the rule; left out when the variables' upper bounds
-        can never exceed it (most can't: a class's few sessions in a bucket of fifteen free slots),
-        which keeps the model small and quick to build."""
-        if sum(coefficient * self.upper[var.index] for var, coefficient in terms) <= cap:
-            return
+        """Σ coefficient × variable ≤ cap, under the rule (`_capacity` calls it only where the
+        variables' upper bounds can exceed the cap)."""
         expression = cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
         self._rule(self.model.add(expression <= cap), rule)
 

@@ -52,6 +52,8 @@ TOTAL = "total"
 # Candidates per (class, activity) for the solver to choose from: more made the class models
 # several times larger for no better plan on the benchmark's schools (staff there are alike).
 MAX_OPTIONS = 3
+# The staff member and venue the solver chose for a task (by task index, where it had a choice).
+Choice = tuple[str, str | None]
 
 
 class RuleKind(StrEnum):
@@ -212,7 +214,7 @@ class Problem:
             item_ref=task.item.number if task.item else None, item_id=task.item.item_id if task.item else None,
         )
 
-    def with_choices(self, choices: dict[int, tuple[str, str | None]]) -> Problem:
+    def with_choices(self, choices: dict[int, Choice]) -> Problem:
         """The instance with the solver's staff member and venue (by task index) in place of the proposals."""
         tasks = tuple(
             replace(task, staff=choice[0], venue=choice[1]) if (choice := choices.get(index)) else task
