@@ -60,10 +60,14 @@ def school_show(context: Context, school_id: str, as_json: bool) -> None:
     out.print(table("Классы", ["Класс", "Параллель", "Учеников", "Уровень", "Классный руководитель", "Ведут (leads)"],
                     ([c["name"], c["grade"], c["students"], c["level"], c["teacher"],
                       ", ".join(f"{k}: {v}" for k, v in c["leads"].items())] for c in data["classes"])))
-    out.print(table("Сотрудники", ["Имя", "Роли", "Часов в неделю"],
-                    ([p["name"], ", ".join(p["roles"]), p["max_hours_per_week"]] for p in data["staff"])))
-    out.print(table("Площадки", ["Название", "Вид", "Мест"],
-                    ([v["name"], v["kind"], v["capacity"]] for v in data["venues"])))
+    # With a timetable: the hours each person leads and each venue hosts in it (the solver chose them).
+    scheduled = ["Часов в расписании"] if data["timetable"] else []
+    out.print(table("Сотрудники", ["Имя", "Роли", "Часов в неделю", *scheduled],
+                    ([p["name"], ", ".join(p["roles"]), p["max_hours_per_week"], *([p["scheduled_hours"]] if scheduled else [])]
+                     for p in data["staff"])))
+    out.print(table("Площадки", ["Название", "Вид", "Мест", *scheduled],
+                    ([v["name"], v["kind"], v["capacity"], *([v["scheduled_hours"]] if scheduled else [])]
+                     for v in data["venues"])))
     closures = [(f"{ru_date(a)}–{ru_date(b)}", "файл школы (closed)") for a, b in data["closures"]["profile"]]
     closures += [(f"{ru_date(a)}–{ru_date(b)}", "перепланирование (replan --closed)") for a, b in data["closures"]["replans"]]
     out.print("Закрытия: " + ("; ".join(f"{days} — {source}" for days, source in closures) if closures else "нет") + ".")

@@ -13,6 +13,7 @@ returns plain data with `to_json()`; the CLI only renders it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -143,14 +144,27 @@ class SchoolDetails:
 
     def to_json(self) -> dict[str, Any]:
         profile, record = self.profile, self.timetable
+        # Hours each staff member leads and each venue hosts in the current timetable (None without
+        # one): the loads the solver's choice of staff and venues gave them.
+        led: Counter[str] = Counter()
+        hosted: Counter[str] = Counter()
+        for placed in self.placements:
+            led[placed.staff] += placed.hours
+            if placed.venue:
+                hosted[placed.venue] += placed.hours
+
+        def hours(loads: Counter[str], name: str) -> int | None:
+            return loads[name] if record is not None else None
+
         return {
             "school": profile.id, "name": profile.name, "region": profile.region, "year": str(profile.year),
             "level": profile.level, "address": profile.address, "municipality": profile.municipality,
             "classes": [{"name": c.name, "grade": c.grade, "students": c.students, "level": c.level,
                          "teacher": c.teacher, "leads": c.leads} for c in profile.classes],
-            "staff": [{"name": p.name, "roles": list(p.roles), "max_hours_per_week": p.max_hours_per_week}
-                      for p in profile.staff],
-            "venues": [{"name": v.name, "kind": v.kind, "capacity": v.capacity} for v in profile.venues],
+            "staff": [{"name": p.name, "roles": list(p.roles), "max_hours_per_week": p.max_hours_per_week,
+                       "scheduled_hours": hours(led, p.name)} for p in profile.staff],
+            "venues": [{"name": v.name, "kind": v.kind, "capacity": v.capacity, "scheduled_hours": hours(hosted, v.name)}
+                       for v in profile.venues],
             "closures": {
                 "profile": [[p.start.isoformat(), p.end.isoformat()] for p in profile.closed],
                 "replans": [[p.start.isoformat(), p.end.isoformat()] for p in self.closures],

@@ -63,6 +63,13 @@ def test_the_solver_moves_a_session_off_the_proposed_navigator_who_cannot_lead_i
         role = norms.activity(row.activity).role
         assert role == "class_teacher" or role in roles[row.staff], (row.uid, row.staff)
     assert {row.staff for row in stored.placements if row.activity == "reflection" and row.class_name == "10А"} == {MAIN}
+    # `school show` gives the hours each person leads and each venue hosts: the loads the choice gave them.
+    details = service.school_details(engine, "small").to_json()
+    led = {entry["name"]: entry["scheduled_hours"] for entry in details["staff"]}
+    assert led == {person.name: sum(row.hours for row in stored.placements if row.staff == person.name)
+                   for person in profile.staff}
+    assert led[SECOND] > 0 and sum(entry["scheduled_hours"] for entry in details["venues"]) == sum(
+        row.hours for row in stored.placements if row.venue)
     # One person leads each (class, activity): the solver chooses per activity, not per session.
     leaders: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in stored.placements:
@@ -90,6 +97,7 @@ def test_a_leads_entry_is_never_reassigned(engine: Engine, tmp_path: Path) -> No
 
 def test_a_replan_keeps_who_leads_and_where(engine: Engine, tmp_path: Path) -> None:
     service.load_school(engine, two_navigator_profile(tmp_path))
+    assert service.school_details(engine, "small").to_json()["staff"][0]["scheduled_hours"] is None
     assert service.schedule(engine, "small", time_limit=20, seed=0, workers=2).ok
     before = {(row.class_name, row.activity): (row.staff, row.venue) for row in read_current(engine, "small").placements}
     result = service.replan(engine, "small", [QUARANTINE], as_of=date(2024, 2, 1), time_limit=20, seed=0)
