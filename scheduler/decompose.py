@@ -21,7 +21,8 @@ only rules between classes are the limits of shared staff and venues. So:
    solve. Classes sharing no proposed staff member or venue cannot change
    each other's models and are solved side by side;
 3. polish: each class left above its floor is re-solved once more, now that
-   the others have settled, choosing its staff and venues again; then, in rounds, each such class is re-solved
+   the others have settled, choosing its staff and venues again; then, in
+   rounds, each such class is re-solved (with its staff and venues kept)
    together with a few others drawn with the seed, so they can trade weeks:
    in alternate rounds from the classes in its way (holding shared staff and
    venues in the weeks its own optimal plan needs them) and from all that
@@ -262,12 +263,14 @@ class Planner:
         loads = bucket_loads(self.problem, plan.values, plan.choices)
         # Most constrained first: the classes whose own optimum costs most have the fewest good choices.
         queue = sorted(pending, key=lambda name: (-self.floors.get(name, 0), name))
+        # What each waiting class holds: its choices change only when it is solved, and it leaves the queue.
+        held = {name: self._held(name, plan.choices) for name in queue}
         with ThreadPoolExecutor(max_workers=max(1, self.settings.workers)) as pool:
             while queue:
                 if self.settings.out_of_time:
                     plan.status = "unknown"  # the classes placed so far stay in `plan.objective`
                     return plan
-                batch = self._independent(queue)
+                batch = self._independent(queue, held)
                 runs = list(pool.map(lambda name: self._solve_around(plan, loads, frozenset([name]), choose=False), batch))
                 for position, (name, run) in enumerate(zip(batch, runs, strict=True)):
                     if not run.solved:
@@ -293,20 +296,26 @@ class Planner:
         self._polish(plan, loads)
         return self._status(plan)
 
-    def _independent(self, queue: list[str]) -> list[str]:
+    @staticmethod
+    def _independent(queue: list[str], held: dict[str, set[Resource]]) -> list[str]:
         """Take from the queue its first class and up to BATCH - 1 later ones sharing no staff
-        member or venue with any taken: they cannot change each other's models, so solving them side
-        by side gives what solving them in turn would."""
+        member or venue (`held`: as chosen so far, else proposed) with any taken: with their staff and
+        venues kept, they cannot change each other's models, so solving them side by side gives what
+        solving them in turn would."""
         batch = [queue.pop(0)]
-        taken = set(self.shared[batch[0]])
+        taken = set(held[batch[0]])
         for name in list(queue):
             if len(batch) == BATCH:
                 break
-            if not self.shared[name] & taken:
+            if not held[name] & taken:
                 queue.remove(name)
                 batch.append(name)
-                taken |= self.shared[name]
+                taken |= held[name]
         return batch
+
+    def _held(self, name: str, choices: dict[int, Choice]) -> set[Resource]:
+        """The staff members and venues a class's tasks take with these choices (else the proposals)."""
+        return {owner for index in self.tasks_of[name] for owner in shared_owners(self.problem.tasks[index], choices.get(index))}
 
     def _polish(self, plan: WeekPlan, loads: dict[tuple[Resource, int], Load]) -> None:
         """Re-solve each class above its floor alone; then rounds of neighbourhoods (each such class with
@@ -405,8 +414,7 @@ class Planner:
         if choose:
             used: set[Resource] = set().union(*(self.candidates[name] for name in scope))
         else:
-            used = {owner for name in scope for index in self.tasks_of[name]
-                    for owner in shared_owners(self.problem.tasks[index], plan.choices.get(index))}
+            used = set().union(*(self._held(name, plan.choices) for name in scope))
         reserved = {key: load - own.get(key, Load()) for key, load in loads.items() if key[0] in used}
         budget = self.class_budget if len(scope) == 1 else GROUP_BUDGET
         model = self._model(scope, reserved, self._prices(scope, used, reserved, choose), None if choose else plan.choices)
