@@ -285,6 +285,8 @@ class WeekModel:
         # activity, kind): the candidates' literals, exactly one of them true.
         self.picks: dict[tuple[str, str, Resource], cp_model.IntVar] = {}
         self.pick_groups: dict[tuple[str, str, ResourceKind], list[cp_model.IntVar]] = defaultdict(list)
+        # Per task with candidates, per kind: each candidate and its literal (read by `choices`, the
+        # hints and the exact model's stage 2).
         self.chosen: dict[int, list[list[tuple[Resource, cp_model.IntVar]]]] = {}
         self.upper: dict[int, int] = {}  # a count variable's upper bound, by its index in the model
         # Per class: (penalty, weight, expression) of every soft-goal term (see `_objective`).
