@@ -12,13 +12,16 @@ from sqlalchemy.engine import Engine
 from calendars.academic import Period
 from scheduler import service
 from scheduler.norms import load_norms
+from scheduler.placement import Placement
 from scheduler.problem import build_problem
 from scheduler.profile import load_profile
+from scheduler.tables import StoredPlacement
 from store.db import open_store
 from tests.scheduler_helpers import check_timetable, read_current, write_profile
 
 SECOND = "Второва Е. Е."
 MAIN = "Навигаторова Г. Г."
+THIRD = "Третьякова Ж. Ж."
 QUARANTINE = Period("Карантин", date(2024, 2, 5), date(2024, 2, 11))
 
 
@@ -96,13 +99,38 @@ def test_a_leads_entry_is_never_reassigned(engine: Engine, tmp_path: Path) -> No
 
 
 def test_a_replan_keeps_who_leads_and_where(engine: Engine, tmp_path: Path) -> None:
-    service.load_school(engine, two_navigator_profile(tmp_path))
+    """After the first schedule a third navigator joins; the balancing rule would now propose her, but
+    a re-plan keeps every activity with the person and venue it had."""
+    path = two_navigator_profile(tmp_path)
+    service.load_school(engine, path)
     assert service.school_details(engine, "small").to_json()["staff"][0]["scheduled_hours"] is None
     assert service.schedule(engine, "small", time_limit=20, seed=0, workers=2).ok
-    before = {(row.class_name, row.activity): (row.staff, row.venue) for row in read_current(engine, "small").placements}
+    before = _leaders(read_current(engine, "small").placements)
+    path.write_text(path.read_text(encoding="utf-8").replace("[[venues]]", (
+        f'[[staff]]\nname = "{THIRD}"\nroles = ["navigator"]\nmax_hours_per_week = 8\nemail = "third@small.example"\n'
+        "[[venues]]"
+    ), 1), encoding="utf-8")
+    profile = load_profile(path)
+    assert any(task.staff == THIRD for task in build_problem(profile, load_norms(profile.year)).tasks)
+    # A full re-plan's instance (not only the closed week's sessions) leaves her no candidacy either.
+    previous = [Placement.of(row) for row in read_current(engine, "small").placements]
+    replanned = build_problem(profile, load_norms(profile.year), as_of=date(2024, 2, 1), previous=previous)
+    assert replanned.tasks and not any(THIRD in task.staff_options for task in replanned.tasks)
+    assert all({(task.staff, task.venue)} == before[(task.class_name, task.activity)]
+               for task in replanned.tasks if (task.class_name, task.activity) in before)
+    service.load_school(engine, path)
     result = service.replan(engine, "small", [QUARANTINE], as_of=date(2024, 2, 1), time_limit=20, seed=0)
     assert result.solution.ok, result.solution.to_json()
     after = read_current(engine, "small")
     assert not any(QUARANTINE.start <= row.day <= QUARANTINE.end for row in after.placements if row.series is None)
-    assert {(row.class_name, row.activity): (row.staff, row.venue) for row in after.placements} == before
+    assert result.changes, "the quarantine moved sessions"
+    assert _leaders(after.placements) == before
     assert check_timetable(after) == []
+
+
+def _leaders(rows: list[StoredPlacement]) -> dict[tuple[str, str], set[tuple[str, str | None]]]:
+    """Who leads each (class, activity) and where, over all its sessions."""
+    leaders: dict[tuple[str, str], set[tuple[str, str | None]]] = defaultdict(set)
+    for row in rows:
+        leaders[(row.class_name, row.activity)].add((row.staff, row.venue))
+    return dict(leaders)
