@@ -144,14 +144,8 @@ class SchoolDetails:
 
     def to_json(self) -> dict[str, Any]:
         profile, record = self.profile, self.timetable
-        # Hours each staff member leads and each venue hosts in the current timetable (None without
-        # one): the loads the solver's choice of staff and venues gave them.
-        led: Counter[str] = Counter()
-        hosted: Counter[str] = Counter()
-        for placed in self.placements:
-            led[placed.staff] += placed.hours
-            if placed.venue:
-                hosted[placed.venue] += placed.hours
+        # Hours each staff member leads and each venue hosts in the current timetable (None without one).
+        led, hosted = scheduled_hours(self.placements)
 
         def hours(loads: Counter[str], name: str) -> int | None:
             return loads[name] if record is not None else None
@@ -179,6 +173,18 @@ class SchoolDetails:
             },
             "placements": [p.to_json() for p in self.placements],
         }
+
+
+def scheduled_hours(placements: Iterable[Placement]) -> tuple[Counter[str], Counter[str]]:
+    """Hours each staff member leads and each venue hosts in these placements: the loads the solver's
+    choice of staff and venues gave them (`school show`, the school's web page)."""
+    led: Counter[str] = Counter()
+    hosted: Counter[str] = Counter()
+    for placed in placements:
+        led[placed.staff] += placed.hours
+        if placed.venue:
+            hosted[placed.venue] += placed.hours
+    return led, hosted
 
 
 def school_details(engine: Engine, school_id: str) -> SchoolDetails:

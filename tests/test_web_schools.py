@@ -127,6 +127,20 @@ def test_the_compliance_bars_are_the_compliance_report(planned_engine: Engine) -
     assert len(re.findall(r'class="card compliance"', page)) == len({row.class_name for row in report.rows})
 
 
+def test_the_school_page_gives_each_staff_members_hours_in_the_timetable(planned_engine: Engine) -> None:
+    """Whom the solver chose shows as each person's hours, the same as the CLI timetable's sessions."""
+    led: dict[str, int] = {}
+    for row in cli_timetable(planned_engine):
+        led[str(row["staff"])] = led.get(str(row["staff"]), 0) + int(str(row["hours"]))
+    with server(planned_engine) as url, browser(url, login="coord") as person:
+        page = person.get(f"/schools/{SCHOOL}").text
+    cells = re.findall(r'<td data-label="ФИО">([^<]+)</td>.*?<td class="number" data-label="Часов в расписании">(\d+)</td>',
+                       page, flags=re.S)
+    assert cells and {html.unescape(name): int(hours) for name, hours in cells} == {
+        name: led.get(name, 0) for name in (html.unescape(name) for name, _ in cells)}
+    assert sum(int(hours) for _, hours in cells) == sum(led.values())
+
+
 def test_a_coordinator_sees_only_their_own_school(planned_engine: Engine) -> None:
     with server(planned_engine) as url, browser(url, login="coord") as person:
         listing = person.get("/schools").text

@@ -45,6 +45,7 @@ from scheduler.service import (
     load_school,
     replan,
     schedule,
+    scheduled_hours,
     timetable,
 )
 from scheduler.settings import Progress
@@ -120,6 +121,11 @@ class SchoolPage:
         for placement in self.timetable.placements if self.timetable else ():
             counts[placement.class_name] = counts.get(placement.class_name, 0) + 1
         return counts
+
+    @property
+    def hours_by_staff(self) -> dict[str, int]:
+        """Hours each staff member leads in the current timetable (whom the solver chose)."""
+        return dict(scheduled_hours(self.timetable.placements)[0]) if self.timetable else {}
 
 
 def timetable_or_reason(engine: Engine, school_id: str, class_name: str | None = None, staff: str | None = None,
