@@ -34,15 +34,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from calendars.deadlines.dates import ONE_DAY, add_years, month_length
-from calendars.deadlines.model import Occurrence, Recurrence, SkippedDay, Window
+from calendars.deadlines.model import Occurrence, Phrase, Recurrence, SkippedDay, Window
 from calendars.deadlines.terms import SchoolCalendar, school_part_dates, school_quarters, school_start_of, study_period
 from calendars.school_year import SchoolYear
-
-if TYPE_CHECKING:
-    from calendars.deadlines.spec import DeadlineSpec
 
 DATELESS_KINDS = ("continuous", "on_demand", "separate_schedule", "unrecognised")
 _MONTHS_IN = {"month": 1, "quarter": 3, "half": 6}
@@ -58,7 +54,7 @@ def resolve(window: Window, calendar: SchoolCalendar | None) -> tuple[date | Non
     return window.start, window.end
 
 
-def occurrences(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[Occurrence]:
+def occurrences(spec: Phrase, calendar: SchoolCalendar | None) -> list[Occurrence]:
     found: list[Occurrence] = []
     if spec.kind == "phased":
         found = [occurrence for _, phase in spec.phases for occurrence in occurrences(phase, calendar)]
@@ -73,7 +69,7 @@ def occurrences(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[Occ
     return sorted(set(found))
 
 
-def span(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> tuple[date | None, date | None]:
+def span(spec: Phrase, calendar: SchoolCalendar | None) -> tuple[date | None, date | None]:
     """Window and dateless kinds: open (None) where any window is open; recurring and phased: the known extremes."""
     if spec.kind == "phased":
         return _extremes(span(phase, calendar) for _, phase in spec.phases)
@@ -158,7 +154,7 @@ def _anchored(recurrence: Recurrence, start: date, end: date, school_year: Schoo
                 yield from split(first, due, max(parts, 1))
 
 
-def skipped(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[SkippedDay]:
+def skipped(spec: Phrase, calendar: SchoolCalendar | None) -> list[SkippedDay]:
     """The dates a weekday recurrence would fall on but the calendar has no lessons, with its reasons."""
     if calendar is None:
         return []

@@ -8,11 +8,10 @@ can check the machine's understanding against the order's text.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from calendars.deadlines.dates import MonthDay, month_length
 from calendars.deadlines.expand import recurrence_occurrences, recurrence_skipped, resolve
-from calendars.deadlines.model import Recurrence, SchoolPart, Window, YearlyWindow
+from calendars.deadlines.model import Phrase, Recurrence, SchoolPart, Window, YearlyWindow
 from calendars.deadlines.terms import DEFAULT_STUDY_YEAR_RU, FEDERAL_QUARTERS_RU, SchoolCalendar, school_part_dates
 from calendars.deadlines.words import (
     MONTH_GENITIVE,
@@ -23,9 +22,6 @@ from calendars.deadlines.words import (
     plural,
 )
 from calendars.school_year import SchoolYear
-
-if TYPE_CHECKING:
-    from calendars.deadlines.spec import DeadlineSpec
 
 _EVERY: dict[str, str] = {
     "week": "Еженедельно",
@@ -58,11 +54,11 @@ _DATELESS: dict[str, str] = {
 }
 
 
-def explain(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> str:
+def explain(spec: Phrase, calendar: SchoolCalendar | None) -> str:
     return "\n".join(_lines(spec, calendar))
 
 
-def _lines(spec: DeadlineSpec, calendar: SchoolCalendar | None) -> list[str]:
+def _lines(spec: Phrase, calendar: SchoolCalendar | None) -> list[str]:
     if spec.kind == "phased":
         lines = [f"Этапы ({len(spec.phases)}):"]
         for label, phase in spec.phases:

@@ -7,9 +7,10 @@ lives in `expand` and `explain`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any, Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 from calendars.deadlines.dates import MonthDay, clamped
 
@@ -230,3 +231,38 @@ class TimeOfDay:
 
     def text(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M}" if self.end else f"{self.start:%H:%M}"
+
+
+class Phrase(Protocol):
+    """What expanding and explaining a deadline read of it: the fields of spec.DeadlineSpec, as a
+    protocol, so that expand and explain need not import the spec whose methods call them."""
+
+    @property
+    def kind(self) -> Kind: ...
+
+    @property
+    def windows(self) -> tuple[Window, ...]: ...
+
+    @property
+    def recurrence(self) -> Recurrence | None: ...
+
+    @property
+    def phases(self) -> Sequence[tuple[str, Phrase]]: ...
+
+    @property
+    def school_year(self) -> int | None: ...
+
+    @property
+    def times(self) -> tuple[TimeOfDay, ...]: ...
+
+    @property
+    def notes(self) -> tuple[str, ...]: ...
+
+    @property
+    def remarks(self) -> tuple[str, ...]: ...
+
+    @property
+    def needs_review(self) -> bool: ...
+
+    @property
+    def review_reason(self) -> str | None: ...
