@@ -370,16 +370,23 @@ def reopened(closures: Iterable[Period], reopen: Iterable[Period]) -> list[Perio
     return result
 
 
+def require_known(profile: Profile, class_name: str | None = None, staff: str | None = None,
+                  venue: str | None = None) -> None:
+    """Refuse a class, staff member or venue the school does not have, with suggestions: a filter naming
+    nothing is an error, never an empty timetable (the CLI's filters, the web's grids)."""
+    for given, known, what, missing in ((class_name, [c.name for c in profile.classes], "Класс", "не найден"),
+                                        (staff, [p.name for p in profile.staff], "Сотрудник", "не найден"),
+                                        (venue, [v.name for v in profile.venues], "Площадка", "не найдена")):
+        if given and given not in known:
+            raise SchedulingError(f"{what} «{given}» в школе «{profile.id}» {missing}.{did_you_mean(given, known)}")
+
+
 def timetable(engine: Engine, school_id: str, class_name: str | None = None, staff: str | None = None,
               venue: str | None = None) -> TimetableView:
-    """The current timetable's placements, optionally of one class, one staff member or one venue (the web's
-    venue picker offers only the profile's venues, so that filter is not checked against them)."""
+    """The current timetable's placements, optionally of one class, one staff member or one venue."""
     with transaction(engine) as session:
         profile = read_profile(session, school_id)
-        for given, known, what in ((class_name, [c.name for c in profile.classes], "Класс"),
-                                   (staff, [p.name for p in profile.staff], "Сотрудник")):
-            if given and given not in known:  # a filter naming nobody is an error, never an empty timetable
-                raise SchedulingError(f"{what} «{given}» в школе «{school_id}» не найден.{did_you_mean(given, known)}")
+        require_known(profile, class_name, staff, venue)
         current = require_current_timetable(session, school_id)
         query = select(StoredPlacement).where(StoredPlacement.timetable_id == current.id)
         if class_name:

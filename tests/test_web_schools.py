@@ -26,6 +26,7 @@ from web_helpers import OTHER_SCHOOL, SCHOOL, STAFF, browser, error_text, server
 
 from calendars.data_files import data_dir
 from cli import cli
+from scheduler.errors import SchedulingError
 from scheduler.service import compliance_report, timetable
 from scheduler.tables import School, Timetable
 from store.db import transaction
@@ -84,11 +85,15 @@ def test_a_staff_members_and_a_venues_grid_hold_their_sessions_only(planned_engi
         staff_page = person.get(f"/schools/{SCHOOL}/year", params={"staff": STAFF}).text
         venue_page = person.get(f"/schools/{SCHOOL}/year", params={"venue": venue}).text
         unknown = person.get(f"/schools/{SCHOOL}/year", params={"class": "8Я"})
+        no_venue = person.get(f"/schools/{SCHOOL}/year", params={"venue": venue + "Х"})
         both = person.get(f"/schools/{SCHOOL}/year", params={"class": "8А", "staff": STAFF})
     assert sorted(uid for uid, _ in grid_sessions(staff_page)) == sorted(str(row["uid"]) for row in mine)
     assert sorted(uid for uid, _ in grid_sessions(venue_page)) == sorted(str(row["uid"]) for row in at_venue)
     assert unknown.status_code == 400 and "Класс «8Я» в школе «demo-kudrovo» не найден" in error_text(unknown)
     assert "Возможно, имелось в виду" in error_text(unknown)
+    assert no_venue.status_code == 400 and f"Площадка «{venue}Х» в школе «demo-kudrovo» не найдена" in error_text(no_venue)
+    with pytest.raises(SchedulingError, match=f"Площадка «{venue}Х» .* не найдена.*{re.escape(venue)}"):
+        timetable(planned_engine, SCHOOL, venue=venue + "Х")
     assert both.status_code == 400 and "что-то одно" in error_text(both)
 
 

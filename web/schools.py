@@ -30,7 +30,6 @@ from sqlmodel import Session, col, select
 from calendars.academic import AcademicCalendar, Period, load_calendar
 from calendars.academic import region as find_region
 from calendars.dates import parse_date
-from calendars.suggest import did_you_mean
 from scheduler import pins
 from scheduler.errors import ProfileError, SchedulingError
 from scheduler.norms import load_norms
@@ -44,6 +43,7 @@ from scheduler.service import (
     compliance_report,
     load_school,
     replan,
+    require_known,
     schedule,
     scheduled_hours,
     timetable,
@@ -344,7 +344,9 @@ class Selection:
         return {self.kind: self.name}
 
 
-SELECTION_KINDS = ("class", "staff", "venue")
+# A grid's selection kind and the filter of `timetable` (and `require_known`) that names it.
+PARAMETER = {"class": "class_name", "staff": "staff", "venue": "venue"}
+SELECTION_KINDS = tuple(PARAMETER)
 
 
 def selection(profile: Profile, params: dict[str, str]) -> Selection:
@@ -356,18 +358,13 @@ def selection(profile: Profile, params: dict[str, str]) -> Selection:
     if not given:
         return Selection("class", profile.classes[0].name)
     kind, name = given[0]
-    known = {"class": [c.name for c in profile.classes], "staff": [p.name for p in profile.staff],
-             "venue": [v.name for v in profile.venues]}[kind]
-    if name not in known:
-        what = {"class": "Класс", "staff": "Сотрудник", "venue": "Площадка"}[kind]
-        raise SchedulingError(f"{what} «{name}» в школе «{profile.id}» не найден.{did_you_mean(name, known)}")
+    require_known(profile, **{PARAMETER[kind]: name})
     return Selection(kind, name)
 
 
 def selected_sessions(engine: Engine, profile: Profile, chosen: Selection) -> tuple[TimetableView | None, str | None]:
     """The current timetable's sessions of the selection (a class, a staff member or a venue), or the reason."""
-    named = {kind: chosen.name if chosen.kind == kind else None for kind in ("class", "staff", "venue")}
-    return timetable_or_reason(engine, profile.id, class_name=named["class"], staff=named["staff"], venue=named["venue"])
+    return timetable_or_reason(engine, profile.id, **{PARAMETER[chosen.kind]: chosen.name})
 
 
 def session_detail(engine: Engine, viewer: Viewer, school_id: str, uid: str) -> tuple[Profile, Placement]:
