@@ -696,26 +696,27 @@ class WeekModel:
             self._hint_counts(values, picked)
             return
         fixed = self.model.clone()
-        for index, buckets in self.counts.items():
-            for bucket, var in buckets.items():
-                fixed.add(fixed.get_int_var_from_proto_index(var.index) == values.get(index, {}).get(bucket, 0))
-        for var, value in picked.items():
-            fixed.add(fixed.get_int_var_from_proto_index(var.index) == value)
-        solver = cp_model.CpSolver()
-        settings.configure(solver, HINT_BUDGET)
-        if settings.solve(solver, fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            for position in range(len(self.model.proto.variables)):
-                self.model.add_hint(self.model.get_int_var_from_proto_index(position),
-                                   solver.value(fixed.get_int_var_from_proto_index(position)))
-            return
+        wanted = {var.index: values.get(index, {}).get(bucket, 0)
+                  for index, buckets in self.counts.items() for bucket, var in buckets.items()}
+        wanted.update((var.index, value) for var, value in picked.items())
+        if _fix(fixed, wanted):
+            solver = cp_model.CpSolver()
+            settings.configure(solver, HINT_BUDGET)
+            if settings.solve(solver, fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                hint = self.model.proto.solution_hint
+                hint.vars.extend(range(len(self.model.proto.variables)))
+                hint.values.extend(solver.response_proto.solution)
+                return
         self._hint_counts(values, picked)
 
     def _hint_counts(self, values: dict[int, dict[int, int]], picked: dict[cp_model.IntVar, int]) -> None:
+        # Written into the proto at once: one add_hint call per variable cost more than the rest of the hint.
+        hint = self.model.proto.solution_hint
         for index, buckets in self.counts.items():
-            for bucket, var in buckets.items():
-                self.model.add_hint(var, values.get(index, {}).get(bucket, 0))
-        for var, value in picked.items():
-            self.model.add_hint(var, value)
+            hint.vars.extend(var.index for var in buckets.values())
+            hint.values.extend(values.get(index, {}).get(bucket, 0) for bucket in buckets)
+        hint.vars.extend(var.index for var in picked)
+        hint.values.extend(picked.values())
 
     def _picked(self, choices: Mapping[int, Choice]) -> dict[cp_model.IntVar, int]:
         """The candidates' literals set by these choices (a task without one: its proposal)."""
@@ -776,6 +777,19 @@ def bucket_loads(
     return dict(loads)
 
 
+def _fix(model: cp_model.CpModel, values: Mapping[int, int]) -> bool:
+    """Narrow each variable's domain (by its index) to one value: the quickest way to fix a copy of a
+    model. False, leaving the copy half fixed, when a value is outside its variable's domain (such a
+    hint cannot be completed)."""
+    variables = model.proto.variables
+    for index, value in values.items():
+        domain = variables[index].domain
+        if len(domain) != 2 or not domain[0] <= value <= domain[1]:
+            return False
+        domain[0] = domain[1] = value
+    return True
+
+
 class DayModel:
     """Stage 2 for one week: which day and start slot each session takes, inside its stage-1 bucket."""
 
@@ -808,8 +822,8 @@ class DayModel:
         model = self.model
         fixed = self.fixed
         occupancy: dict[tuple[Resource, int, int], list] = defaultdict(list)
-        day_load: dict[tuple[str, int], list] = defaultdict(list)
-        day_sessions: dict[tuple[str, int], list] = defaultdict(list)
+        # Per (class, day): each limited session start and its hours.
+        day_load: dict[tuple[str, int], list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
         soft = problem.norms.soft
         objective = self.objective
         for index, buckets in sorted(counts.items()):
@@ -820,37 +834,41 @@ class DayModel:
             options: dict[tuple[int, int], cp_model.IntVar] = {}
             in_bucket: dict[int, list[cp_model.IntVar]] = defaultdict(list)
             starts = [(start, self._covered(start, task.hours)) for start in self._starts(task)]
+            limited = problem.is_limited(task)
             for day in task.days:
-                if problem.bucket_of[day] not in buckets:
+                bucket = problem.bucket_of[day]
+                if bucket not in buckets:
                     continue
+                blocked = set().union(*(fixed.busy.get((owner, day), ()) for owner in resources))
+                chosen = [(owner, pick, fixed.busy.get((owner, day), set())) for group in picks for owner, pick in group]
                 for start, covered in starts:
-                    if any(slot in fixed.busy.get((owner, day), ()) for owner in resources for slot in covered):
+                    if not blocked.isdisjoint(covered):
                         continue
-                    var = model.new_bool_var(f"y[{task.key}][{day}][{start}]")
+                    # Unnamed: a name per session start cost a tenth of the build.
+                    var = model.new_bool_var("")
                     options[(day, start)] = var
-                    in_bucket[problem.bucket_of[day]].append(var)
+                    in_bucket[bucket].append(var)
                     for owner in resources:
                         for slot in covered:
                             occupancy[(owner, day, slot)].append(var)
-                    for owner, pick in (member for group in picks for member in group):
-                        if any(slot in fixed.busy.get((owner, day), ()) for slot in covered):
+                    for owner, pick, busy in chosen:
+                        if not busy.isdisjoint(covered):
                             model.add(var + pick <= 1)
                             continue
                         both = model.new_bool_var("")
                         model.add(both >= var + pick - 1)
                         for slot in covered:
                             occupancy[(owner, day, slot)].append(both)
-                    if problem.is_limited(task):
-                        day_load[(task.class_name, day)].append(task.hours * var)
-                        day_sessions[(task.class_name, day)].append(var)
+                    if limited:
+                        day_load[(task.class_name, day)].append((var, task.hours))
             self.starts[index] = options
             missing = []
             for bucket, count in sorted(buckets.items()):
                 if self.shared:
-                    model.add(sum(in_bucket[bucket]) == count)
+                    model.add(cp_model.LinearExpr.sum(in_bucket[bucket]) == count)
                     continue
-                short = model.new_int_var(0, task.count, f"unplaced[{task.key}][{bucket}]")
-                model.add(sum(in_bucket[bucket]) + short == count)
+                short = model.new_int_var(0, task.count, "")
+                model.add(cp_model.LinearExpr.sum([*in_bucket[bucket], short]) == count)
                 missing.append(short)
             self.unplaced[index] = sum(missing)
             per_day: dict[int, list] = defaultdict(list)
@@ -870,13 +888,14 @@ class DayModel:
                 model.add_at_most_one(vars_at)
         for (name, day), loads in day_load.items():
             cap = problem.classes[name].school_class.max_hours_per_day - fixed.limited[(name, day)]
-            model.add(sum(loads) <= cap)
+            in_day = [var for var, _ in loads]
+            model.add(cp_model.LinearExpr.weighted_sum(in_day, [hours for _, hours in loads]) <= cap)
             stacked = model.new_int_var(0, len(problem.slots), "")
-            model.add(stacked >= sum(day_sessions[(name, day)]) + fixed.sessions[(name, day)] - 1)
+            model.add(stacked >= cp_model.LinearExpr.sum(in_day) + fixed.sessions[(name, day)] - 1)
             objective.append(soft.stacking * stacked)
             self.terms[name].append((Penalty.STACKING, soft.stacking * stacked))
         if not self.shared:
-            model.minimize(sum(objective))
+            model.minimize(cp_model.LinearExpr.sum(objective))
 
     def _starts(self, task: Task) -> list[int]:
         if task.evening:
@@ -888,8 +907,9 @@ class DayModel:
 
     def placements(self, solver: cp_model.CpSolver) -> dict[int, list[tuple[int, int]]]:
         """Per task, the (day, start slot) of each placed session, in order."""
+        solution = solver.response_proto.solution  # read by index: a `solver.value` call per start is slower
         return {
-            index: sorted(position for position, var in options.items() if solver.value(var))
+            index: sorted(position for position, var in options.items() if solution[var.index])
             for index, options in self.starts.items()
         }
 
