@@ -844,7 +844,7 @@ class DayModel:
                 for start, covered in starts:
                     if not blocked.isdisjoint(covered):
                         continue
-                    # Unnamed: a name per session start cost a tenth of the build.
+                    # Unnamed: nothing reads a start's name, and formatting one per start is measurable.
                     var = model.new_bool_var("")
                     options[(day, start)] = var
                     in_bucket[bucket].append(var)
