@@ -28,7 +28,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from scheduler.model import Occupancy, Resource, class_resource, staff_resource, venue_resource
+from scheduler.model import Load, Occupancy, Resource, class_resource, staff_resource, venue_resource
 from scheduler.problem import Problem, Task
 
 _WEEK = timedelta(days=7)
@@ -64,6 +64,11 @@ class _Checker:
         self.shortages: list[Shortage] = []
         self.required = [task for task in problem.tasks if not task.elective and task.count > 0]
         self.all_days = frozenset(range(len(problem.days)))
+        self.hours_in: dict[tuple[tuple[object, ...], frozenset[int]], int] = {}  # see `class_hours`
+        self.kinds: dict[str, tuple[object, ...]] = {}
+        self.signatures: dict[Resource, tuple[object, ...]] = {}  # see `free`
+        self.free_in: dict[tuple[tuple[object, ...], frozenset[int]], Load] = {}
+        self.hours_of: dict[tuple[tuple[object, ...], frozenset[int]], int] = {}  # see `person_hours`
 
     # -- the condition ----------------------------------------------------------------------
     def worst(
@@ -132,7 +137,7 @@ class _Checker:
                 members = [task for task in tasks if students[task.class_name] >= seats]
 
                 def capacity(days: frozenset[int], pool: list[str] = pool, evening: bool = evening) -> int:
-                    free = [self.occupancy.free(venue_resource(name), sorted(days)) for name in pool]
+                    free = [self.free(venue_resource(name), days) for name in pool]
                     return sum(load.evenings if evening else load.day_hours for load in free)
 
                 found = self.worst(members, capacity)
@@ -145,21 +150,41 @@ class _Checker:
 
     def staff_hours(self, people: list[str], days: frozenset[int]) -> int:
         """Each person's weekly limit in each week the days touch, less the fixed sessions of that week."""
-        total = 0
-        for person in people:
-            limit = self.problem.profile.staff_member(person).max_hours_per_week
-            resource = staff_resource(person)
-            total += sum(
-                max(0, limit - sum(self.occupancy.hours[(resource, day)] for day in week_days))
+        return sum(self.person_hours(staff_resource(person), days) for person in people)
+
+    def person_hours(self, resource: Resource, days: frozenset[int]) -> int:
+        """`staff_hours` of one person, remembered as `free` is."""
+        key = (self.signature(resource), days)
+        found = self.hours_of.get(key)
+        if found is None:
+            limit = self.problem.profile.staff_member(resource.name).max_hours_per_week
+            hours = self.occupancy.hours
+            found = self.hours_of[key] = sum(
+                max(0, limit - sum(hours.get((resource, day), 0) for day in week_days))
                 for week_days in self.weeks(days).values()
             )
-        return total
+        return found
+
+    def signature(self, resource: Resource) -> tuple[object, ...]:
+        found = self.signatures.get(resource)
+        if found is None:
+            found = self.signatures[resource] = self.occupancy.signature(resource)
+        return found
 
     def day_hours(self, resource: Resource, days: frozenset[int]) -> int:
-        return self.occupancy.free(resource, sorted(days)).day_hours
+        return self.free(resource, days).day_hours
 
     def evenings(self, resource: Resource, days: frozenset[int]) -> int:
-        return self.occupancy.free(resource, sorted(days)).evenings
+        return self.free(resource, days).evenings
+
+    def free(self, resource: Resource, days: frozenset[int]) -> Load:
+        """`Occupancy.free`, remembered by all it reads of the resource (`Occupancy.signature`): classes
+        alike, and their teachers, ask for the same windows."""
+        key = (self.signature(resource), days)
+        found = self.free_in.get(key)
+        if found is None:
+            found = self.free_in[key] = self.occupancy.free(resource, sorted(days))
+        return found
 
     def forced(self, task: Task) -> bool:
         """Whether the task's staff member is fixed (the class teacher, or `leads` in the profile)."""
@@ -193,17 +218,34 @@ class _Checker:
                          f"передайте часть собраний другому сотруднику (leads) у «{person}»")
 
     def class_hours(self, name: str, days: frozenset[int]) -> int:
-        """A class's hours under its day and week limits in free slots, less the fixed sessions."""
-        cls = self.problem.classes[name].school_class
-        limited, resource = self.occupancy.limited, class_resource(name)
-        total = 0
-        for week_days in self.weeks(days).values():
-            per_day = sum(
-                min(max(0, cls.max_hours_per_day - limited[(name, day)]), self.occupancy.free(resource, [day]).day_hours)
-                for day in week_days
+        """A class's hours under its day and week limits in free slots, less the fixed sessions;
+        remembered by what they depend on, since classes alike have the same windows."""
+        key = (self.class_kind(name), days)
+        found = self.hours_in.get(key)
+        if found is None:
+            cls = self.problem.classes[name].school_class
+            limited, resource = self.occupancy.limited, class_resource(name)
+            found = 0
+            for week_days in self.weeks(days).values():
+                per_day = sum(
+                    min(max(0, cls.max_hours_per_day - limited[(name, day)]), self.occupancy.free(resource, [day]).day_hours)
+                    for day in week_days
+                )
+                found += min(max(0, cls.max_hours_per_week - sum(limited[(name, day)] for day in week_days)), per_day)
+            self.hours_in[key] = found
+        return found
+
+    def class_kind(self, name: str) -> tuple[object, ...]:
+        """All that `class_hours` reads of a class: its limits, its days, its fixed sessions."""
+        found = self.kinds.get(name)
+        if found is None:
+            cls, info = self.problem.classes[name].school_class, self.problem.classes[name]
+            occupancy, resource = self.occupancy, class_resource(name)
+            found = self.kinds[name] = (
+                cls.max_hours_per_day, cls.max_hours_per_week, frozenset(info.days), self.signature(resource),
+                tuple(occupancy.limited.get((name, day), 0) for day in sorted(occupancy.days_of.get(resource, ()))),
             )
-            total += min(max(0, cls.max_hours_per_week - sum(limited[(name, day)] for day in week_days)), per_day)
-        return total
+        return found
 
     def classes(self) -> None:
         problem = self.problem

@@ -149,6 +149,7 @@ class Planner:
         self.users: dict[Resource, set[str]] = defaultdict(set)
         self.expected: dict[str, dict[tuple[Resource, int], float]] = defaultdict(lambda: defaultdict(float))
         self.shared: dict[str, set[Resource]] = defaultdict(set)
+        self.expected_of: dict[tuple[Resource, tuple[str, ...]], dict[int, float]] = {}  # see `_expected`
         # Every candidate a class may choose: what a solve that chooses must see the loads of.
         self.candidates: dict[str, set[Resource]] = defaultdict(set)
         for task in problem.tasks:
@@ -165,6 +166,10 @@ class Planner:
         # Each class's bound when alone: a constraint of every scoped model after step 1.
         self.floors: dict[str, int] = {}
         self.year_capacity: dict[Resource, int] = {}
+        # Each class's kind (the first class with equal `_inputs`, set by `plan`), and per kind and
+        # what else a class's model reads, that model built unfinished (see `_model`).
+        self.kind: dict[str, str] = {}
+        self.templates: dict[tuple[object, ...], WeekModel] = {}
         # Wall seconds the solves of the moment must leave for stage 2 (while polishing).
         self.reserve = 0.0
 
@@ -176,7 +181,7 @@ class Planner:
         first: dict[tuple[object, ...], str] = {}
         for name in self.classes:
             first.setdefault(inputs[name], name)
-        source_of = {name: first[inputs[name]] for name in self.classes}
+        source_of = self.kind = {name: first[inputs[name]] for name in self.classes}
         unique = sorted(set(first.values()))
         models = {}
         for name in unique:
@@ -212,15 +217,16 @@ class Planner:
     def _inputs(self, name: str) -> tuple[object, ...]:
         """Everything a class's model alone reads (see WeekModel), without names: its days and limits,
         minima, fixed sessions, penalty weeks; per task its activity, size, days, order and previous
-        buckets, and which of the class's staff members and venues it takes; per such resource its
-        free capacity in every bucket and week. Two classes with equal inputs have the same model up to
-        names and order, hence the same floor, and one's plan alone fits the other task by task. The
-        cache of `Occupancy.free` makes this far cheaper than building the model."""
+        buckets, and which of the class's staff members and venues it takes; the class's free capacity
+        in every bucket and week, and per such resource what fixes its capacity (`Occupancy.signature`).
+        Two classes with equal inputs have the same model up to names and order, hence the same floor,
+        and one's plan alone fits the other task by task. The cache of `Occupancy.free` makes this far
+        cheaper than building the model."""
         problem, occupancy = self.problem, self.occupancy
         fixed_bucket = problem.fixed_bucket
         info = problem.classes[name]
         days = sorted(info.days)
-        resources: dict[Resource, int] = {}
+        resources = {owner: position for position, owner in enumerate(self._resources(name))}
         rows = []
         for index in self.tasks_of[name]:
             task = problem.tasks[index]
@@ -231,7 +237,7 @@ class Planner:
                 fixed_bucket.get(task.key, -1),
                 tuple(sorted(problem.bucket_of[day] for _, when, _ in problem.previous.get(task.key, [])
                              if (day := problem.day_index(when)) is not None)),
-                tuple(tuple(resources.setdefault(owner, len(resources)) for owner in group) for group in candidates(task)),
+                tuple(tuple(resources[owner] for owner in group) for group in candidates(task)),
             ))
         class_owner = class_resource(name)
         capacity: list[tuple[object, ...]] = [(
@@ -240,12 +246,7 @@ class Planner:
             tuple(occupancy.free_in(class_owner, -1 - w, [d for d in self.week_days[w] if d in info.days]).hours
                   for w in sorted(self.week_days)),
         )]
-        for owner in resources:
-            capacity.append((
-                owner.kind,
-                tuple(occupancy.free_in(owner, b, self.bucket_days[b]) for b in sorted(self.bucket_days)),
-                tuple(occupancy.free_in(owner, -1 - w, self.week_days[w]).hours for w in sorted(self.week_days)),
-            ))
+        capacity += [occupancy.signature(owner) for owner in resources]
         school_class = info.school_class
         return (
             tuple(days), school_class.max_hours_per_day, school_class.max_hours_per_week,
@@ -256,6 +257,15 @@ class Planner:
                          for week, weights in problem.penalty_weeks.get(name, {}).items())),
             tuple(rows), tuple(capacity),
         )
+
+    def _resources(self, name: str) -> list[Resource]:
+        """The staff members and venues a class's tasks may take, in order of first use: the same
+        positions for classes of one kind."""
+        found: dict[Resource, None] = {}
+        for index in self.tasks_of[name]:
+            for group in candidates(self.problem.tasks[index]):
+                found.update(dict.fromkeys(group))
+        return list(found)
 
     def _repair(self, plan: WeekPlan, pending: set[str]) -> WeekPlan:
         """Solve the pending classes in turn, each around all the others; then, while a shared limit is
@@ -434,8 +444,11 @@ class Planner:
         share of its year the others already take: the load-balancing goal, below every penalty."""
         prices: dict[tuple[Resource, int], int] = defaultdict(int)
         if choose:
+            taken_of: dict[Resource, int] = defaultdict(int)
+            for (resource, _), load in reserved.items():
+                taken_of[resource] += load.hours
             for owner in sorted(used):
-                taken = sum(load.hours for (resource, _), load in reserved.items() if resource is owner)
+                taken = taken_of[owner]
                 if taken > 0 and (year := self._year_capacity(owner)) > 0:
                     price = min(BALANCE_MAX, round(BALANCE_MAX * taken / year))
                     for bucket in self.bucket_days:
@@ -444,11 +457,9 @@ class Planner:
         if not coming:
             return {key: price for key, price in prices.items() if price}
         for owner in sorted(used):
-            others = sorted(coming & self.users[owner])
+            expected = self._expected(owner, tuple(sorted(coming & self.users[owner])))
             for bucket, days in self.bucket_days.items():
-                hours = reserved.get((owner, bucket), Load()).hours + sum(
-                    self.expected[name].get((owner, bucket), 0.0) for name in others
-                )
+                hours = reserved.get((owner, bucket), Load()).hours + expected.get(bucket, 0.0)
                 if hours <= 0:
                     continue
                 free = self.occupancy.free_in(owner, bucket, days)
@@ -456,6 +467,18 @@ class Planner:
                 capacity = min(free.day_hours + free.evenings, free.hours)
                 prices[(owner, bucket)] += min(PRICE_MAX, round(PRICE_MAX * hours / capacity)) if capacity > 0 else PRICE_MAX
         return {key: price for key, price in prices.items() if price}
+
+    def _expected(self, owner: Resource, others: tuple[str, ...]) -> dict[int, float]:
+        """What these waiting classes are expected to take of a staff member or venue per bucket (see
+        `expected`): remembered, since it changes only when one of them is placed."""
+        key = (owner, others)
+        found = self.expected_of.get(key)
+        if found is None:
+            found = self.expected_of[key] = {
+                bucket: total for bucket in self.bucket_days
+                if (total := sum(self.expected[name].get((owner, bucket), 0.0) for name in others))
+            }
+        return found
 
     def _year_capacity(self, owner: Resource) -> int:
         """A staff member's or venue's hours in the span: per week the lesser of its free slots and
@@ -516,8 +539,39 @@ class Planner:
         self, scope: frozenset[str], reserved: dict[tuple[Resource, int], Load],
         prices: dict[tuple[Resource, int], int] | None = None, fixed_choices: dict[int, Choice] | None = None,
     ) -> WeekModel:
-        return WeekModel(self.problem, self.occupancy, scope, reserved=reserved, class_caps=self.caps,
-                         floors=self.floors, prices=prices, fixed_choices=fixed_choices)
+        """The model of a scope. A class alone is the twin (see WeekModel.twin) of the model of the
+        first class of its kind with the same positions of staff and venues chosen, the same weekly caps
+        and floor, built once per solve: its twins differ only in names and in what others take."""
+        if len(scope) != 1 or not self.kind:
+            return WeekModel(self.problem, self.occupancy, scope, reserved=reserved, class_caps=self.caps,
+                             floors=self.floors, prices=prices, fixed_choices=fixed_choices)
+        (name,) = scope
+        kind = self.kind[name]
+        own, theirs = self._resources(name), self._resources(kind)
+        position = {owner: number for number, owner in enumerate(own)}
+        tasks = self.tasks_of[name]
+        chosen = None if fixed_choices is None else tuple(
+            tuple(position[owner] for owner in shared_owners(self.problem.tasks[index], fixed_choices.get(index)))
+            for index in tasks
+        )
+        weeks = tuple(sorted((week, cap) for (owner, week), cap in self.caps.items() if owner == name))
+        key = (kind, chosen, weeks, self.floors.get(name))
+        template = self.templates.get(key)
+        if template is None:
+            # Built for the kind's first class, with its own staff and venues at the same positions.
+            translated = None if chosen is None else {
+                index: _choice(self.problem.tasks[index], [theirs[number] for number in numbers])
+                for index, numbers in zip(self.tasks_of[kind], chosen, strict=True)
+            }
+            caps = {(kind, week): cap for week, cap in weeks}
+            floors = {kind: self.floors[name]} if name in self.floors else {}
+            template = self.templates.setdefault(key, WeekModel(
+                self.problem, self.occupancy, [kind], class_caps=caps, floors=floors, fixed_choices=translated,
+                finish=False,
+            ))
+        resources = dict(zip(theirs, own, strict=True))
+        resources[class_resource(kind)] = class_resource(name)
+        return template.twin(name, tasks, resources, reserved, prices or {}, fixed_choices)
 
     def _run(
         self, model: WeekModel, hint: dict[int, dict[int, int]] | None, budget: float | None = None,
@@ -583,6 +637,13 @@ class Planner:
                 over.add((owner, -1 - week))
         return over
 
+
+
+def _choice(task: Task, owners: list[Resource]) -> Choice:
+    """A task's choice from the resources it takes (its staff member, then its venue if any)."""
+    staff = next(owner.name for owner in owners if owner.kind is ResourceKind.STAFF)
+    venue = next((owner.name for owner in owners if owner.kind is ResourceKind.VENUE), None)
+    return staff, venue
 
 
 def _translate(twin: Task, task: Task, choice: Choice) -> Choice:

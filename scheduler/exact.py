@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.model import DayModel, Occupancy, WeekModel
+from scheduler.model import DayModel, Occupancy, WeekModel, minimize
 from scheduler.problem import Problem
 from scheduler.settings import SolverSettings
 
@@ -43,7 +43,7 @@ def solve_exact(problem: Problem, settings: SolverSettings) -> ExactResult:
             by_week[problem.bucket_week[bucket]][index][bucket] = var
     days = [DayModel(problem, week, counts, occupancy, model=weeks.model, picks=weeks.chosen)
             for week, counts in sorted(by_week.items())]
-    weeks.model.minimize(cp_model.LinearExpr.sum([weeks.objective, *(term for day in days for term in day.objective)]))
+    minimize(weeks.model, cp_model.LinearExpr.sum([weeks.objective, *(term for day in days for term in day.objective)]))
     solver = cp_model.CpSolver()
     settings.configure(solver, settings.budget)
     status = solver.solve(weeks.model)

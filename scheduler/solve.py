@@ -30,6 +30,7 @@ from ortools.sat.python import cp_model
 from scheduler.capacity import check_capacity
 from scheduler.decompose import MIN_BUDGET, Planner
 from scheduler.explain import Explanation, explain
+from scheduler.layout import lay_out_week
 from scheduler.model import UNPLACED_WEIGHT, DayModel, Occupancy
 from scheduler.penalties import Terms, add_terms, summed
 from scheduler.placement import Placement
@@ -225,10 +226,14 @@ def _place_week(
     problem: Problem, occupancy: Occupancy, week: int, counts: dict[int, dict[int, int]],
     settings: SolverSettings, budget: float,
 ) -> WeekResult | None:
-    """One week's days and slots; None when the time ran out first (every session may stay unplaced,
-    so the model is always feasible)."""
+    """One week's days and slots: laid out by first fit when that finds no penalty (see
+    scheduler.layout), else by the week's model; None when the time ran out first (every session may
+    stay unplaced, so the model is always feasible)."""
     if settings.out_of_time:
         return None
+    positions = lay_out_week(problem, occupancy, counts)
+    if positions is not None:  # no penalty: nothing to search for
+        return WeekResult(week, True, 0, 0, positions, {}, {})
     model = DayModel(problem, week, counts, occupancy)
     solver = cp_model.CpSolver()
     settings.configure(solver, budget)

@@ -138,3 +138,32 @@ def test_classes_with_equal_inputs_are_the_same_model(tmp_path: Path) -> None:
     # Grades 9 and 11 (both with exam preparation weeks) run the same activities.
     assert sorted(kinds.values()) == [["10-1", "10-3", "10-4", "10-5"], ["10-2"], [*(f"11-{n}" for n in range(1, 6)),
                                                                            *(f"9-{n}" for n in range(1, 6))]]
+
+
+def test_a_class_model_made_from_its_kind_is_the_model_built_for_it(tmp_path: Path) -> None:
+    """The planner builds one model per kind of class and makes each class's from it (`WeekModel.twin`):
+    with what the others reserve, the prices and the staff and venues chosen, it must be, names aside,
+    the very model built for that class from scratch, whether the choices are kept or made again."""
+    profile = load_profile(shared_staff_profile(tmp_path))
+    problem = build_problem(profile, load_norms(profile.year))
+    occupancy = Occupancy(problem)
+    planner = Planner(problem, occupancy, SolverSettings(20.0, 0, 1))
+    plan = planner.plan()
+    name = next(name for name in planner.classes if planner.kind[name] != name)
+    scope = frozenset([name])
+    loads = bucket_loads(problem, plan.values, plan.choices)
+    own = bucket_loads(problem, {i: v for i, v in plan.values.items() if problem.tasks[i].class_name == name}, plan.choices)
+    used = planner.candidates[name]
+    reserved = {key: load - own[key] if key in own else load for key, load in loads.items() if key[0] in used}
+    planner.waiting = frozenset(planner.classes)  # prices as while classes still wait
+    for choose in (False, True):
+        prices = planner._prices(scope, used, reserved, choose)
+        assert prices
+        choices = None if choose else plan.choices
+        built = WeekModel(problem, occupancy, scope, reserved=reserved, class_caps=planner.caps, floors=planner.floors,
+                          prices=prices, fixed_choices=choices)
+        made = planner._model(scope, reserved, prices, choices)
+        assert made.model.proto is not built.model.proto
+        assert _anonymous(made) == _anonymous(built)
+        assert made.scale == built.scale > 1
+    assert len(planner.templates) < len(planner.classes)
