@@ -66,9 +66,8 @@ class _Checker:
         self.all_days = frozenset(range(len(problem.days)))
         self.hours_in: dict[tuple[tuple[object, ...], frozenset[int]], int] = {}  # see `class_hours`
         self.kinds: dict[str, tuple[object, ...]] = {}
-        self.signatures: dict[Resource, tuple[object, ...]] = {}  # see `free`
-        self.free_in: dict[tuple[tuple[object, ...], frozenset[int]], Load] = {}
-        self.hours_of: dict[tuple[tuple[object, ...], frozenset[int]], int] = {}  # see `person_hours`
+        self.free_in: dict[tuple[Resource, frozenset[int]], Load] = {}  # see `free`
+        self.hours_of: dict[tuple[Resource, frozenset[int]], int] = {}  # see `person_hours`
 
     # -- the condition ----------------------------------------------------------------------
     def worst(
@@ -154,7 +153,7 @@ class _Checker:
 
     def person_hours(self, resource: Resource, days: frozenset[int]) -> int:
         """`staff_hours` of one person, remembered as `free` is."""
-        key = (self.signature(resource), days)
+        key = (self.occupancy.alike(resource), days)
         found = self.hours_of.get(key)
         if found is None:
             limit = self.problem.profile.staff_member(resource.name).max_hours_per_week
@@ -165,11 +164,6 @@ class _Checker:
             )
         return found
 
-    def signature(self, resource: Resource) -> tuple[object, ...]:
-        found = self.signatures.get(resource)
-        if found is None:
-            found = self.signatures[resource] = self.occupancy.signature(resource)
-        return found
 
     def day_hours(self, resource: Resource, days: frozenset[int]) -> int:
         return self.free(resource, days).day_hours
@@ -178,9 +172,9 @@ class _Checker:
         return self.free(resource, days).evenings
 
     def free(self, resource: Resource, days: frozenset[int]) -> Load:
-        """`Occupancy.free`, remembered by all it reads of the resource (`Occupancy.signature`): classes
-        alike, and their teachers, ask for the same windows."""
-        key = (self.signature(resource), days)
+        """`Occupancy.free`, remembered for resources alike (`Occupancy.alike`) by the window as a set:
+        classes alike, and their teachers, ask for the same windows."""
+        key = (self.occupancy.alike(resource), days)
         found = self.free_in.get(key)
         if found is None:
             found = self.free_in[key] = self.occupancy.free(resource, sorted(days))
@@ -242,7 +236,7 @@ class _Checker:
             cls, info = self.problem.classes[name].school_class, self.problem.classes[name]
             occupancy, resource = self.occupancy, class_resource(name)
             found = self.kinds[name] = (
-                cls.max_hours_per_day, cls.max_hours_per_week, frozenset(info.days), self.signature(resource),
+                cls.max_hours_per_day, cls.max_hours_per_week, frozenset(info.days), occupancy.alike(resource),
                 tuple(occupancy.limited.get((name, day), 0) for day in sorted(occupancy.days_of.get(resource, ()))),
             )
         return found

@@ -218,7 +218,7 @@ class Planner:
         """Everything a class's model alone reads (see WeekModel), without names: its days and limits,
         minima, fixed sessions, penalty weeks; per task its activity, size, days, order and previous
         buckets, and which of the class's staff members and venues it takes; the class's free capacity
-        in every bucket and week, and per such resource what fixes its capacity (`Occupancy.signature`).
+        in every bucket and week, and per such resource the first one alike (`Occupancy.alike`).
         Two classes with equal inputs have the same model up to names and order, hence the same floor,
         and one's plan alone fits the other task by task. The cache of `Occupancy.free` makes this far
         cheaper than building the model."""
@@ -246,7 +246,7 @@ class Planner:
             tuple(occupancy.free_in(class_owner, -1 - w, [d for d in self.week_days[w] if d in info.days]).hours
                   for w in sorted(self.week_days)),
         )]
-        capacity += [occupancy.signature(owner) for owner in resources]
+        capacity += [occupancy.alike(owner) for owner in resources]
         school_class = info.school_class
         return (
             tuple(days), school_class.max_hours_per_day, school_class.max_hours_per_week,

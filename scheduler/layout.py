@@ -18,12 +18,27 @@ member or venue takes, within the class's day limit.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from scheduler.model import Occupancy, Resource, owners, session_starts
 from scheduler.problem import Problem
 
 PASSES = 8  # first-fit tries per week before the week goes to its model
+
+
+class _Task(NamedTuple):
+    """What first fit reads of a task, worked out once per week rather than once per try."""
+
+    task_index: int
+    class_name: str
+    hours: int
+    resources: list[Resource]
+    limited: bool
+    day_cap: int
+    starts: list[tuple[int, range]]
+    days: list[tuple[int, tuple[int, ...]]]  # per bucket (in order) its sessions and the task's days there
 
 
 def lay_out_week(
@@ -37,9 +52,22 @@ def lay_out_week(
     tasks = problem.tasks
     if any(problem.previous.get(tasks[index].key) for index in counts):
         return None
+    bounds = problem.bucket_start
+    week: dict[int, _Task] = {}
+    for index, buckets in counts.items():
+        task = tasks[index]
+        days = []
+        for bucket, count in sorted(buckets.items()):
+            inside = task.days[bisect_left(task.days, bounds[bucket]):bisect_left(task.days, bounds[bucket + 1])]
+            # Classes start on different days of the bucket, so they contend less for shared staff.
+            shift = index % len(inside) if inside else 0
+            days.append((count, inside[shift:] + inside[:shift]))
+        week[index] = _Task(index, task.class_name, task.hours, owners(task), problem.is_limited(task),
+                            problem.classes[task.class_name].school_class.max_hours_per_day,
+                            session_starts(problem, task), days)
     order = sorted(counts, key=lambda index: (len(tasks[index].days) / max(1, tasks[index].count), index))
     for _ in range(PASSES):
-        positions, failed = _first_fit(problem, occupancy, counts, order)
+        positions, failed = _first_fit(occupancy, [week[index] for index in order])
         if failed is None:
             return positions
         order.remove(failed)
@@ -47,45 +75,39 @@ def lay_out_week(
     return None
 
 
-def _first_fit(
-    problem: Problem, occupancy: Occupancy, counts: Mapping[int, Mapping[int, int]], order: list[int],
-) -> tuple[dict[int, list[tuple[int, int]]], int | None]:
+def _first_fit(occupancy: Occupancy, tasks: list[_Task]) -> tuple[dict[int, list[tuple[int, int]]], int | None]:
     """The tasks' sessions placed in this order, each at the first day and start that keeps every
     rule and adds no penalty; with the first task that did not fit (None when all did)."""
-    tasks = problem.tasks
+    # Per (resource, day), the slots taken: the fixed sessions', then those placed here.
     taken: dict[tuple[Resource, int], set[int]] = {}
     # (class, day) pairs that hold a limited session: a second one would stack.
     stacked = {key for key, sessions in occupancy.sessions.items() if sessions}
     positions: dict[int, list[tuple[int, int]]] = {}
-    for index in order:
-        task = tasks[index]
-        resources = owners(task)
-        limited = problem.is_limited(task)
-        day_cap = problem.classes[task.class_name].school_class.max_hours_per_day
-        starts = session_starts(problem, task)
+    for task in tasks:
         placed: list[tuple[int, int]] = []
-        for bucket, count in sorted(counts[index].items()):
-            days = [day for day in task.days if problem.bucket_of[day] == bucket]
-            # Classes start on different days of the bucket, so they contend less for shared staff.
-            shift = index % len(days) if days else 0
-            for day in days[shift:] + days[:shift]:
+        for count, days in task.days:
+            for day in days:
                 if count == 0:
                     break
-                if limited and ((task.class_name, day) in stacked
-                                or occupancy.limited.get((task.class_name, day), 0) + task.hours > day_cap):
+                if task.limited and ((task.class_name, day) in stacked
+                                     or occupancy.limited.get((task.class_name, day), 0) + task.hours > task.day_cap):
                     continue
-                busy = [(taken.setdefault((owner, day), set()), occupancy.busy.get((owner, day), set()))
-                        for owner in resources]
-                for start, covered in starts:
-                    if all(mine.isdisjoint(covered) and fixed.isdisjoint(covered) for mine, fixed in busy):
-                        for mine, _ in busy:
-                            mine.update(covered)
-                        if limited:
+                busy = []
+                for owner in task.resources:
+                    slots = taken.get((owner, day))
+                    if slots is None:
+                        slots = taken[(owner, day)] = set(occupancy.busy.get((owner, day), ()))
+                    busy.append(slots)
+                for start, covered in task.starts:
+                    if all(slots.isdisjoint(covered) for slots in busy):
+                        for slots in busy:
+                            slots.update(covered)
+                        if task.limited:
                             stacked.add((task.class_name, day))
                         placed.append((day, start))
                         count -= 1
                         break
             if count:
-                return positions, index
-        positions[index] = sorted(placed)
+                return positions, task.task_index
+        positions[task.task_index] = sorted(placed)
     return positions, None

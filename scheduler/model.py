@@ -223,6 +223,8 @@ class Occupancy:
         self._free_in: dict[tuple[Resource, int], Load] = {}
         self._free_days: dict[tuple[Resource, int], Load] = {}
         self.days_of: dict[Resource, set[int]] = defaultdict(set)  # the days a resource has fixed sessions
+        self._alike: dict[Resource, Resource] = {}
+        self._first: dict[tuple[object, ...], Resource] = {}
         for placed in problem.fixed:
             day = problem.day_index(placed.day)
             if day is None:
@@ -238,7 +240,9 @@ class Occupancy:
 
     def free(self, owner: Resource, days: Iterable[int]) -> Load:
         """Capacity left in these days: hours under a staff member's weekly limit (else unlimited),
-        free day slots, disjoint two-slot blocks, free evenings. Cached: models ask it again and again."""
+        free day slots, disjoint two-slot blocks, free evenings. Cached: models ask it again and again,
+        and resources alike (`alike`: a school's class teachers, its classes of one grade) share it."""
+        owner = self.alike(owner)
         key = (owner, tuple(days))
         if key not in self._free:
             free = Load()
@@ -250,6 +254,13 @@ class Occupancy:
                 if owner.kind is ResourceKind.STAFF else free.day_hours + free.evenings
             self._free[key] = Load(hours, free.day_hours, free.long, free.evenings)
         return self._free[key]
+
+    def alike(self, owner: Resource) -> Resource:
+        """The first resource seen with the same `signature`: the same capacity in any days."""
+        found = self._alike.get(owner)
+        if found is None:
+            found = self._alike[owner] = self._first.setdefault(self.signature(owner), owner)
+        return found
 
     def signature(self, owner: Resource) -> tuple[object, ...]:
         """All that `free` reads of a resource: two with equal signatures have the same capacity in

@@ -176,6 +176,13 @@ class Problem:
         return tuple(weeks[bucket] for bucket in range(len(weeks)))
 
     @cached_property
+    def bucket_start(self) -> tuple[int, ...]:
+        """The first day of each bucket (buckets are runs of consecutive days), then the number of days:
+        bucket b holds the days from bucket_start[b] up to bucket_start[b + 1]."""
+        starts = [day for day, bucket in enumerate(self.bucket_of) if day == 0 or bucket != self.bucket_of[day - 1]]
+        return (*starts, len(self.bucket_of))
+
+    @cached_property
     def fixed_hours(self) -> dict[tuple[str, str], int]:
         """Hours of the fixed sessions (course, kept past) per (class, direction), and per (class, TOTAL)."""
         hours: dict[tuple[str, str], int] = defaultdict(int)
