@@ -240,7 +240,7 @@ class Planner:
                 tuple(tuple(resources[owner] for owner in group) for group in candidates(task)),
             ))
         class_owner = class_resource(name)
-        capacity: list[tuple[object, ...]] = [(
+        capacity: list[object] = [(
             tuple(occupancy.free_in(class_owner, b, [d for d in self.bucket_days[b] if d in info.days])
                   for b in sorted(self.bucket_days)),
             tuple(occupancy.free_in(class_owner, -1 - w, [d for d in self.week_days[w] if d in info.days]).hours
