@@ -164,7 +164,6 @@ class _Checker:
             )
         return found
 
-
     def day_hours(self, resource: Resource, days: frozenset[int]) -> int:
         return self.free(resource, days).day_hours
 
