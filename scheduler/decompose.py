@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -152,13 +152,18 @@ class Planner:
         self.expected_of: dict[tuple[Resource, tuple[str, ...]], dict[int, float]] = {}  # see `_expected`
         # Every candidate a class may choose: what a solve that chooses must see the loads of.
         self.candidates: dict[str, set[Resource]] = defaultdict(set)
+        # A task's days counted per bucket, once per set of days (a school's classes share a few).
+        in_buckets: dict[tuple[int, ...], Counter[int]] = {}
         for task in problem.tasks:
             share = task.hours * task.count / max(1, len(task.days))
+            if (days := in_buckets.get(task.days)) is None:
+                days = in_buckets[task.days] = Counter(problem.bucket_of[day] for day in task.days)
+            expected = self.expected[task.class_name]
             for owner in shared_owners(task):
                 self.users[owner].add(task.class_name)
                 self.shared[task.class_name].add(owner)
-                for day in task.days:
-                    self.expected[task.class_name][(owner, problem.bucket_of[day])] += share
+                for bucket, count in days.items():
+                    expected[(owner, bucket)] += share * count
             self.candidates[task.class_name].update(owner for group in candidates(task) for owner in group)
         # Each class's plan (and choices of staff and venues) when alone: the hint for a class not yet placed.
         self.alone: dict[int, dict[int, int]] = {}
@@ -170,6 +175,7 @@ class Planner:
         # what else a class's model reads, that model built unfinished (see `_model`).
         self.kind: dict[str, str] = {}
         self.templates: dict[tuple[object, ...], WeekModel] = {}
+        self.building = threading.Lock()
         # Wall seconds the solves of the moment must leave for stage 2 (while polishing).
         self.reserve = 0.0
 
@@ -425,7 +431,9 @@ class Planner:
             used: set[Resource] = set().union(*(self.candidates[name] for name in scope))
         else:
             used = set().union(*(self._held(name, plan.choices) for name in scope))
-        reserved = {key: load - own.get(key, Load()) for key, load in loads.items() if key[0] in used}
+        # Looked up by the resources used (a few dozen), not filtered from every resource's loads.
+        reserved = {key: load if (mine := own.get(key)) is None else load - mine
+                    for owner in sorted(used) for bucket in self.bucket_days if (load := loads.get(key := (owner, bucket)))}
         budget = self.class_budget if len(scope) == 1 else GROUP_BUDGET
         model = self._model(scope, reserved, self._prices(scope, used, reserved, choose), None if choose else plan.choices)
         # A class still waiting is hinted with its plan alone, which rarely fits around the others:
@@ -556,19 +564,21 @@ class Planner:
         )
         weeks = tuple(sorted((week, cap) for (owner, week), cap in self.caps.items() if owner == name))
         key = (kind, chosen, weeks, self.floors.get(name))
-        template = self.templates.get(key)
-        if template is None:
-            # Built for the kind's first class, with its own staff and venues at the same positions.
-            translated = None if chosen is None else {
-                index: _choice(self.problem.tasks[index], [theirs[number] for number in numbers])
-                for index, numbers in zip(self.tasks_of[kind], chosen, strict=True)
-            }
-            caps = {(kind, week): cap for week, cap in weeks}
-            floors = {kind: self.floors[name]} if name in self.floors else {}
-            template = self.templates.setdefault(key, WeekModel(
-                self.problem, self.occupancy, [kind], class_caps=caps, floors=floors, fixed_choices=translated,
-                finish=False,
-            ))
+        # Built once, for the kind's first class with its own staff and venues at the same positions;
+        # under a lock, since both workers often ask for the same new template at once.
+        with self.building:
+            template = self.templates.get(key)
+            if template is None:
+                translated = None if chosen is None else {
+                    index: _choice(self.problem.tasks[index], [theirs[number] for number in numbers])
+                    for index, numbers in zip(self.tasks_of[kind], chosen, strict=True)
+                }
+                caps = {(kind, week): cap for week, cap in weeks}
+                floors = {kind: self.floors[name]} if name in self.floors else {}
+                template = self.templates[key] = WeekModel(
+                    self.problem, self.occupancy, [kind], class_caps=caps, floors=floors, fixed_choices=translated,
+                    finish=False,
+                )
         resources = dict(zip(theirs, own, strict=True))
         resources[class_resource(kind)] = class_resource(name)
         return template.twin(name, tasks, resources, reserved, prices or {}, fixed_choices)

@@ -108,9 +108,7 @@ def greedy(problem: Problem) -> GreedyResult:
 def _place(problem: Problem, state: _State, task: Task, count: int) -> list[Placement]:
     """Up to `count` sessions on distinct days, each as near as possible to its evenly spaced target."""
     days = list(task.days)
-    starts = [problem.evening] if task.evening else [
-        start for start in range(len(problem.slots)) if problem.profile.consecutive(start, task.hours)
-    ]
+    starts = problem.starts(task)
     used: set[int] = set()
     result = []
     for number in range(count):

@@ -119,7 +119,8 @@ class Limit(NamedTuple):
     in `buckets`) ≤ the resource's free `part` in `days` (`Occupancy.free_in` by `key`: the bucket, or
     −1 − week) less what other classes reserve there. `most` is what the load can reach at most: the
     rule is set only where that exceeds the cap. The load names no resource, so a twin model (see
-    `WeekModel.twin`) shares it."""
+    `WeekModel.twin`) shares it, and `at` the rule at each cap set so far: nine in ten rules the twins
+    of a kind set are set at a cap set before, and building `load <= cap` was most of the cost."""
 
     key: int
     days: list[int]
@@ -127,6 +128,7 @@ class Limit(NamedTuple):
     part: Part
     most: int
     load: cp_model.LinearExpr
+    at: dict[int, cp_model.BoundedLinearExpression | bool]  # `<=` is typed bool in OR-Tools' stubs
 
 
 class ResourceKind(StrEnum):
@@ -483,7 +485,7 @@ class WeekModel:
                 (Part.EVENINGS, evening_most, [i for i in here if tasks_of[i].evening], False),
             ):
                 if most > 0:
-                    limits.append(Limit(bucket, days, (bucket,), part, most, self._sum(chosen, (bucket,), owner, hours)))
+                    limits.append(Limit(bucket, days, (bucket,), part, most, self._sum(chosen, (bucket,), owner, hours), {}))
             if kind is ResourceKind.CLASS and limited_most:
                 cls = self.problem.classes[name].school_class
                 day_cap = sum(max(0, cls.max_hours_per_day - occupancy.limited[(name, day)]) for day in days)
@@ -501,7 +503,7 @@ class WeekModel:
             if kind is ResourceKind.STAFF:
                 most = sum(hours_most.get(bucket, 0) for bucket in buckets)
                 limits.append(Limit(-1 - week, days, tuple(buckets), Part.HOURS, most,
-                                    self._sum(self._in(in_bucket, buckets), tuple(buckets), owner, True)))
+                                    self._sum(self._in(in_bucket, buckets), tuple(buckets), owner, True), {}))
                 continue
             cls = self.problem.classes[name].school_class
             cap = self.class_caps.get((name, week), cls.max_hours_per_week) - sum(occupancy.limited[(name, day)] for day in days)
@@ -512,8 +514,7 @@ class WeekModel:
 
     def _sum(self, tasks: list[int], buckets: tuple[int, ...], owner: Resource, hours: bool) -> cp_model.LinearExpr:
         """The tasks' sessions on the resource in these buckets, each weighted by its hours (or 1)."""
-        terms = self._terms(tasks, buckets, hours, owner)
-        return cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
+        return _weighted(self._terms(tasks, buckets, hours, owner))
 
     def _apply(self, owner: Resource, limits: list[Limit]) -> None:
         """The rules among `limits` that can bind: where the most the sessions can take exceeds what is
@@ -528,7 +529,10 @@ class WeekModel:
                 if taken is not None:
                     cap -= taken[limit.part]
             if limit.most > cap:
-                self._rule(add(limit.load <= max(0, cap)), rule)
+                cap = max(0, cap)
+                if (bounded := limit.at.get(cap)) is None:
+                    bounded = limit.at[cap] = limit.load <= cap
+                self._rule(add(bounded), rule)
 
     @staticmethod
     def _in(in_bucket: dict[int, list[int]], buckets: Iterable[int]) -> list[int]:
@@ -550,14 +554,12 @@ class WeekModel:
     def _at_most(self, terms: list[tuple[cp_model.IntVar, int]], cap: int, rule: Rule) -> None:
         """Σ coefficient × variable ≤ cap, under the rule (`_capacity` calls it only where the
         variables' upper bounds can exceed the cap)."""
-        expression = cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
-        self._rule(self.model.add(expression <= cap), rule)
+        self._rule(self.model.add(_weighted(terms) <= cap), rule)
 
     def _load(
         self, tasks: Iterable[int], buckets: Iterable[int], keep: Callable[[Task], bool], owner: Resource | None = None,
     ) -> cp_model.LinearExprT:
-        terms = self._terms([index for index in tasks if keep(self.problem.tasks[index])], buckets, owner=owner)
-        return cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
+        return _weighted(self._terms([index for index in tasks if keep(self.problem.tasks[index])], buckets, owner=owner))
 
     def _task_counts(self, index: int, task: Task) -> None:
         problem = self.problem
@@ -578,7 +580,7 @@ class WeekModel:
             for bucket, var in counts.items():
                 if allowed.get(bucket, 0) < domain[bucket]:
                     self._rule(self.model.add(var <= allowed.get(bucket, 0)), Rule(RuleKind.WINDOW, task.activity, task.window))
-        total = sum(counts.values())
+        total = cp_model.LinearExpr.sum(list(counts.values()))
         if task.elective:
             return
         if self.explain:
@@ -623,28 +625,33 @@ class WeekModel:
     def _requirements(self) -> None:
         """Direction minima and level totals, counting the fixed sessions (course, kept past).
 
-        `measures` records, per requirement, what an explanation maximises to tell how
-        much is short: the named (non-elective) sessions it demands, then its minimum."""
+        An explanation model also records in `measures`, per requirement, what it maximises to tell
+        how much is short: the named (non-elective) sessions it demands, then its minimum. The sums are
+        written as weighted sums at once: Python's `sum` of CP-SAT expressions nests one node per term,
+        which took a tenth of the time of a class's model."""
         problem = self.problem
         fixed = problem.fixed_hours
-        planned: dict[tuple[str, str], list] = defaultdict(list)
-        named: dict[Rule, list[tuple[cp_model.LinearExprT, int]]] = defaultdict(list)
+        planned: dict[tuple[str, str], list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        named: dict[Rule, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        needed: dict[Rule, int] = defaultdict(int)
         for index in self.tasks:
             task = problem.tasks[index]
-            sessions = sum(self.counts[index].values())
-            planned[(task.class_name, task.direction)].append(task.hours * sessions)
-            planned[(task.class_name, TOTAL)].append(task.hours * sessions)
-            if not task.elective:
+            counts = self.counts[index].values()
+            planned[(task.class_name, task.direction)].extend((var, task.hours) for var in counts)
+            planned[(task.class_name, TOTAL)].extend((var, task.hours) for var in counts)
+            if self.explain and not task.elective:
                 unit = 1 if task.rule.kind in (RuleKind.TERM, RuleKind.COURSE) else task.hours
-                named[task.rule].append((unit * sessions, unit * task.count))
-        for rule, parts in named.items():
-            self.measures[rule] = [(sum(expr for expr, _ in parts), sum(need for _, need in parts))]
+                named[task.rule].extend((var, unit) for var in counts)
+                needed[task.rule] += unit * task.count
+        for rule, terms in named.items():
+            self.measures[rule] = [(_weighted(terms), needed[rule])]
         for (name, direction), required in sorted(problem.required.items()):
             if name not in self.scope:
                 continue
             rule = Rule(RuleKind.TOTAL, name) if direction == TOTAL else Rule(RuleKind.DIRECTION, name, direction)
-            achieved = sum(planned[(name, direction)]) + fixed.get((name, direction), 0)
-            self.measures.setdefault(rule, []).append((achieved, required))
+            achieved = _weighted(planned[(name, direction)]) + fixed.get((name, direction), 0)
+            if self.explain:
+                self.measures.setdefault(rule, []).append((achieved, required))
             if required > 0:
                 self._rule(self.model.add(achieved >= required), rule)
 
@@ -667,7 +674,7 @@ class WeekModel:
                     if later:
                         used = self.model.new_bool_var("")
                         self.model.add(var == 0).only_enforce_if(used.negated())
-                        constraint = self.model.add(sum(later) == 0)
+                        constraint = self.model.add(cp_model.LinearExpr.sum(later) == 0)
                         constraint.only_enforce_if(used)
                         self._rule(constraint, rule)
 
@@ -711,7 +718,7 @@ class WeekModel:
             task = problem.tasks[index]
             if task.elective:
                 self.objective_terms[task.class_name].append(
-                    (Penalty.ELECTIVE, soft.elective * task.hours, sum(self.counts[index].values())))
+                    (Penalty.ELECTIVE, soft.elective * task.hours, cp_model.LinearExpr.sum(list(self.counts[index].values()))))
             before: dict[int, int] = defaultdict(int)
             for _, when, _ in problem.previous.get(task.key, []):
                 position = problem.day_index(when)
@@ -878,7 +885,7 @@ class WeekModel:
     def values(self, solver: cp_model.CpSolver) -> dict[int, dict[int, int]]:
         """Sessions per task and bucket (zeros left out)."""
         return {
-            index: {bucket: solver.value(var) for bucket, var in buckets.items() if solver.value(var)}
+            index: {bucket: value for bucket, var in buckets.items() if (value := solver.value(var))}
             for index, buckets in self.counts.items()
         }
 
@@ -917,6 +924,11 @@ class Copy(cp_model.CpModel):
         self.rebuild_constant_map()
 
 
+def _weighted(terms: list[tuple[cp_model.IntVar, int]]) -> cp_model.LinearExpr:
+    """Σ coefficient × variable of (variable, coefficient) pairs, as one expression."""
+    return cp_model.LinearExpr.weighted_sum([var for var, _ in terms], [coefficient for _, coefficient in terms])
+
+
 def minimize(model: cp_model.CpModel, expression: cp_model.LinearExpr) -> None:
     """`model.minimize(expression)`, the flattened expression written into the proto at once:
     CpModel.minimize appends its variables one call each, which took longer than building it."""
@@ -932,10 +944,8 @@ def minimize(model: cp_model.CpModel, expression: cp_model.LinearExpr) -> None:
 def session_starts(problem: Problem, task: Task) -> list[tuple[int, range]]:
     """Where a task's session may start (the evening, or a day slot followed by enough consecutive
     ones), each with the slots it then covers."""
-    if task.evening:
-        return [(problem.evening, range(problem.evening, problem.evening + 1))]
-    return [(start, range(start, start + task.hours))
-            for start in range(len(problem.slots)) if problem.profile.consecutive(start, task.hours)]
+    length = 1 if task.evening else task.hours
+    return [(start, range(start, start + length)) for start in problem.starts(task)]
 
 
 def _fix(model: cp_model.CpModel, values: Mapping[int, int]) -> bool:

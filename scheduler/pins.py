@@ -86,7 +86,7 @@ def allowed_moves(engine: Engine, school_id: str, uid: str) -> list[datetime]:
         check = _checker(session, school_id, row)
         return [
             datetime.combine(check.problem.days[day], check.problem.slot_times(slot, row.hours)[0])
-            for day in check.task.days for slot in check.starts()
+            for day in check.task.days for slot in check.problem.starts(check.task)
             if check.refusal(check.problem.days[day], slot) is None
         ]
 
@@ -136,12 +136,6 @@ class _MoveCheck:
     occupancy: Occupancy
     task: Task
 
-    def starts(self) -> list[int]:
-        problem, task = self.problem, self.task
-        if task.evening:
-            return [problem.evening]
-        return [slot for slot in range(len(problem.slots)) if problem.profile.consecutive(slot, task.hours)]
-
     def slot_at(self, to: datetime) -> int:
         """The slot starting at that time (the evening is the slot after the day's)."""
         profile = self.problem.profile
@@ -163,7 +157,7 @@ class _MoveCheck:
             return f"{day:%d.%m.%Y} не учебный день класса {task.class_name} (каникулы, праздник, закрытие или вне периода)"
         if position not in task.days:
             return f"вне окна «{task.title}» ({task.window})"
-        if slot not in self.starts():
+        if slot not in problem.starts(task):
             return ("собрания проводятся в вечернем слоте" if task.evening else
                     f"занятию в {task.hours} ч нужны слоты подряд с этого времени" if slot != problem.evening
                     else "вечерний слот — только для собраний")

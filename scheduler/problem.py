@@ -175,6 +175,18 @@ class Problem:
             weeks.setdefault(bucket, self.week_of[day])
         return tuple(weeks[bucket] for bucket in range(len(weeks)))
 
+    def starts(self, task: Task) -> tuple[int, ...]:
+        """The slots a task's session may start at: the evening, or a day slot followed by enough
+        consecutive ones (asked per session by the layouts and models, so read from a table)."""
+        return (self.evening,) if task.evening else self._day_starts.get(task.hours, ())
+
+    @cached_property
+    def _day_starts(self) -> dict[int, tuple[int, ...]]:
+        """Per session length in slots, the day slots such a session may start at."""
+        count = len(self.slots)
+        return {hours: tuple(start for start in range(count) if self.profile.consecutive(start, hours))
+                for hours in range(1, count + 1)}
+
     @cached_property
     def bucket_start(self) -> tuple[int, ...]:
         """The first day of each bucket (buckets are runs of consecutive days), then the number of days:
