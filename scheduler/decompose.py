@@ -45,7 +45,8 @@ from __future__ import annotations
 
 import random
 import threading
-from collections import Counter, defaultdict
+from collections import ChainMap, Counter, defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -142,6 +143,9 @@ class Planner:
         for day, bucket in enumerate(problem.bucket_of):
             self.bucket_days[bucket].append(day)
         self.week_days: dict[int, list[int]] = defaultdict(list)
+        self.week_buckets: dict[int, list[int]] = defaultdict(list)
+        for bucket, week in enumerate(self.bucket_week):
+            self.week_buckets[week].append(bucket)
         for day, week in enumerate(problem.week_of):
             self.week_days[week].append(day)
         self.tasks_of: dict[str, list[int]] = defaultdict(list)
@@ -151,7 +155,7 @@ class Planner:
         # of it per bucket (its sessions spread evenly over their allowed days): see `_prices`.
         self.waiting = frozenset(self.classes)
         self.users: dict[Resource, set[str]] = defaultdict(set)
-        self.expected: dict[str, dict[tuple[Resource, int], float]] = defaultdict(lambda: defaultdict(float))
+        self.expected: dict[str, dict[Resource, dict[int, float]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
         self.shared: dict[str, set[Resource]] = defaultdict(set)
         self.expected_of: dict[tuple[Resource, tuple[str, ...]], dict[int, float]] = {}  # see `_expected`
         # Every candidate a class may choose: what a solve that chooses must see the loads of.
@@ -162,12 +166,12 @@ class Planner:
             share = task.hours * task.count / max(1, len(task.days))
             if (days := in_buckets.get(task.days)) is None:
                 days = in_buckets[task.days] = Counter(problem.bucket_of[day] for day in task.days)
-            expected = self.expected[task.class_name]
             for owner in shared_owners(task):
                 self.users[owner].add(task.class_name)
                 self.shared[task.class_name].add(owner)
+                expected = self.expected[task.class_name][owner]
                 for bucket, count in days.items():
-                    expected[(owner, bucket)] += share * count
+                    expected[bucket] += share * count
             self.candidates[task.class_name].update(owner for group in candidates(task) for owner in group)
         # Each class's plan (and choices of staff and venues) when alone: the hint for a class not yet placed.
         self.alone: dict[int, dict[int, int]] = {}
@@ -175,6 +179,7 @@ class Planner:
         # Each class's bound when alone: a constraint of every scoped model after step 1.
         self.floors: dict[str, int] = {}
         self.year_capacity: dict[Resource, int] = {}
+        self.capacity_of: dict[Resource, dict[int, int]] = {}  # see `_capacities`
         # Each class's kind (the first class with equal `_inputs`, set by `plan`), and per kind and
         # what else a class's model reads, that model built unfinished (see `_model`).
         self.kind: dict[str, str] = {}
@@ -470,13 +475,13 @@ class Planner:
             return {key: price for key, price in prices.items() if price}
         for owner in sorted(used):
             expected = self._expected(owner, tuple(sorted(coming & self.users[owner])))
-            for bucket, days in self.bucket_days.items():
-                hours = reserved.get((owner, bucket), Load()).hours + expected.get(bucket, 0.0)
+            capacities = self._capacities(owner)
+            for bucket in self.bucket_days:
+                held = reserved.get((owner, bucket))
+                hours = (0 if held is None else held.hours) + expected.get(bucket, 0.0)
                 if hours <= 0:
                     continue
-                free = self.occupancy.free_in(owner, bucket, days)
-                # A staff member's weekly hour limit is usually far below their free slots.
-                capacity = min(free.day_hours + free.evenings, free.hours)
+                capacity = capacities[bucket]
                 prices[(owner, bucket)] += min(PRICE_MAX, round(PRICE_MAX * hours / capacity)) if capacity > 0 else PRICE_MAX
         return {key: price for key, price in prices.items() if price}
 
@@ -486,9 +491,22 @@ class Planner:
         key = (owner, others)
         found = self.expected_of.get(key)
         if found is None:
-            found = self.expected_of[key] = {
-                bucket: total for bucket in self.bucket_days
-                if (total := sum(self.expected[name].get((owner, bucket), 0.0) for name in others))
+            totals: dict[int, float] = defaultdict(float)
+            for name in others:
+                for bucket, share in self.expected[name].get(owner, {}).items():
+                    totals[bucket] += share
+            found = self.expected_of[key] = {bucket: total for bucket, total in totals.items() if total}
+        return found
+
+    def _capacities(self, owner: Resource) -> dict[int, int]:
+        """A staff member's or venue's hours per bucket: the lesser of its free slots and (staff) its
+        weekly limit less the fixed sessions, usually far below them. Remembered: every solve prices
+        each resource it may use in every bucket."""
+        found = self.capacity_of.get(owner)
+        if found is None:
+            frees = {bucket: self.occupancy.free_in(owner, bucket, days) for bucket, days in self.bucket_days.items()}
+            found = self.capacity_of[owner] = {
+                bucket: min(free.day_hours + free.evenings, free.hours) for bucket, free in frees.items()
             }
         return found
 
@@ -506,12 +524,12 @@ class Planner:
         """Put a scope's new plan in place (with `check`, only if it still fits beside the others)."""
         own = bucket_loads(self.problem, self._values_of(plan.values, scope), plan.choices)
         new_own = bucket_loads(self.problem, run.values, run.choices)
-        trial = dict(loads)
-        for key in set(own) | set(new_own):
-            trial[key] = trial.get(key, Load()) - own.get(key, Load()) + new_own.get(key, Load())
-        if check and self._over({key: trial[key] for key in new_own}, trial):
+        # Only the scope's (resource, bucket) pairs change: copying every load per call was slow.
+        changed = {key: loads.get(key, Load()) - own.get(key, Load()) + new_own.get(key, Load())
+                   for key in own.keys() | new_own.keys()}
+        if check and self._over({key: changed[key] for key in new_own}, ChainMap(changed, loads)):
             return False
-        loads.update(trial)
+        loads.update(changed)
         for index in self._values_of(plan.values, scope):
             plan.values[index] = run.values.get(index, {})
         plan.objective.update(run.objectives)
@@ -630,7 +648,7 @@ class Planner:
         return min(share, key=lambda name: (-share[name], name))
 
     def _over(
-        self, loads: dict[tuple[Resource, int], Load], weekly: dict[tuple[Resource, int], Load] | None = None
+        self, loads: dict[tuple[Resource, int], Load], weekly: Mapping[tuple[Resource, int], Load] | None = None
     ) -> set[tuple[Resource, int]]:
         """(resource, bucket) pairs of `loads` over their slots, and (resource, -1 - week) over a
         weekly hour limit (summed over `weekly`, default `loads`)."""
@@ -641,13 +659,10 @@ class Planner:
             free = self.occupancy.free_in(owner, bucket, self.bucket_days[bucket])
             if load.day_hours > free.day_hours or load.long > free.long or load.evenings > free.evenings:
                 over.add((owner, bucket))
-        hours: dict[tuple[Resource, int], int] = defaultdict(int)
-        weeks = {(owner, self.bucket_week[bucket]) for owner, bucket in loads}
-        for (owner, bucket), load in (weekly or loads).items():
-            if (owner, self.bucket_week[bucket]) in weeks:
-                hours[(owner, self.bucket_week[bucket])] += load.hours
-        for (owner, week), total in hours.items():
-            if owner.kind is ResourceKind.STAFF and total > self.occupancy.free_in(owner, -1 - week, self.week_days[week]).hours:
+        summed = loads if weekly is None else weekly
+        for owner, week in {(owner, self.bucket_week[bucket]) for owner, bucket in loads if owner.kind is ResourceKind.STAFF}:
+            total = sum(held.hours for bucket in self.week_buckets[week] if (held := summed.get((owner, bucket))))
+            if total > self.occupancy.free_in(owner, -1 - week, self.week_days[week]).hours:
                 over.add((owner, -1 - week))
         return over
 
