@@ -143,11 +143,11 @@ class Planner:
         for day, bucket in enumerate(problem.bucket_of):
             self.bucket_days[bucket].append(day)
         self.week_days: dict[int, list[int]] = defaultdict(list)
+        for day, week in enumerate(problem.week_of):
+            self.week_days[week].append(day)
         self.week_buckets: dict[int, list[int]] = defaultdict(list)
         for bucket, week in enumerate(self.bucket_week):
             self.week_buckets[week].append(bucket)
-        for day, week in enumerate(problem.week_of):
-            self.week_days[week].append(day)
         self.tasks_of: dict[str, list[int]] = defaultdict(list)
         for index, task in enumerate(problem.tasks):
             self.tasks_of[task.class_name].append(index)
@@ -500,8 +500,8 @@ class Planner:
 
     def _capacities(self, owner: Resource) -> dict[int, int]:
         """A staff member's or venue's hours per bucket: the lesser of its free slots and (staff) its
-        weekly limit less the fixed sessions, usually far below them. Remembered: every solve prices
-        each resource it may use in every bucket."""
+        weekly hour limit less the fixed sessions, which is usually far below them. Remembered: every
+        solve prices each resource it may use in every bucket."""
         found = self.capacity_of.get(owner)
         if found is None:
             frees = {bucket: self.occupancy.free_in(owner, bucket, days) for bucket, days in self.bucket_days.items()}
