@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from datetime import UTC, date, datetime
@@ -17,6 +18,7 @@ from calendars.school_year import SchoolYear
 from roadmaps.tables import Item, Roadmap
 from scheduler import service
 from scheduler.errors import SchedulingError
+from scheduler.solve import GC_ALLOCATIONS, _rare_collections
 from store.db import open_store, transaction
 from tests.scheduler_helpers import check_timetable, read_current, write_profile
 
@@ -154,3 +156,13 @@ def test_roadmap_items_give_windows_and_item_numbers(engine: Engine, tmp_path: P
     assert sorted(p.class_name for p in events) == ["10А", "6А", "8А"]
     assert all(p.day.month == 2 and p.item_ref == "36." and p.kind == "event" for p in events)
     assert check_timetable(read_current(engine, "small")) == []
+
+
+def test_the_garbage_collector_runs_rarely_during_a_solve_and_as_before_after_it() -> None:
+    """A solve raises the collector's first threshold (see `_rare_collections`) and puts the thresholds
+    back afterwards, even when the solve fails."""
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), _rare_collections():
+        assert gc.get_threshold() == (GC_ALLOCATIONS, *before[1:])
+        raise RuntimeError
+    assert gc.get_threshold() == before
