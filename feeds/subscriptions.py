@@ -23,7 +23,7 @@ from feeds.collect import TARGETS, resolve_target
 from feeds.kinds import FeedKind
 from feeds.model import FeedOptions
 from feeds.tables import Subscription
-from feeds.tokens import PREFIX_LENGTH, derive_token, hash_token, is_token_shaped, new_salt
+from feeds.tokens import PREFIX_LENGTH, hash_token, is_token_shaped, new_token
 from store.db import transaction
 from store.settings import DEFAULT_FEEDS_URL
 
@@ -104,8 +104,7 @@ class NewSubscription:
 
 def _issue(session: Session, row: Subscription, key: bytes, root: str) -> NewSubscription:
     """Give the row a new salt and the token derived from it, store it; the subscription with its new URLs."""
-    row.salt = new_salt()
-    token = derive_token(key, row.salt)
+    row.salt, token = new_token(key)
     row.token_hash, row.token_prefix = hash_token(token), token[:PREFIX_LENGTH]
     session.add(row)
     session.flush()

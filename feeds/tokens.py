@@ -63,8 +63,15 @@ def _new_key(path: Path) -> bytes:
     return key
 
 
-def new_salt() -> str:
-    return secrets.token_hex(16)
+def new_token(key: bytes) -> tuple[str, str]:
+    """A fresh salt and the token derived from it. A token never starts with "-": typed after a
+    command (`profplan unsubscribe -Tx…`, or its prefix from `subscriptions`) it would be read as an
+    option, so a salt that gives one (one in 64) is drawn again."""
+    while True:
+        salt = secrets.token_hex(16)
+        token = derive_token(key, salt)
+        if not token.startswith("-"):
+            return salt, token
 
 
 def derive_token(key: bytes, salt: str) -> str:
